@@ -1,0 +1,62 @@
+"""Small validators shared by the domain values."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from revideo.domain.errors import ValidationError
+
+
+def text(field: str, value: Any, *, max_len: int, required: bool = False) -> str:
+    """Return `value` stripped; reject non-strings, blanks where required, overlong text."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError(field, "must be text")
+    value = value.strip()
+    if required and not value:
+        raise ValidationError(field, "is required")
+    if len(value) > max_len:
+        raise ValidationError(field, f"must be at most {max_len} characters")
+    if "\x00" in value:
+        raise ValidationError(field, "must not contain NUL characters")
+    return value
+
+
+def decimal(field: str, value: Any, *, places: int, maximum: Decimal) -> Decimal:
+    """Parse a finite, non-negative Decimal with at most `places` decimals."""
+    if isinstance(value, bool):
+        raise ValidationError(field, "must be a number")
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError(field, "must be a number") from None
+    if not number.is_finite():
+        raise ValidationError(field, "must be a finite number")
+    if number < 0:
+        raise ValidationError(field, "must not be negative")
+    if number > maximum:
+        raise ValidationError(field, f"must be at most {maximum}")
+    step = Decimal(1).scaleb(-places)
+    if number != number.quantize(step):
+        raise ValidationError(field, f"must have at most {places} decimal places")
+    return number.quantize(step)
+
+
+def count(field: str, value: Any, *, maximum: int = 2**63 - 1) -> int:
+    """Parse a whole number from 0 to `maximum`."""
+    if isinstance(value, bool):
+        raise ValidationError(field, "must be a whole number")
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.isdigit():
+            raise ValidationError(field, "must be a whole number, 0 or more")
+        value = int(value)
+    if not isinstance(value, int):
+        raise ValidationError(field, "must be a whole number")
+    if value < 0:
+        raise ValidationError(field, "must not be negative")
+    if value > maximum:
+        raise ValidationError(field, f"must be at most {maximum}")
+    return value

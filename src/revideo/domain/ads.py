@@ -1,0 +1,99 @@
+"""Ad performance: what a video earned as an ad, one row per platform and day."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from revideo.domain import _checks
+from revideo.domain.errors import ValidationError
+
+MAX_SPEND = Decimal("99999999.99")  # numeric(10,2)
+MAX_COUNT = 2**63 - 1  # bigint
+
+
+class AdPlatform(enum.Enum):
+    META = "meta"
+    GOOGLE = "google"
+    YOUTUBE = "youtube"
+    MANUAL = "manual"
+
+
+def _platform(v: Any) -> AdPlatform:
+    if isinstance(v, AdPlatform):
+        return v
+    try:
+        return AdPlatform(str(v).strip().lower())
+    except ValueError:
+        names = ", ".join(p.value for p in AdPlatform)
+        raise ValidationError("platform", f"must be one of {names}") from None
+
+
+def _day(v: Any) -> date:
+    if isinstance(v, datetime):
+        raise ValidationError("date_recorded", "must be a date, not a time")
+    if isinstance(v, date):
+        return v
+    try:
+        return date.fromisoformat(str(v).strip())
+    except ValueError:
+        raise ValidationError("date_recorded", "must be a date like 2026-11-25") from None
+
+
+def _spend(v: Any) -> Decimal:
+    return _checks.decimal("spend_amount", v, places=2, maximum=MAX_SPEND)
+
+
+def _counter(field: str) -> Any:
+    def convert(v: Any) -> int:
+        return _checks.count(field, v, maximum=MAX_COUNT)
+
+    return convert
+
+
+@attrs.frozen
+class AdInput:
+    """A user's figures for one video on one platform and day (validated on build)."""
+
+    video_id: str
+    platform: AdPlatform = attrs.field(converter=_platform)
+    date_recorded: date = attrs.field(converter=_day)
+    spend_amount: Decimal = attrs.field(default=Decimal("0.00"), converter=_spend)
+    impressions: int = attrs.field(default=0, converter=_counter("impressions"))
+    clicks: int = attrs.field(default=0, converter=_counter("clicks"))
+    leads: int = attrs.field(default=0, converter=_counter("leads"))
+
+
+@attrs.frozen
+class AdRecord:
+    """A stored ad-performance row."""
+
+    id: str
+    video_id: str
+    user_id: str
+    platform: AdPlatform = attrs.field(converter=_platform)
+    date_recorded: date = attrs.field(converter=_day)
+    spend_amount: Decimal = attrs.field(default=Decimal("0.00"), converter=_spend)
+    impressions: int = attrs.field(default=0, converter=_counter("impressions"))
+    clicks: int = attrs.field(default=0, converter=_counter("clicks"))
+    leads: int = attrs.field(default=0, converter=_counter("leads"))
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @classmethod
+    def from_input(cls, record_id: str, user_id: str, data: AdInput) -> AdRecord:
+        return cls(
+            id=record_id,
+            user_id=user_id,
+            video_id=data.video_id,
+            platform=data.platform,
+            date_recorded=data.date_recorded,
+            spend_amount=data.spend_amount,
+            impressions=data.impressions,
+            clicks=data.clicks,
+            leads=data.leads,
+        )

@@ -1,0 +1,65 @@
+"""Photos of a property, kept in a gap-free order 0..n-1."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from revideo.domain import _checks
+from revideo.domain.errors import NotFound, ValidationError
+
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+MAX_PHOTOS = 30
+
+
+def _mime(v: Any) -> str:
+    mime = _checks.text("mime_type", v, max_len=100, required=True).lower()
+    if mime not in IMAGE_TYPES:
+        raise ValidationError("mime_type", "must be a JPEG, PNG or WebP image")
+    return mime
+
+
+@attrs.frozen
+class PropertyMedia:
+    """One stored photo of a property; `order` is its place in the gallery."""
+
+    id: str
+    property_id: str
+    user_id: str
+    storage_path: str
+    public_url: str
+    mime_type: str = attrs.field(converter=_mime)
+    order: int = 0
+    created_at: datetime | None = None
+
+
+def renumber(media: Sequence[PropertyMedia]) -> tuple[PropertyMedia, ...]:
+    """Return the media with orders 0..n-1, keeping their relative order."""
+    ranked = sorted(media, key=lambda m: m.order)
+    return tuple(attrs.evolve(m, order=i) for i, m in enumerate(ranked))
+
+
+def append(media: Sequence[PropertyMedia], new: PropertyMedia) -> tuple[PropertyMedia, ...]:
+    """Add `new` at the end of the gallery."""
+    if len(media) >= MAX_PHOTOS:
+        raise ValidationError("photos", f"a property holds at most {MAX_PHOTOS} photos")
+    ordered = renumber(media)
+    return (*ordered, attrs.evolve(new, order=len(ordered)))
+
+
+def remove(media: Sequence[PropertyMedia], media_id: str) -> tuple[PropertyMedia, ...]:
+    """Drop one photo and close the gap it leaves."""
+    if all(m.id != media_id for m in media):
+        raise NotFound("photo", media_id)
+    return renumber([m for m in media if m.id != media_id])
+
+
+def reorder(media: Sequence[PropertyMedia], ids: Sequence[str]) -> tuple[PropertyMedia, ...]:
+    """Put the photos in the order of `ids`, which must name each photo once."""
+    by_id = {m.id: m for m in media}
+    if sorted(ids) != sorted(by_id):
+        raise ValidationError("order", "must list every photo of the property exactly once")
+    return tuple(attrs.evolve(by_id[i], order=n) for n, i in enumerate(ids))

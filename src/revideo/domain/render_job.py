@@ -1,0 +1,70 @@
+"""Render jobs: one row per attempt at rendering a video."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import attrs
+
+from revideo.domain.video import EngineReport, VideoStatus
+
+_RANK = {
+    VideoStatus.PENDING: 1,
+    VideoStatus.PROCESSING: 2,
+    VideoStatus.COMPLETED: 3,
+    VideoStatus.FAILED: 3,
+}
+
+
+@attrs.frozen
+class RenderJob:
+    """One attempt. Written before the engine is called; its id is the
+    idempotency handle (HeyGen's callback_id) given to the engine.
+
+    `heygen_job_id` is None while the outcome of the create call is unknown.
+    """
+
+    id: str
+    video_id: str
+    user_id: str
+    attempt_count: int
+    started_at: datetime
+    status: VideoStatus = VideoStatus.PENDING
+    heygen_job_id: str | None = None
+    completed_at: datetime | None = None
+    cost_credits: Decimal | None = None
+    error_message: str | None = None
+
+    @property
+    def settled(self) -> bool:
+        """True once the engine's answer to the create call is known."""
+        return self.heygen_job_id is not None or self.status.terminal
+
+    def sent(self, engine_video_id: str) -> RenderJob:
+        return attrs.evolve(self, heygen_job_id=engine_video_id)
+
+    def observe(self, report: EngineReport, now: datetime) -> RenderJob:
+        """Apply an engine report with the same monotonic rules as Video."""
+        if report.engine_video_id != self.heygen_job_id or self.status.terminal:
+            return self
+        if _RANK[report.status] <= _RANK[self.status]:
+            return self
+        if report.status.terminal:
+            return attrs.evolve(
+                self,
+                status=report.status,
+                completed_at=now,
+                error_message=report.error if report.status is VideoStatus.FAILED else None,
+            )
+        return attrs.evolve(self, status=report.status)
+
+    def fail(self, reason: str, now: datetime) -> RenderJob:
+        if self.status.terminal:
+            return self
+        return attrs.evolve(
+            self, status=VideoStatus.FAILED, completed_at=now, error_message=reason
+        )
+
+    def charge(self, credits: Decimal) -> RenderJob:
+        return attrs.evolve(self, cost_credits=credits)

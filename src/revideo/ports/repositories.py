@@ -1,0 +1,181 @@
+"""
+Repositories behind a unit of work.
+
+A unit of work is opened for one Actor and is one transaction: it commits when
+the `with` block ends normally and rolls back when it raises. What an actor
+may see is decided by the adapter the way row-level security decides it
+(design.md §3): a user sees their own rows, an admin reads all rows, the
+system (service_role) reads and writes all rows, anonymous sees nothing.
+
+Every method may raise:
+- NotFound: the row does not exist or is not visible to the actor;
+- Forbidden: the row is visible but the actor may not change it;
+- Duplicate: a unique key is taken;
+- ValidationError: the database refused a value (its `field` names it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from types import TracebackType
+from typing import Protocol
+
+import attrs
+
+from revideo.domain.ads import AdPlatform, AdRecord
+from revideo.domain.analytics import AdTotals, Summary
+from revideo.domain.media import PropertyMedia
+from revideo.domain.page import Page, PageRequest
+from revideo.domain.profile import Actor, Profile, Role
+from revideo.domain.property import Property, PropertyCategory
+from revideo.domain.render_job import RenderJob
+from revideo.domain.video import Video, VideoPurpose, VideoStatus
+
+
+@attrs.frozen
+class PropertyFilter:
+    """Narrow a property list: free text in title/description/address, category, city."""
+
+    search: str = ""
+    category: PropertyCategory | None = None
+    city: str = ""
+
+
+@attrs.frozen
+class VideoFilter:
+    status: VideoStatus | None = None
+    property_id: str | None = None
+    purpose: VideoPurpose | None = None
+    search: str = ""
+
+
+@attrs.frozen
+class AdFilter:
+    """Cut ad figures by day range (inclusive), platform, property, video and user."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    platform: AdPlatform | None = None
+    property_id: str | None = None
+    video_id: str | None = None
+    user_id: str | None = None
+
+
+@attrs.frozen
+class DailyPoint:
+    day: date
+    totals: AdTotals
+
+
+class ProfileRepository(Protocol):
+    def get(self, user_id: str) -> Profile: ...
+    def list(self, page: PageRequest) -> Page[Profile]: ...
+    def update(self, profile: Profile) -> Profile:
+        """Save name and avatar; the role is kept (see set_role)."""
+        ...
+    def set_role(self, user_id: str, role: Role) -> Profile:
+        """Change a role; Forbidden unless the actor is an admin or the system."""
+        ...
+
+
+class PropertyRepository(Protocol):
+    def get(self, property_id: str) -> Property: ...
+    def add(self, prop: Property) -> Property: ...
+    def update(self, prop: Property) -> Property: ...
+    def delete(self, property_id: str) -> None:
+        """Delete the property; its media rows and videos go with it."""
+        ...
+    def list(self, filter: PropertyFilter, page: PageRequest) -> Page[Property]:
+        """Newest first."""
+        ...
+    def cities(self) -> list[str]:
+        """Distinct non-empty cities of the visible properties, sorted."""
+        ...
+
+
+class MediaRepository(Protocol):
+    def get(self, media_id: str) -> PropertyMedia: ...
+    def for_property(self, property_id: str) -> tuple[PropertyMedia, ...]:
+        """The photos of a property in gallery order."""
+        ...
+    def add(self, media: PropertyMedia) -> PropertyMedia: ...
+    def set_orders(self, media: Sequence[PropertyMedia]) -> None:
+        """Save the `order` of each given photo."""
+        ...
+    def delete(self, media_id: str) -> None: ...
+
+
+class VideoRepository(Protocol):
+    def get(self, video_id: str) -> Video: ...
+    def add(self, video: Video) -> Video: ...
+    def update(self, video: Video) -> Video: ...
+    def delete(self, video_id: str) -> None: ...
+    def list(self, filter: VideoFilter, page: PageRequest) -> Page[Video]:
+        """Newest first."""
+        ...
+    def by_engine_id(self, engine_video_id: str) -> Video | None: ...
+    def in_flight(self, limit: int) -> list[Video]:
+        """Pending or processing videos, least recently updated first."""
+        ...
+    def unarchived(self, limit: int) -> list[Video]:
+        """Completed videos whose file is not yet in our own storage."""
+        ...
+
+
+class RenderJobRepository(Protocol):
+    def get(self, job_id: str) -> RenderJob: ...
+    def add(self, job: RenderJob) -> RenderJob: ...
+    def update(self, job: RenderJob) -> RenderJob: ...
+    def for_video(self, video_id: str) -> list[RenderJob]:
+        """Attempts of a video, oldest first."""
+        ...
+    def unsettled(self, started_before: datetime) -> list[RenderJob]:
+        """Jobs whose create call has no known outcome, started before a time."""
+        ...
+
+
+class AdRepository(Protocol):
+    def get(self, record_id: str) -> AdRecord: ...
+    def add(self, record: AdRecord) -> AdRecord:
+        """Duplicate if the (video, platform, day) row exists already."""
+        ...
+    def update(self, record: AdRecord) -> AdRecord: ...
+    def delete(self, record_id: str) -> None: ...
+    def list(self, filter: AdFilter, page: PageRequest) -> Page[AdRecord]:
+        """Newest day first."""
+        ...
+
+
+class AnalyticsQueries(Protocol):
+    def summary(self, filter: AdFilter) -> Summary:
+        """Ad totals, videos by status and render cost over the visible rows."""
+        ...
+    def daily(self, filter: AdFilter) -> list[DailyPoint]:
+        """Ad totals per day, oldest first, days without rows left out."""
+        ...
+    def by_platform(self, filter: AdFilter) -> dict[AdPlatform, AdTotals]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction for one actor; see the module docstring."""
+
+    actor: Actor
+    profiles: ProfileRepository
+    properties: PropertyRepository
+    media: MediaRepository
+    videos: VideoRepository
+    render_jobs: RenderJobRepository
+    ads: AdRepository
+    analytics: AnalyticsQueries
+
+    def __enter__(self) -> UnitOfWork: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[Actor], UnitOfWork]

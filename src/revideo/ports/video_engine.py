@@ -1,0 +1,116 @@
+"""
+The port every video engine implements: HeyGen (v3 or v2), the HeyGen
+simulator through the same adapter, the offline local engine, and the fake.
+
+Errors (all in revideo.domain.errors):
+- EngineRejected: the request is wrong or not payable (`reason` says which);
+- EngineUnavailable: busy or down, retry later (`retry_after` seconds if known);
+- EngineUnauthorized: bad key or no API access;
+- EngineOutcomeUnknown: `create` may have been accepted; reconcile, don't resend;
+- WebhookRejected: a webhook failed its signature check or is malformed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Protocol
+
+import attrs
+
+from revideo.domain.video import AspectRatio, EngineReport
+
+
+@attrs.frozen
+class Photo:
+    """A property photo: its public URL, and where our MediaStore keeps it."""
+
+    url: str
+    bucket: str = "property-images"
+    path: str = ""
+
+
+@attrs.frozen
+class ClosingCard:
+    """Facts for the engine's closing card (the local engine draws them)."""
+
+    price: str = ""
+    facts: str = ""
+    address: str = ""
+
+
+@attrs.frozen
+class RenderRequest:
+    """Everything an engine needs to render one video.
+
+    `handle` names the render job; engines echo it back (HeyGen's callback_id)
+    so a lost answer can be found again without paying twice.
+    """
+
+    handle: str
+    title: str
+    script: str
+    avatar_id: str
+    voice_id: str
+    aspect_ratio: AspectRatio = AspectRatio.LANDSCAPE
+    resolution: str = "720p"
+    voice_speed: float = 1.0
+    photos: tuple[Photo, ...] = ()
+    background_color: str = "#f5f5f5"
+    captions: bool = True
+    test: bool = False
+    callback_url: str | None = None
+    closing: ClosingCard = attrs.field(factory=ClosingCard)
+
+
+@attrs.frozen
+class Avatar:
+    id: str
+    name: str
+    gender: str = ""
+    preview_image_url: str = ""
+    preview_video_url: str = ""
+    kind: str = "avatar"  # avatar | talking_photo
+
+
+@attrs.frozen
+class Voice:
+    id: str
+    name: str
+    language: str = ""
+    gender: str = ""
+    preview_audio_url: str = ""
+
+
+class VideoEngine(Protocol):
+    """Renders avatar videos and reports on them."""
+
+    name: str
+    max_script_chars: int
+
+    def create(self, request: RenderRequest) -> str:
+        """Start a render; return the engine's video id."""
+        ...
+
+    def status(self, engine_video_id: str) -> EngineReport:
+        """The render's current state (EngineRejected('not_found') if unknown)."""
+        ...
+
+    def find(self, handle: str) -> str | None:
+        """The engine video id created for `handle`, or None if there is none."""
+        ...
+
+    def fetch(self, url: str) -> Iterator[bytes]:
+        """Stream the bytes of a file the engine produced (video or thumbnail)."""
+        ...
+
+    def avatars(self) -> list[Avatar]: ...
+    def voices(self) -> list[Voice]: ...
+
+    def remaining_quota(self) -> Decimal | None:
+        """Credits left, or None where the engine does not count them."""
+        ...
+
+    def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> EngineReport | None:
+        """Verify and parse a webhook delivery; None for events of no interest."""
+        ...
