@@ -1,0 +1,1 @@
+"""Pure domain: values, rules and formulas. No I/O, no clock reads."""
