@@ -1,0 +1,162 @@
+"""
+Working in-memory stand-in for the database: the same repositories as the
+PostgreSQL adapter, with row-level security restated in Python. A unit of work
+is a serialised transaction over a copy of the tables, swapped in on commit.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, TypeVar
+
+import attrs
+
+from revideo.domain.ads import AdRecord
+from revideo.domain.errors import Duplicate, Forbidden, NotFound
+from revideo.domain.media import PropertyMedia
+from revideo.domain.page import Page, PageRequest
+from revideo.domain.profile import Actor, Profile, Role
+from revideo.domain.property import Property
+from revideo.domain.render_job import RenderJob
+from revideo.domain.video import Video
+
+Row = TypeVar("Row")
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@attrs.define
+class Tables:
+    """All rows, keyed by id; `seq` remembers insertion order for stable sorting."""
+
+    profiles: dict[str, Profile] = attrs.Factory(dict)
+    properties: dict[str, Property] = attrs.Factory(dict)
+    media: dict[str, PropertyMedia] = attrs.Factory(dict)
+    videos: dict[str, Video] = attrs.Factory(dict)
+    jobs: dict[str, RenderJob] = attrs.Factory(dict)
+    ads: dict[str, AdRecord] = attrs.Factory(dict)
+    seq: dict[str, int] = attrs.Factory(dict)
+
+    def copy(self) -> Tables:
+        return Tables(**{f.name: dict(getattr(self, f.name)) for f in attrs.fields(Tables)})
+
+
+class InMemoryDatabase:
+    """The whole in-memory backend; `unit_of_work` is a UnitOfWorkFactory."""
+
+    def __init__(self, clock: Clock = utcnow) -> None:
+        self.tables = Tables()
+        self.clock = clock
+        self.lock = threading.RLock()
+        self._counter = itertools.count()
+
+    def next_seq(self) -> int:
+        return next(self._counter)
+
+    def add_user(
+        self,
+        email: str,
+        *,
+        role: Role = Role.USER,
+        full_name: str = "",
+        user_id: str | None = None,
+    ) -> Profile:
+        """Create a user as the auth service would (the profile comes with it)."""
+        profile = Profile(
+            id=user_id or str(uuid.uuid4()),
+            email=email,
+            full_name=full_name,
+            role=role,
+            created_at=self.clock(),
+        )
+        with self.lock:
+            if any(p.email.lower() == email.lower() for p in self.tables.profiles.values()):
+                raise Duplicate("user", email)
+            self.tables.profiles[profile.id] = profile
+        return profile
+
+    def unit_of_work(self, actor: Actor) -> Any:
+        from revideo.adapters.memory.repositories import InMemoryUnitOfWork
+
+        return InMemoryUnitOfWork(self, actor)
+
+
+class Transaction:
+    """Shared plumbing of the in-memory repositories: visibility and timestamps."""
+
+    def __init__(self, db: InMemoryDatabase, actor: Actor) -> None:
+        self.db = db
+        self.actor = actor
+        self.tables = db.tables.copy()
+
+    def now(self) -> datetime:
+        return self.db.clock()
+
+    def visible(self, rows: Iterable[Row], owner: Callable[[Row], str]) -> list[Row]:
+        return [r for r in rows if self.actor.can_read(owner(r))]
+
+    def find(self, table: dict[str, Row], key: str, kind: str, owner: Callable[[Row], str]) -> Row:
+        row = table.get(key)
+        if row is None or not self.actor.can_read(owner(row)):
+            raise NotFound(kind, key)
+        return row
+
+    def writable(
+        self, table: dict[str, Row], key: str, kind: str, owner: Callable[[Row], str]
+    ) -> Row:
+        row = self.find(table, key, kind, owner)
+        if not self.actor.can_write(owner(row)):
+            raise Forbidden("change", kind, key)
+        return row
+
+    def check_insert(self, owner_id: str, kind: str, key: str) -> None:
+        if not self.actor.can_write(owner_id):
+            raise Forbidden("create", kind, key)
+
+    def stamp(self, key: str) -> None:
+        self.tables.seq.setdefault(key, self.db.next_seq())
+
+    def newest_first(self, rows: Sequence[Row], key: Callable[[Row], Any]) -> list[Row]:
+        return sorted(rows, key=key, reverse=True)
+
+
+def paginate(rows: Sequence[Row], page: PageRequest) -> Page[Row]:
+    return Page(
+        items=list(rows[page.offset : page.offset + page.size]), total=len(rows), request=page
+    )
+
+
+class InMemoryTransactionMixin:
+    """Context-manager behaviour shared by the unit of work."""
+
+    db: InMemoryDatabase
+    tx: Transaction
+
+    def __enter__(self) -> Any:
+        self.db.lock.acquire()
+        self.tx = Transaction(self.db, self.actor)  # type: ignore[attr-defined]
+        self._bind(self.tx)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None:
+                self.db.tables = self.tx.tables
+        finally:
+            self.db.lock.release()
+
+    def _bind(self, tx: Transaction) -> None:
+        raise NotImplementedError

@@ -1,0 +1,372 @@
+"""In-memory repositories: the repository ports over `Transaction` tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+import attrs
+
+from revideo.adapters.memory.database import (
+    InMemoryDatabase,
+    InMemoryTransactionMixin,
+    Transaction,
+    paginate,
+)
+from revideo.domain import analytics
+from revideo.domain.ads import AdPlatform, AdRecord
+from revideo.domain.analytics import AdTotals, Summary
+from revideo.domain.errors import Duplicate, Forbidden, NotFound
+from revideo.domain.media import PropertyMedia
+from revideo.domain.page import Page, PageRequest
+from revideo.domain.profile import Actor, Profile, Role
+from revideo.domain.property import Property
+from revideo.domain.render_job import RenderJob
+from revideo.domain.video import Video, VideoStatus
+from revideo.ports.repositories import AdFilter, DailyPoint, PropertyFilter, VideoFilter
+
+
+class _Repo:
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
+
+    @property
+    def t(self):  # type: ignore[no-untyped-def]
+        return self.tx.tables
+
+
+def _ordered(tx: Transaction, rows: Sequence, created) -> list:  # type: ignore[no-untyped-def,type-arg]
+    """Newest first: by creation time, then by insertion order."""
+    return sorted(rows, key=lambda r: (created(r), tx.tables.seq.get(r.id, 0)), reverse=True)
+
+
+class InMemoryProfiles(_Repo):
+    def get(self, user_id: str) -> Profile:
+        return self.tx.find(self.t.profiles, user_id, "profile", lambda p: p.id)
+
+    def list(self, page: PageRequest) -> Page[Profile]:
+        rows = self.tx.visible(self.t.profiles.values(), lambda p: p.id)
+        return paginate(sorted(rows, key=lambda p: p.email), page)
+
+    def update(self, profile: Profile) -> Profile:
+        old = self.tx.writable(self.t.profiles, profile.id, "profile", lambda p: p.id)
+        new = attrs.evolve(old, full_name=profile.full_name, avatar_url=profile.avatar_url)
+        self.t.profiles[new.id] = new
+        return new
+
+    def set_role(self, user_id: str, role: Role) -> Profile:
+        old = self.get(user_id)
+        if not (self.tx.actor.system or self.tx.actor.is_admin):
+            raise Forbidden("change the role of", "profile", user_id)
+        new = attrs.evolve(old, role=role)
+        self.t.profiles[new.id] = new
+        return new
+
+
+class InMemoryProperties(_Repo):
+    def get(self, property_id: str) -> Property:
+        return self.tx.find(self.t.properties, property_id, "property", lambda p: p.user_id)
+
+    def add(self, prop: Property) -> Property:
+        self.tx.check_insert(prop.user_id, "property", prop.id)
+        if prop.id in self.t.properties:
+            raise Duplicate("property", prop.id)
+        now = self.tx.now()
+        new = attrs.evolve(prop, created_at=now, updated_at=now)
+        self.t.properties[new.id] = new
+        self.tx.stamp(new.id)
+        return new
+
+    def update(self, prop: Property) -> Property:
+        old = self.tx.writable(self.t.properties, prop.id, "property", lambda p: p.user_id)
+        new = attrs.evolve(
+            prop, user_id=old.user_id, created_at=old.created_at, updated_at=self.tx.now()
+        )
+        self.t.properties[new.id] = new
+        return new
+
+    def delete(self, property_id: str) -> None:
+        self.tx.writable(self.t.properties, property_id, "property", lambda p: p.user_id)
+        del self.t.properties[property_id]
+        for media in [m for m in self.t.media.values() if m.property_id == property_id]:
+            del self.t.media[media.id]
+        for video in [v for v in self.t.videos.values() if v.property_id == property_id]:
+            _drop_video(self.tx, video.id)
+
+    def list(self, filter: PropertyFilter, page: PageRequest) -> Page[Property]:
+        rows = self.tx.visible(self.t.properties.values(), lambda p: p.user_id)
+        rows = [p for p in rows if _property_matches(p, filter)]
+        return paginate(_ordered(self.tx, rows, lambda p: p.created_at), page)
+
+    def cities(self) -> list[str]:
+        rows = self.tx.visible(self.t.properties.values(), lambda p: p.user_id)
+        return sorted({p.address.city for p in rows if p.address.city})
+
+
+def _property_matches(prop: Property, f: PropertyFilter) -> bool:
+    if f.category is not None and prop.category is not f.category:
+        return False
+    if f.city and prop.address.city.casefold() != f.city.strip().casefold():
+        return False
+    needle = f.search.strip().casefold()
+    haystack = " ".join((prop.title, prop.description, prop.address.one_line())).casefold()
+    return needle in haystack
+
+
+def _drop_video(tx: Transaction, video_id: str) -> None:
+    del tx.tables.videos[video_id]
+    for job in [j for j in tx.tables.jobs.values() if j.video_id == video_id]:
+        del tx.tables.jobs[job.id]
+    for ad in [a for a in tx.tables.ads.values() if a.video_id == video_id]:
+        del tx.tables.ads[ad.id]
+
+
+class InMemoryMedia(_Repo):
+    def get(self, media_id: str) -> PropertyMedia:
+        return self.tx.find(self.t.media, media_id, "photo", lambda m: m.user_id)
+
+    def for_property(self, property_id: str) -> tuple[PropertyMedia, ...]:
+        rows = self.tx.visible(self.t.media.values(), lambda m: m.user_id)
+        return tuple(sorted((m for m in rows if m.property_id == property_id), key=_media_key))
+
+    def add(self, media: PropertyMedia) -> PropertyMedia:
+        self.tx.check_insert(media.user_id, "photo", media.id)
+        owner = self.t.properties.get(media.property_id)
+        if owner is None or owner.user_id != media.user_id:
+            raise NotFound("property", media.property_id)
+        new = attrs.evolve(media, created_at=self.tx.now())
+        self.t.media[new.id] = new
+        self.tx.stamp(new.id)
+        return new
+
+    def set_orders(self, media: Sequence[PropertyMedia]) -> None:
+        for item in media:
+            old = self.tx.writable(self.t.media, item.id, "photo", lambda m: m.user_id)
+            self.t.media[item.id] = attrs.evolve(old, order=item.order)
+
+    def delete(self, media_id: str) -> None:
+        self.tx.writable(self.t.media, media_id, "photo", lambda m: m.user_id)
+        del self.t.media[media_id]
+
+
+def _media_key(m: PropertyMedia) -> tuple[int, str]:
+    return (m.order, m.id)
+
+
+class InMemoryVideos(_Repo):
+    def get(self, video_id: str) -> Video:
+        return self.tx.find(self.t.videos, video_id, "video", lambda v: v.user_id)
+
+    def add(self, video: Video) -> Video:
+        self.tx.check_insert(video.user_id, "video", video.id)
+        owner = self.t.properties.get(video.property_id)
+        if owner is None or owner.user_id != video.user_id:
+            raise NotFound("property", video.property_id)
+        now = self.tx.now()
+        new = attrs.evolve(video, created_at=now, updated_at=now)
+        self.t.videos[new.id] = new
+        self.tx.stamp(new.id)
+        return new
+
+    def update(self, video: Video) -> Video:
+        old = self.tx.writable(self.t.videos, video.id, "video", lambda v: v.user_id)
+        if video.heygen_video_id and any(
+            v.heygen_video_id == video.heygen_video_id and v.id != video.id
+            for v in self.t.videos.values()
+        ):
+            raise Duplicate("video", video.heygen_video_id)
+        new = attrs.evolve(
+            video, user_id=old.user_id, created_at=old.created_at, updated_at=self.tx.now()
+        )
+        self.t.videos[new.id] = new
+        return new
+
+    def delete(self, video_id: str) -> None:
+        self.tx.writable(self.t.videos, video_id, "video", lambda v: v.user_id)
+        _drop_video(self.tx, video_id)
+
+    def list(self, filter: VideoFilter, page: PageRequest) -> Page[Video]:
+        rows = self.tx.visible(self.t.videos.values(), lambda v: v.user_id)
+        rows = [v for v in rows if _video_matches(v, filter)]
+        return paginate(_ordered(self.tx, rows, lambda v: v.created_at), page)
+
+    def by_engine_id(self, engine_video_id: str) -> Video | None:
+        rows = self.tx.visible(self.t.videos.values(), lambda v: v.user_id)
+        return next((v for v in rows if v.heygen_video_id == engine_video_id), None)
+
+    def in_flight(self, limit: int) -> list[Video]:
+        rows = self.tx.visible(self.t.videos.values(), lambda v: v.user_id)
+        flying = [v for v in rows if v.status.in_flight]
+        return sorted(flying, key=lambda v: (v.updated_at, v.id))[:limit]
+
+    def unarchived(self, limit: int) -> list[Video]:
+        rows = self.tx.visible(self.t.videos.values(), lambda v: v.user_id)
+        done = [v for v in rows if v.status is VideoStatus.COMPLETED and v.archived_at is None]
+        return sorted(done, key=lambda v: (v.updated_at, v.id))[:limit]
+
+
+def _video_matches(video: Video, f: VideoFilter) -> bool:
+    if f.status is not None and video.status is not f.status:
+        return False
+    if f.purpose is not None and video.purpose is not f.purpose:
+        return False
+    if f.property_id is not None and video.property_id != f.property_id:
+        return False
+    return f.search.strip().casefold() in video.title.casefold()
+
+
+class InMemoryRenderJobs(_Repo):
+    def get(self, job_id: str) -> RenderJob:
+        return self.tx.find(self.t.jobs, job_id, "render job", lambda j: j.user_id)
+
+    def add(self, job: RenderJob) -> RenderJob:
+        self.tx.check_insert(job.user_id, "render job", job.id)
+        video = self.t.videos.get(job.video_id)
+        if video is None or video.user_id != job.user_id:
+            raise NotFound("video", job.video_id)
+        if job.id in self.t.jobs:
+            raise Duplicate("render job", job.id)
+        self.t.jobs[job.id] = job
+        self.tx.stamp(job.id)
+        return job
+
+    def update(self, job: RenderJob) -> RenderJob:
+        old = self.tx.writable(self.t.jobs, job.id, "render job", lambda j: j.user_id)
+        new = attrs.evolve(job, user_id=old.user_id, video_id=old.video_id)
+        self.t.jobs[new.id] = new
+        return new
+
+    def for_video(self, video_id: str) -> list[RenderJob]:
+        rows = self.tx.visible(self.t.jobs.values(), lambda j: j.user_id)
+        mine = [j for j in rows if j.video_id == video_id]
+        return sorted(mine, key=lambda j: (j.started_at, self.t.seq.get(j.id, 0)))
+
+    def unsettled(self, started_before: datetime) -> list[RenderJob]:
+        rows = self.tx.visible(self.t.jobs.values(), lambda j: j.user_id)
+        lost = [j for j in rows if not j.settled and j.started_at < started_before]
+        return sorted(lost, key=lambda j: j.started_at)
+
+
+class InMemoryAds(_Repo):
+    def get(self, record_id: str) -> AdRecord:
+        return self.tx.find(self.t.ads, record_id, "ad record", lambda a: a.user_id)
+
+    def add(self, record: AdRecord) -> AdRecord:
+        self.tx.check_insert(record.user_id, "ad record", record.id)
+        video = self.t.videos.get(record.video_id)
+        if video is None or video.user_id != record.user_id:
+            raise NotFound("video", record.video_id)
+        self._check_unique(record)
+        now = self.tx.now()
+        new = attrs.evolve(record, created_at=now, updated_at=now)
+        self.t.ads[new.id] = new
+        self.tx.stamp(new.id)
+        return new
+
+    def update(self, record: AdRecord) -> AdRecord:
+        old = self.tx.writable(self.t.ads, record.id, "ad record", lambda a: a.user_id)
+        video = self.t.videos.get(record.video_id)
+        if video is None or video.user_id != old.user_id:
+            raise NotFound("video", record.video_id)
+        self._check_unique(record)
+        new = attrs.evolve(
+            record, user_id=old.user_id, created_at=old.created_at, updated_at=self.tx.now()
+        )
+        self.t.ads[new.id] = new
+        return new
+
+    def delete(self, record_id: str) -> None:
+        self.tx.writable(self.t.ads, record_id, "ad record", lambda a: a.user_id)
+        del self.t.ads[record_id]
+
+    def list(self, filter: AdFilter, page: PageRequest) -> Page[AdRecord]:
+        rows = filtered_ads(self.tx, filter)
+        rows.sort(key=lambda a: (a.date_recorded, self.t.seq.get(a.id, 0)), reverse=True)
+        return paginate(rows, page)
+
+    def _check_unique(self, record: AdRecord) -> None:
+        key = (record.video_id, record.platform, record.date_recorded)
+        for other in self.t.ads.values():
+            if (
+                other.id != record.id
+                and (other.video_id, other.platform, other.date_recorded) == key
+            ):
+                raise Duplicate("ad record", f"{key[1].value} {key[2].isoformat()}")
+
+
+def filtered_ads(tx: Transaction, f: AdFilter) -> list[AdRecord]:
+    """The visible ad rows that pass every part of the filter."""
+    rows = tx.visible(tx.tables.ads.values(), lambda a: a.user_id)
+    return [a for a in rows if _ad_matches(tx, a, f)]
+
+
+def _ad_matches(tx: Transaction, ad: AdRecord, f: AdFilter) -> bool:
+    if f.date_from is not None and ad.date_recorded < f.date_from:
+        return False
+    if f.date_to is not None and ad.date_recorded > f.date_to:
+        return False
+    if f.platform is not None and ad.platform is not f.platform:
+        return False
+    if f.video_id is not None and ad.video_id != f.video_id:
+        return False
+    if f.user_id is not None and ad.user_id != f.user_id:
+        return False
+    if f.property_id is not None:
+        video = tx.tables.videos.get(ad.video_id)
+        return video is not None and video.property_id == f.property_id
+    return True
+
+
+class InMemoryAnalytics(_Repo):
+    def summary(self, filter: AdFilter) -> Summary:
+        videos = [v for v in self.tx.visible(self.t.videos.values(), lambda v: v.user_id)]
+        videos = [v for v in videos if _video_in_scope(v, filter)]
+        by_status: dict[VideoStatus, int] = {}
+        for video in videos:
+            by_status[video.status] = by_status.get(video.status, 0) + 1
+        ids = {v.id for v in videos}
+        jobs = self.tx.visible(self.t.jobs.values(), lambda j: j.user_id)
+        cost = sum((j.cost_credits or Decimal(0) for j in jobs if j.video_id in ids), Decimal(0))
+        return Summary(
+            ads=analytics.totals(filtered_ads(self.tx, filter)),
+            videos_by_status=by_status,
+            usage_cost=cost,
+        )
+
+    def daily(self, filter: AdFilter) -> list[DailyPoint]:
+        days: dict = {}  # type: ignore[type-arg]
+        for ad in filtered_ads(self.tx, filter):
+            days.setdefault(ad.date_recorded, []).append(ad)
+        return [DailyPoint(day, analytics.totals(rows)) for day, rows in sorted(days.items())]
+
+    def by_platform(self, filter: AdFilter) -> dict[AdPlatform, AdTotals]:
+        groups: dict[AdPlatform, list[AdRecord]] = {}
+        for ad in filtered_ads(self.tx, filter):
+            groups.setdefault(ad.platform, []).append(ad)
+        return {p: analytics.totals(groups[p]) for p in AdPlatform if p in groups}
+
+
+def _video_in_scope(video: Video, f: AdFilter) -> bool:
+    if f.video_id is not None and video.id != f.video_id:
+        return False
+    if f.property_id is not None and video.property_id != f.property_id:
+        return False
+    return f.user_id is None or video.user_id == f.user_id
+
+
+class InMemoryUnitOfWork(InMemoryTransactionMixin):
+    """One serialised transaction over the in-memory tables (a UnitOfWork)."""
+
+    def __init__(self, db: InMemoryDatabase, actor: Actor) -> None:
+        self.db = db
+        self.actor = actor
+
+    def _bind(self, tx: Transaction) -> None:
+        self.profiles = InMemoryProfiles(tx)
+        self.properties = InMemoryProperties(tx)
+        self.media = InMemoryMedia(tx)
+        self.videos = InMemoryVideos(tx)
+        self.render_jobs = InMemoryRenderJobs(tx)
+        self.ads = InMemoryAds(tx)
+        self.analytics = InMemoryAnalytics(tx)

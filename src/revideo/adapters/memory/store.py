@@ -1,0 +1,71 @@
+"""An in-memory MediaStore and an outbox Mailer, for tests and demos."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+
+import attrs
+
+from revideo.domain.errors import Forbidden, NotFound
+from revideo.domain.profile import Actor
+from revideo.ports.media_store import StoredObject
+
+
+def check_folder(actor: Actor, bucket: str, path: str) -> None:
+    """A user may write only under `<own id>/`; the system anywhere."""
+    if actor.system:
+        return
+    if actor.user_id is None or path.split("/", 1)[0] != actor.user_id:
+        raise Forbidden("write", bucket, path)
+
+
+class InMemoryMediaStore:
+    def __init__(self, base_url: str = "memory://") -> None:
+        self.base_url = base_url.rstrip("/")
+        self.objects: dict[tuple[str, str], tuple[bytes, str]] = {}
+        self._lock = threading.Lock()
+
+    def put(
+        self, actor: Actor, bucket: str, path: str, data: bytes | Iterable[bytes], content_type: str
+    ) -> StoredObject:
+        check_folder(actor, bucket, path)
+        blob = data if isinstance(data, bytes) else b"".join(data)
+        with self._lock:
+            self.objects[(bucket, path)] = (blob, content_type)
+        return StoredObject(bucket, path, len(blob), content_type, self.public_url(bucket, path))
+
+    def open(self, bucket: str, path: str) -> Iterator[bytes]:
+        try:
+            blob, _ = self.objects[(bucket, path)]
+        except KeyError:
+            raise NotFound("file", f"{bucket}/{path}") from None
+        return iter([blob])
+
+    def delete(self, actor: Actor, bucket: str, path: str) -> None:
+        check_folder(actor, bucket, path)
+        with self._lock:
+            self.objects.pop((bucket, path), None)
+
+    def public_url(self, bucket: str, path: str) -> str:
+        return f"{self.base_url}/{bucket}/{path}"
+
+
+@attrs.frozen
+class Mail:
+    to: str
+    subject: str
+    body: str
+
+
+class OutboxMailer:
+    """Keeps every sent mail in `outbox`; optionally echoes it to a writer."""
+
+    def __init__(self, echo: bool = False) -> None:
+        self.outbox: list[Mail] = []
+        self.echo = echo
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        self.outbox.append(Mail(to, subject, body))
+        if self.echo:
+            print(f"--- mail to {to}: {subject}\n{body}\n---", flush=True)
