@@ -14,14 +14,14 @@ def text(field: str, value: Any, *, max_len: int, required: bool = False) -> str
         value = ""
     if not isinstance(value, str):
         raise ValidationError(field, "must be text")
-    value = value.strip()
-    if required and not value:
+    result: str = value.strip()
+    if required and not result:
         raise ValidationError(field, "is required")
-    if len(value) > max_len:
+    if len(result) > max_len:
         raise ValidationError(field, f"must be at most {max_len} characters")
-    if "\x00" in value:
+    if "\x00" in result:
         raise ValidationError(field, "must not contain NUL characters")
-    return value
+    return result
 
 
 def decimal(field: str, value: Any, *, places: int, maximum: Decimal) -> Decimal:

@@ -48,11 +48,16 @@ def _spend(v: Any) -> Decimal:
     return _checks.decimal("spend_amount", v, places=2, maximum=MAX_SPEND)
 
 
-def _counter(field: str) -> Any:
-    def convert(v: Any) -> int:
-        return _checks.count(field, v, maximum=MAX_COUNT)
+def _impressions(v: Any) -> int:
+    return _checks.count("impressions", v, maximum=MAX_COUNT)
 
-    return convert
+
+def _clicks(v: Any) -> int:
+    return _checks.count("clicks", v, maximum=MAX_COUNT)
+
+
+def _leads(v: Any) -> int:
+    return _checks.count("leads", v, maximum=MAX_COUNT)
 
 
 @attrs.frozen
@@ -63,9 +68,9 @@ class AdInput:
     platform: AdPlatform = attrs.field(converter=_platform)
     date_recorded: date = attrs.field(converter=_day)
     spend_amount: Decimal = attrs.field(default=Decimal("0.00"), converter=_spend)
-    impressions: int = attrs.field(default=0, converter=_counter("impressions"))
-    clicks: int = attrs.field(default=0, converter=_counter("clicks"))
-    leads: int = attrs.field(default=0, converter=_counter("leads"))
+    impressions: int = attrs.field(default=0, converter=_impressions)
+    clicks: int = attrs.field(default=0, converter=_clicks)
+    leads: int = attrs.field(default=0, converter=_leads)
 
 
 @attrs.frozen
@@ -78,9 +83,9 @@ class AdRecord:
     platform: AdPlatform = attrs.field(converter=_platform)
     date_recorded: date = attrs.field(converter=_day)
     spend_amount: Decimal = attrs.field(default=Decimal("0.00"), converter=_spend)
-    impressions: int = attrs.field(default=0, converter=_counter("impressions"))
-    clicks: int = attrs.field(default=0, converter=_counter("clicks"))
-    leads: int = attrs.field(default=0, converter=_counter("leads"))
+    impressions: int = attrs.field(default=0, converter=_impressions)
+    clicks: int = attrs.field(default=0, converter=_clicks)
+    leads: int = attrs.field(default=0, converter=_leads)
     created_at: datetime | None = None
     updated_at: datetime | None = None
 

@@ -58,7 +58,9 @@ class Actor:
         return self.role is Role.ADMIN
 
     def can_read(self, owner_id: str) -> bool:
-        return self.system or self.is_admin or (self.user_id is not None and self.user_id == owner_id)
+        return (
+            self.system or self.is_admin or (self.user_id is not None and self.user_id == owner_id)
+        )
 
     def can_write(self, owner_id: str) -> bool:
         return self.system or (self.user_id is not None and self.user_id == owner_id)

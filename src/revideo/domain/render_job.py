@@ -62,9 +62,7 @@ class RenderJob:
     def fail(self, reason: str, now: datetime) -> RenderJob:
         if self.status.terminal:
             return self
-        return attrs.evolve(
-            self, status=VideoStatus.FAILED, completed_at=now, error_message=reason
-        )
+        return attrs.evolve(self, status=VideoStatus.FAILED, completed_at=now, error_message=reason)
 
     def charge(self, credits: Decimal) -> RenderJob:
         return attrs.evolve(self, cost_credits=credits)

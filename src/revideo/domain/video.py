@@ -120,11 +120,12 @@ def _script(v: Any) -> str:
     return _checks.text("script_content", v, max_len=MAX_SCRIPT_CHARS)
 
 
-def _ident(field: str) -> Any:
-    def convert(v: Any) -> str:
-        return _checks.text(field, v, max_len=200)
+def _avatar_id(v: Any) -> str:
+    return _checks.text("avatar_id", v, max_len=200)
 
-    return convert
+
+def _voice_id(v: Any) -> str:
+    return _checks.text("voice_id", v, max_len=200)
 
 
 @attrs.frozen
@@ -136,8 +137,8 @@ class Video:
     property_id: str
     title: str = attrs.field(converter=_title)
     script_content: str = attrs.field(default="", converter=_script)
-    avatar_id: str = attrs.field(default="", converter=_ident("avatar_id"))
-    voice_id: str = attrs.field(default="", converter=_ident("voice_id"))
+    avatar_id: str = attrs.field(default="", converter=_avatar_id)
+    voice_id: str = attrs.field(default="", converter=_voice_id)
     purpose: VideoPurpose = VideoPurpose.SALE
     status: VideoStatus = VideoStatus.DRAFT
     heygen_video_id: str | None = None
@@ -153,7 +154,7 @@ class Video:
     # ---- user commands -------------------------------------------------
     def edit(self, **changes: Any) -> Video:
         """Change title, script, avatar, voice, purpose or aspect ratio."""
-        self._require("edit")
+        self.check("edit")
         allowed = {"title", "script_content", "avatar_id", "voice_id", "purpose", "aspect_ratio"}
         unknown = set(changes) - allowed
         if unknown:
@@ -174,12 +175,12 @@ class Video:
 
     def submit(self, engine_video_id: str) -> Video:
         """Record that the engine accepted the first render (draft → pending)."""
-        self._require("submit")
+        self.check("submit")
         return self._new_attempt(engine_video_id)
 
     def retry(self, engine_video_id: str) -> Video:
         """Record that the engine accepted a new attempt (failed → pending)."""
-        self._require("retry")
+        self.check("retry")
         return self._new_attempt(engine_video_id)
 
     def reject(self, reason: str) -> Video:
@@ -189,7 +190,7 @@ class Video:
         return attrs.evolve(self, error_message=reason)
 
     def check_deletable(self) -> None:
-        self._require("delete")
+        self.check("delete")
 
     # ---- system -------------------------------------------------------
     def observe(self, report: EngineReport) -> Video:
@@ -218,16 +219,17 @@ class Video:
 
     def give_up(self, reason: str) -> Video:
         """Fail a render that is stuck or lost (pending/processing → failed)."""
-        self._require("give_up")
+        self.check("give_up")
         return attrs.evolve(self, status=VideoStatus.FAILED, error_message=reason)
 
     def archive(self, video_url: str, thumbnail_url: str | None, at: datetime) -> Video:
         """Point the video at its permanent copy."""
-        self._require("archive")
+        self.check("archive")
         return attrs.evolve(self, video_url=video_url, thumbnail_url=thumbnail_url, archived_at=at)
 
     # ---- helpers ------------------------------------------------------
-    def _require(self, command: str) -> None:
+    def check(self, command: str) -> None:
+        """Raise InvalidTransition unless `command` is allowed in the current status."""
         if self.status not in COMMANDS[command]:
             raise InvalidTransition(self.id, self.status.value, command)
 

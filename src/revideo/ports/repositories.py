@@ -16,6 +16,7 @@ Every method may raise:
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from types import TracebackType
@@ -74,6 +75,7 @@ class ProfileRepository(Protocol):
     def update(self, profile: Profile) -> Profile:
         """Save name and avatar; the role is kept (see set_role)."""
         ...
+
     def set_role(self, user_id: str, role: Role) -> Profile:
         """Change a role; Forbidden unless the actor is an admin or the system."""
         ...
@@ -86,10 +88,12 @@ class PropertyRepository(Protocol):
     def delete(self, property_id: str) -> None:
         """Delete the property; its media rows and videos go with it."""
         ...
+
     def list(self, filter: PropertyFilter, page: PageRequest) -> Page[Property]:
         """Newest first."""
         ...
-    def cities(self) -> list[str]:
+
+    def cities(self) -> builtins.list[str]:
         """Distinct non-empty cities of the visible properties, sorted."""
         ...
 
@@ -99,10 +103,12 @@ class MediaRepository(Protocol):
     def for_property(self, property_id: str) -> tuple[PropertyMedia, ...]:
         """The photos of a property in gallery order."""
         ...
+
     def add(self, media: PropertyMedia) -> PropertyMedia: ...
     def set_orders(self, media: Sequence[PropertyMedia]) -> None:
         """Save the `order` of each given photo."""
         ...
+
     def delete(self, media_id: str) -> None: ...
 
 
@@ -114,11 +120,13 @@ class VideoRepository(Protocol):
     def list(self, filter: VideoFilter, page: PageRequest) -> Page[Video]:
         """Newest first."""
         ...
+
     def by_engine_id(self, engine_video_id: str) -> Video | None: ...
-    def in_flight(self, limit: int) -> list[Video]:
+    def in_flight(self, limit: int) -> builtins.list[Video]:
         """Pending or processing videos, least recently updated first."""
         ...
-    def unarchived(self, limit: int) -> list[Video]:
+
+    def unarchived(self, limit: int) -> builtins.list[Video]:
         """Completed videos whose file is not yet in our own storage."""
         ...
 
@@ -127,10 +135,11 @@ class RenderJobRepository(Protocol):
     def get(self, job_id: str) -> RenderJob: ...
     def add(self, job: RenderJob) -> RenderJob: ...
     def update(self, job: RenderJob) -> RenderJob: ...
-    def for_video(self, video_id: str) -> list[RenderJob]:
+    def for_video(self, video_id: str) -> builtins.list[RenderJob]:
         """Attempts of a video, oldest first."""
         ...
-    def unsettled(self, started_before: datetime) -> list[RenderJob]:
+
+    def unsettled(self, started_before: datetime) -> builtins.list[RenderJob]:
         """Jobs whose create call has no known outcome, started before a time."""
         ...
 
@@ -140,6 +149,7 @@ class AdRepository(Protocol):
     def add(self, record: AdRecord) -> AdRecord:
         """Duplicate if the (video, platform, day) row exists already."""
         ...
+
     def update(self, record: AdRecord) -> AdRecord: ...
     def delete(self, record_id: str) -> None: ...
     def list(self, filter: AdFilter, page: PageRequest) -> Page[AdRecord]:
@@ -151,9 +161,11 @@ class AnalyticsQueries(Protocol):
     def summary(self, filter: AdFilter) -> Summary:
         """Ad totals, videos by status and render cost over the visible rows."""
         ...
-    def daily(self, filter: AdFilter) -> list[DailyPoint]:
+
+    def daily(self, filter: AdFilter) -> builtins.list[DailyPoint]:
         """Ad totals per day, oldest first, days without rows left out."""
         ...
+
     def by_platform(self, filter: AdFilter) -> dict[AdPlatform, AdTotals]: ...
 
 

@@ -1,0 +1,48 @@
+"""Ad performance records, typed in by hand or imported."""
+
+from __future__ import annotations
+
+import attrs
+
+from revideo.domain.ads import AdInput, AdRecord
+from revideo.domain.page import Page, PageRequest
+from revideo.domain.profile import Actor
+from revideo.ports.repositories import AdFilter
+from revideo.services._base import Context, require_owner, signed_in
+
+
+@attrs.frozen
+class AdService:
+    ctx: Context
+
+    def add(self, actor: Actor, data: AdInput) -> AdRecord:
+        owner = signed_in(actor)
+        with self.ctx.uow(actor) as uow:
+            video = uow.videos.get(data.video_id)
+            require_owner(actor, video.user_id, "video", video.id)
+            return uow.ads.add(AdRecord.from_input(self.ctx.ids(), owner, data))
+
+    def get(self, actor: Actor, record_id: str) -> AdRecord:
+        with self.ctx.uow(actor) as uow:
+            return uow.ads.get(record_id)
+
+    def update(self, actor: Actor, record_id: str, data: AdInput) -> AdRecord:
+        with self.ctx.uow(actor) as uow:
+            old = uow.ads.get(record_id)
+            require_owner(actor, old.user_id, "ad record", record_id)
+            video = uow.videos.get(data.video_id)
+            require_owner(actor, video.user_id, "video", video.id)
+            new = AdRecord.from_input(old.id, old.user_id, data)
+            return uow.ads.update(attrs.evolve(new, created_at=old.created_at))
+
+    def delete(self, actor: Actor, record_id: str) -> None:
+        with self.ctx.uow(actor) as uow:
+            old = uow.ads.get(record_id)
+            require_owner(actor, old.user_id, "ad record", record_id)
+            uow.ads.delete(record_id)
+
+    def list(
+        self, actor: Actor, filter: AdFilter = AdFilter(), page: PageRequest = PageRequest()
+    ) -> Page[AdRecord]:
+        with self.ctx.uow(actor) as uow:
+            return uow.ads.list(filter, page)

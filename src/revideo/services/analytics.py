@@ -1,0 +1,41 @@
+"""The dashboard's and the analytics pages' figures (design.md §5)."""
+
+from __future__ import annotations
+
+import attrs
+
+from revideo.domain.ads import AdPlatform
+from revideo.domain.analytics import AdTotals, Summary
+from revideo.domain.errors import ValidationError
+from revideo.domain.profile import Actor
+from revideo.ports.repositories import AdFilter, DailyPoint
+from revideo.services._base import Context, require_admin, signed_in
+
+
+@attrs.frozen
+class AnalyticsService:
+    ctx: Context
+
+    def summary(self, actor: Actor, filter: AdFilter = AdFilter()) -> Summary:
+        with self.ctx.uow(actor) as uow:
+            return uow.analytics.summary(self._scoped(actor, filter))
+
+    def daily(self, actor: Actor, filter: AdFilter = AdFilter()) -> list[DailyPoint]:
+        with self.ctx.uow(actor) as uow:
+            return uow.analytics.daily(self._scoped(actor, filter))
+
+    def by_platform(
+        self, actor: Actor, filter: AdFilter = AdFilter()
+    ) -> dict[AdPlatform, AdTotals]:
+        with self.ctx.uow(actor) as uow:
+            return uow.analytics.by_platform(self._scoped(actor, filter))
+
+    @staticmethod
+    def _scoped(actor: Actor, filter: AdFilter) -> AdFilter:
+        """Check the filter: a range must not run backwards; only admins cut by user."""
+        signed_in(actor)
+        if filter.date_from and filter.date_to and filter.date_from > filter.date_to:
+            raise ValidationError("date_to", "must not be before the start date")
+        if filter.user_id is not None and filter.user_id != actor.user_id:
+            require_admin(actor)
+        return filter

@@ -1,0 +1,38 @@
+"""Profiles and roles."""
+
+from __future__ import annotations
+
+import attrs
+
+from revideo.domain.page import Page, PageRequest
+from revideo.domain.profile import Actor, Profile, Role
+from revideo.services._base import Context, require_admin, signed_in
+
+
+@attrs.frozen
+class UserService:
+    ctx: Context
+
+    def me(self, actor: Actor) -> Profile:
+        with self.ctx.uow(actor) as uow:
+            return uow.profiles.get(signed_in(actor))
+
+    def update_me(self, actor: Actor, full_name: str, avatar_url: str | None = None) -> Profile:
+        with self.ctx.uow(actor) as uow:
+            profile = uow.profiles.get(signed_in(actor))
+            new = attrs.evolve(profile, full_name=full_name.strip(), avatar_url=avatar_url)
+            return uow.profiles.update(new)
+
+    def list(self, actor: Actor, page: PageRequest = PageRequest()) -> Page[Profile]:
+        require_admin(actor)
+        with self.ctx.uow(actor) as uow:
+            return uow.profiles.list(page)
+
+    def set_role(self, actor: Actor, user_id: str, role: Role | str) -> Profile:
+        require_admin(actor)
+        if actor.user_id == user_id and Role(role) is not Role.ADMIN:
+            from revideo.domain.errors import ValidationError
+
+            raise ValidationError("role", "an admin cannot take away their own admin role")
+        with self.ctx.uow(actor) as uow:
+            return uow.profiles.set_role(user_id, Role(role))
