@@ -1,0 +1,5 @@
+"""A MediaStore on the local file system."""
+
+from revideo.adapters.files.store import FilesMediaStore
+
+__all__ = ["FilesMediaStore"]

@@ -1,0 +1,189 @@
+"""
+The composition root: settings → adapters → a frozen Services object.
+
+Web, CLI and library users all call `bootstrap()`; nothing else builds
+adapters. Every adapter module is imported here lazily, by the branch that
+needs it, so `revideo --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from revideo.domain.errors import ConfigError
+from revideo.ports.identity import Identity
+from revideo.ports.mailer import Mailer
+from revideo.ports.media_store import MediaStore
+from revideo.ports.script_writer import ScriptWriter
+from revideo.ports.video_engine import Photo, VideoEngine
+from revideo.services._base import Clock, Context, utcnow
+from revideo.services.ads import AdService
+from revideo.services.analytics import AnalyticsService
+from revideo.services.pipeline import Pipeline
+from revideo.services.properties import PropertyService
+from revideo.services.users import UserService
+from revideo.services.videos import RenderPolicy, VideoService
+from revideo.settings import Settings, load
+
+log = logging.getLogger(__name__)
+
+
+@attrs.frozen
+class Services:
+    """Every use case of revideo, wired to its adapters."""
+
+    settings: Settings
+    backend: Any  # the database: unit_of_work(actor), add_user(...), close()
+    engine: VideoEngine
+    store: MediaStore
+    mailer: Mailer
+    identity: Identity | None
+    writer: ScriptWriter
+    properties: PropertyService
+    videos: VideoService
+    pipeline: Pipeline
+    ads: AdService
+    analytics: AnalyticsService
+    users: UserService
+
+    def close(self) -> None:
+        for part in (self.engine, self.backend):
+            closer: Callable[[], None] | None = getattr(part, "close", None)
+            if closer is not None:
+                closer()
+
+
+def bootstrap(
+    settings: Settings | None = None,
+    *,
+    backend: Any = None,
+    engine: VideoEngine | None = None,
+    store: MediaStore | None = None,
+    mailer: Mailer | None = None,
+    identity: Identity | None = None,
+    writer: ScriptWriter | None = None,
+    clock: Clock = utcnow,
+) -> Services:
+    """Build the services; any adapter passed in replaces the configured one."""
+    settings = settings or load()
+    backend = backend if backend is not None else make_backend(settings)
+    store = store or make_store(settings)
+    engine = engine or make_engine(settings, store)
+    mailer = mailer or make_mailer(settings)
+    identity = identity if identity is not None else make_identity(settings, backend, mailer)
+    writer = writer or make_writer(settings)
+    ctx = Context(uow=backend.unit_of_work, clock=clock)
+    policy = RenderPolicy(
+        credits_per_minute=settings.credits_per_minute,
+        callback_url=f"{settings.public_url}/api/heygen/webhook"
+        if settings.engine == "heygen"
+        else None,
+    )
+    return Services(
+        settings=settings,
+        backend=backend,
+        engine=engine,
+        store=store,
+        mailer=mailer,
+        identity=identity,
+        writer=writer,
+        properties=PropertyService(ctx, store),
+        videos=VideoService(ctx, engine, store, writer, policy),
+        pipeline=Pipeline(ctx, engine, store, policy),
+        ads=AdService(ctx),
+        analytics=AnalyticsService(ctx),
+        users=UserService(ctx),
+    )
+
+
+def make_backend(settings: Settings) -> Any:
+    if settings.backend == "memory":
+        from revideo.adapters.memory.database import InMemoryDatabase
+
+        return InMemoryDatabase()
+    if settings.backend == "supabase":
+        from revideo.adapters.supabase import SupabaseBackend  # type: ignore[import-not-found]
+
+        return SupabaseBackend.from_settings(settings)
+    from revideo.adapters.postgres import PostgresDatabase
+
+    return PostgresDatabase.connect(database_url(settings))
+
+
+def database_url(settings: Settings) -> str:
+    """The configured database, or the embedded one (started and migrated on demand)."""
+    if settings.database_url:
+        from revideo.adapters.postgres.migrate import migrate
+
+        migrate(settings.database_url)
+        return settings.database_url
+    from revideo.adapters.postgres.embedded import ensure_server
+
+    return ensure_server(settings.data_dir / "postgres")
+
+
+def make_store(settings: Settings) -> MediaStore:
+    from revideo.adapters.files import FilesMediaStore
+
+    return FilesMediaStore(settings.media_dir, base_url=f"{settings.public_url}/media")
+
+
+def make_engine(settings: Settings, store: MediaStore) -> VideoEngine:
+    if settings.engine == "fake":
+        from revideo.adapters.memory.engine import FakeVideoEngine
+
+        return FakeVideoEngine()
+    if settings.engine == "heygen":
+        from revideo.adapters.heygen import HeyGenEngine
+
+        return HeyGenEngine(  # type: ignore[no-any-return]
+            settings.heygen_api_key or "",
+            base_url=settings.heygen_base_url,
+            api_version=settings.heygen_api_version,
+            webhook_secret=settings.heygen_webhook_secret,
+        )
+    from revideo.adapters.local_engine import LocalEngine
+
+    def read_photo(photo: Photo) -> bytes:
+        return b"".join(store.open(photo.bucket, photo.path))
+
+    return LocalEngine(settings.data_dir / "renders", read_photo=read_photo)  # type: ignore[no-any-return]
+
+
+def make_mailer(settings: Settings) -> Mailer:
+    if settings.smtp_url:
+        from revideo.adapters.smtp import SmtpMailer  # type: ignore[import-not-found]
+
+        return SmtpMailer(settings.smtp_url, sender=settings.mail_from)  # type: ignore[no-any-return]
+    from revideo.adapters.memory.store import OutboxMailer
+
+    return OutboxMailer(echo=True)
+
+
+def make_identity(settings: Settings, backend: Any, mailer: Mailer) -> Identity | None:
+    """The auth service: the backend's own when it has one (local or Supabase)."""
+    factory = getattr(backend, "identity", None)
+    return factory(mailer) if factory is not None else None
+
+
+def make_writer(settings: Settings) -> ScriptWriter:
+    from revideo.domain.scripts import TemplateScriptWriter  # type: ignore[import-not-found]
+
+    template: ScriptWriter = TemplateScriptWriter()
+    if not settings.llm_base_url:
+        return template
+    if not settings.llm_model:
+        raise ConfigError("REVIDEO_LLM_MODEL", "is required when REVIDEO_LLM_BASE_URL is set")
+    from revideo.adapters.llm import OpenAIScriptWriter  # type: ignore[import-not-found]
+
+    return OpenAIScriptWriter(  # type: ignore[no-any-return]
+        settings.llm_base_url,
+        settings.llm_api_key or "",
+        settings.llm_model,
+        fallback=template,
+    )
+
