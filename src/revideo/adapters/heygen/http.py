@@ -1,0 +1,166 @@
+"""
+HTTP calls to HeyGen: retried reads, never-blindly-resent creates, file streams.
+
+Reads (status, lists, quota) retry transport errors, 408, 429 and 5xx with
+capped exponential backoff, honouring Retry-After. A create is re-sent only when
+HeyGen certainly did not take it (the connection never opened, or a 429); a
+timeout or 5xx after the body went out raises EngineOutcomeUnknown instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+
+from revideo.domain.errors import (
+    EngineError,
+    EngineOutcomeUnknown,
+    EngineRejected,
+    EngineUnavailable,
+)
+
+from .errors import body_error, classify, error_info, retry_after
+
+# The request never reached HeyGen: safe to send again, even a create.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+
+
+class HeyGenHttp:
+    """One httpx.Client plus HeyGen's retry rules."""
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        *,
+        max_retries: int = 3,
+        sleep: Callable[[float], None],
+        base_delay: float = 0.5,
+        max_backoff: float = 8.0,
+        max_wait: float = 10.0,
+    ) -> None:
+        self.client = client
+        self.max_retries = max_retries
+        self.sleep = sleep
+        self.base_delay = base_delay
+        self.max_backoff = max_backoff
+        self.max_wait = max_wait
+
+    def read(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Send a safe request, retrying where that is harmless; return the decoded body."""
+        for attempt in range(self.max_retries + 1):
+            try:
+                response = self.client.request(method, path, **kwargs)
+                return decode(response)
+            except httpx.HTTPError as exc:
+                err: EngineError = _transport_error(exc, path)
+                cause: Exception = exc
+            except EngineUnavailable as exc:
+                err, cause = exc, exc
+            self._pause_or_raise(attempt, err, cause)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def create(self, path: str, body: dict[str, Any], handle: str) -> Any:
+        """POST a render once; re-send only when HeyGen certainly did not take it."""
+        for attempt in range(self.max_retries + 1):
+            try:
+                response = self.client.post(path, json=body)
+            except _NOT_SENT as exc:
+                self._pause_or_raise(attempt, _transport_error(exc, path), exc)
+                continue
+            except httpx.HTTPError as exc:
+                msg = f"HeyGen did not answer the create request ({type(exc).__name__})"
+                raise EngineOutcomeUnknown(handle, msg) from exc
+            try:
+                return decode(response, unreadable_ok=False)
+            except EngineUnavailable as exc:
+                if 400 <= response.status_code != 429:  # may have been taken
+                    msg = f"{exc.message}; the render may have started"
+                    raise EngineOutcomeUnknown(handle, msg) from exc
+                self._pause_or_raise(attempt, exc, exc)
+            except _Unreadable as exc:
+                raise EngineOutcomeUnknown(handle, str(exc)) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def stream(self, url: str, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
+        """Yield the bytes at a presigned file URL (the API key is not sent there)."""
+        request = self.client.build_request("GET", url)
+        request.headers.pop("x-api-key", None)
+        response = self._open(request)
+        try:
+            yield from response.iter_bytes(chunk_size)
+        except httpx.HTTPError as exc:
+            raise EngineUnavailable(f"the download from HeyGen broke off: {exc}") from exc
+        finally:
+            response.close()
+
+    def _open(self, request: httpx.Request) -> httpx.Response:
+        for attempt in range(self.max_retries + 1):
+            try:
+                response = self.client.send(request, stream=True)
+            except httpx.HTTPError as exc:
+                self._pause_or_raise(attempt, _transport_error(exc, "file"), exc)
+                continue
+            if response.status_code < 400:
+                return response
+            response.close()
+            if response.status_code in (401, 403, 404, 410):
+                raise EngineRejected(
+                    "not_found",
+                    f"HeyGen file link refused (HTTP {response.status_code}): it has expired or "
+                    "is wrong; ask for the video's status again for a fresh link",
+                )
+            self._pause_or_raise(attempt, _status_error(response, b""), None)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _pause_or_raise(self, attempt: int, err: EngineError, cause: Exception | None) -> None:
+        if not isinstance(err, EngineUnavailable) or attempt >= self.max_retries:
+            raise err from cause
+        delay = self.delay(attempt, err.retry_after)
+        if delay is None:
+            raise err from cause
+        self.sleep(delay)
+
+    def delay(self, attempt: int, asked: float | None) -> float | None:
+        """Seconds to wait before retry `attempt`+1; None when Retry-After is too long."""
+        if asked is not None:
+            return asked if asked <= self.max_wait else None
+        return float(min(self.base_delay * 2**attempt, self.max_backoff))
+
+
+class _Unreadable(Exception):
+    """A 2xx answer whose body is not the JSON we expect."""
+
+
+def decode(response: httpx.Response, *, unreadable_ok: bool = True) -> Any:
+    """The JSON body of a success; raise the mapped engine error otherwise."""
+    content = response.read()
+    if response.status_code >= 400:
+        raise _status_error(response, content)
+    try:
+        payload = response.json()
+    except ValueError as exc:
+        msg = f"HeyGen sent an unreadable answer (HTTP {response.status_code})"
+        if unreadable_ok:
+            raise EngineUnavailable(msg) from exc
+        raise _Unreadable(msg) from exc
+    found = body_error(payload, response.status_code)
+    if found is not None:
+        raise classify(found, retry_after(response.headers.get("retry-after")))
+    return payload
+
+
+def _status_error(response: httpx.Response, content: bytes) -> EngineError:
+    try:
+        payload = response.json() if content else None
+    except ValueError:
+        payload = None
+    info = error_info(response.status_code, payload, content.decode("utf-8", "replace"))
+    return classify(info, retry_after(response.headers.get("retry-after")))
+
+
+def _transport_error(exc: httpx.HTTPError, what: str) -> EngineUnavailable:
+    if isinstance(exc, httpx.TimeoutException):
+        return EngineUnavailable(f"HeyGen did not answer in time ({what})")
+    return EngineUnavailable(f"cannot reach HeyGen ({what}): {type(exc).__name__}: {exc}")
