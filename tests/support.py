@@ -1,0 +1,62 @@
+"""Test helpers shared by the suites: a hand-driven clock and small builders."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from revideo.adapters.memory.database import InMemoryDatabase
+from revideo.adapters.memory.engine import FakeVideoEngine
+from revideo.adapters.memory.store import InMemoryMediaStore, OutboxMailer
+from revideo.bootstrap import Services, bootstrap
+from revideo.domain.profile import Actor, Role
+from revideo.domain.property import Address, PropertyInput, Specs
+from revideo.settings import load
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99"
+    b"=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+class Clock:
+    """A clock that moves only when told to."""
+
+    def __init__(self, start: datetime = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def memory_services(
+    clock: Clock, backend: object | None = None, engine: object | None = None
+) -> Services:
+    """Services over the in-memory database, the fake engine and an in-memory store."""
+    settings = load({"REVIDEO_DATA_DIR": "/nonexistent", "REVIDEO_ENGINE": "fake"}, dotenv=False)
+    return bootstrap(
+        settings,
+        backend=backend or InMemoryDatabase(clock=clock),
+        engine=engine or FakeVideoEngine(clock),  # type: ignore[arg-type]
+        store=InMemoryMediaStore(),
+        mailer=OutboxMailer(),
+        clock=clock,
+    )
+
+
+def sample_property(title: str = "Sunny loft", city: str = "Austin") -> PropertyInput:
+    return PropertyInput(
+        title=title,
+        category="residential",
+        address=Address(street="12 Oak St", city=city, state="TX", zip="78701"),
+        specs=Specs(price="450000", area="1200", beds=2, baths="1.5", amenities=["Pool", "Gym"]),
+        description="Bright corner unit.",
+    )
+
+
+def user(backend: object, email: str, role: Role = Role.USER) -> Actor:
+    profile = backend.add_user(email, role=role)  # type: ignore[attr-defined]
+    return Actor.user(profile.id, role=role, email=email)
