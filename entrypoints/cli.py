@@ -61,3 +61,7 @@ def cli(ctx: click.Context) -> None:
 
 def main(argv: Any = None) -> None:
     cli.main(args=argv, prog_name="revideo")
+
+
+if __name__ == "__main__":
+    main()
