@@ -1,0 +1,12 @@
+"""
+Reading Meta Ads Manager and Google Ads report files, and mapping their rows to videos.
+
+`read_export(stream)` streams a CSV/TSV/XLSX export into `ExportRow`s and `RowError`s;
+`match_rows` maps rows to the user's videos; `merge_matches` sums rows sharing a natural key
+(platform, video, day); `to_ad_input` builds the domain's `AdInput`.
+"""
+
+from revideo.adapters.ad_exports.reader import ExportReader, read_export
+from revideo.adapters.ad_exports.rows import ExportRow, RowError, UnreadableExport
+
+__all__ = ["ExportReader", "ExportRow", "RowError", "UnreadableExport", "read_export"]

@@ -1,0 +1,58 @@
+"""What reading an export yields: parsed rows, row errors, and the error for a whole file."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from revideo.domain.ads import AdPlatform
+from revideo.domain.errors import ValidationError
+
+
+@attrs.frozen
+class ExportRow:
+    """One data line of an export. A metric the file left blank (or `--`) is None.
+
+    `day` is the `Day` cell when the file has one; for an aggregated export it is the end of
+    the reporting range, and `period_start` holds its start (the figures are not spread over
+    the days: that would invent numbers). `leads` is a Decimal because Google reports
+    fractional conversions; see `to_ad_input` for the rounding.
+    """
+
+    line: int
+    platform: AdPlatform
+    day: date
+    campaign: str = ""
+    ad_set: str = ""
+    ad: str = ""
+    spend: Decimal | None = None
+    impressions: int | None = None
+    clicks: int | None = None
+    leads: Decimal | None = None
+    currency: str | None = None
+    period_start: date | None = None
+
+
+@attrs.frozen
+class RowError:
+    """A data line that could not be read: its line number, the column and the reason."""
+
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.column}: {self.reason}"
+
+
+class UnreadableExport(ValidationError):
+    """The file as a whole cannot be read (no header, wrong encoding, broken quoting).
+
+    `field` is `file` or the missing column; `line` is set when the problem has a place.
+    """
+
+    def __init__(self, field: str, message: str, line: int | None = None) -> None:
+        super().__init__(field, f"line {line}: {message}" if line else message)
+        self.line = line
