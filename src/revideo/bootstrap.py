@@ -165,9 +165,13 @@ def make_mailer(settings: Settings) -> Mailer:
 
 
 def make_identity(settings: Settings, backend: Any, mailer: Mailer) -> Identity | None:
-    """The auth service: the backend's own when it has one (local or Supabase)."""
-    factory = getattr(backend, "identity", None)
-    return factory(mailer) if factory is not None else None
+    """The auth service: Supabase Auth on Supabase, else revideo's own over the database."""
+    own = getattr(backend, "identity", None)
+    if own is not None:
+        return own(mailer)  # type: ignore[no-any-return]
+    from revideo.adapters.local_auth import identity_for  # type: ignore[import-not-found]
+
+    return identity_for(backend, mailer)  # type: ignore[no-any-return]
 
 
 def make_writer(settings: Settings) -> ScriptWriter:
