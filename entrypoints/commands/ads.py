@@ -1,9 +1,92 @@
-"""`revideo ads`: not built yet."""
+"""`revideo ads`: record, list and delete ad performance rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
 
 import click
 
+from revideo.entrypoints.commands._common import (
+    acting,
+    emit_json,
+    friendly,
+    json_option,
+    services,
+    table,
+    user_option,
+)
 
-@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+PLATFORMS = ["meta", "google", "youtube", "manual"]
+
+
+@click.group("ads")
 def command() -> None:
-    """Not available yet."""
-    raise click.ClickException("'revideo ads' is not available yet in this version")
+    """Record and import ad performance."""
+
+
+@command.command("list")
+@click.option("--video", "video_id", help="Only this video.")
+@click.option("--platform", type=click.Choice(PLATFORMS))
+@click.option("--page", default=1, show_default=True)
+@user_option
+@json_option
+@friendly
+def list_(
+    video_id: str | None, platform: str | None, page: int, user_email: str | None, as_json: bool
+) -> None:
+    """List ad rows, newest day first."""
+    from revideo.domain.ads import AdPlatform
+    from revideo.domain.page import PageRequest
+    from revideo.ports.repositories import AdFilter
+
+    filt = AdFilter(video_id=video_id, platform=AdPlatform(platform) if platform else None)
+    found = services().ads.list(acting(user_email), filt, PageRequest(page, 50))
+    if as_json:
+        emit_json({"total": found.total, "items": list(found.items)})
+        return
+    rows = [
+        (a.id[:8], a.date_recorded, a.platform, a.video_id[:8], a.spend_amount, a.clicks, a.leads)
+        for a in found.items
+    ]
+    table(rows, ["id", "day", "platform", "video", "spend", "clicks", "leads"])
+    click.echo(f"page {page} of {found.pages}, {found.total} in all")
+
+
+@command.command("add")
+@click.argument("video_id")
+@click.option("--platform", required=True, type=click.Choice(PLATFORMS))
+@click.option("--date", "day", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--spend", default="0", show_default=True)
+@click.option("--impressions", default=0, show_default=True)
+@click.option("--clicks", default=0, show_default=True)
+@click.option("--leads", default=0, show_default=True)
+@user_option
+@json_option
+@friendly
+def add(
+    video_id: str,
+    platform: str,
+    day: datetime,
+    spend: str,
+    impressions: int,
+    clicks: int,
+    leads: int,
+    user_email: str | None,
+    as_json: bool,
+) -> None:
+    """Record one video's figures on one platform and day."""
+    from revideo.domain.ads import AdInput
+
+    data = AdInput(video_id, platform, day.date(), spend, impressions, clicks, leads)
+    record = services().ads.add(acting(user_email), data)
+    emit_json(record) if as_json else click.echo(f"added {record.id}")
+
+
+@command.command("delete")
+@click.argument("record_id")
+@user_option
+@friendly
+def delete(record_id: str, user_email: str | None) -> None:
+    """Delete one ad row."""
+    services().ads.delete(acting(user_email), record_id)
+    click.echo(f"deleted {record_id}")

@@ -1,9 +1,83 @@
-"""`revideo analytics`: not built yet."""
+"""`revideo analytics`: the dashboard's figures in a terminal."""
+
+from __future__ import annotations
+
+from datetime import datetime
 
 import click
 
+from revideo.entrypoints.commands._common import (
+    acting,
+    emit_json,
+    friendly,
+    json_option,
+    services,
+    table,
+    user_option,
+)
 
-@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-def command() -> None:
-    """Not available yet."""
-    raise click.ClickException("'revideo analytics' is not available yet in this version")
+PLATFORMS = ["meta", "google", "youtube", "manual"]
+
+
+@click.command("analytics")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="First day.")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Last day.")
+@click.option("--platform", type=click.Choice(PLATFORMS))
+@click.option("--daily", is_flag=True, help="One row per day.")
+@user_option
+@json_option
+@friendly
+def command(
+    date_from: datetime | None,
+    date_to: datetime | None,
+    platform: str | None,
+    daily: bool,
+    user_email: str | None,
+    as_json: bool,
+) -> None:
+    """Show spend, leads, cost per lead and success rate."""
+    from revideo.domain.ads import AdPlatform
+    from revideo.ports.repositories import AdFilter
+
+    filt = AdFilter(
+        date_from=date_from.date() if date_from else None,
+        date_to=date_to.date() if date_to else None,
+        platform=AdPlatform(platform) if platform else None,
+    )
+    actor = acting(user_email)
+    svc = services().analytics
+    if daily:
+        points = svc.daily(actor, filt)
+        if as_json:
+            emit_json([{"day": p.day, **_figures(p.totals)} for p in points])
+            return
+        rows = [(p.day, p.totals.spend, p.totals.leads, p.totals.cpl) for p in points]
+        table(rows, ["day", "spend", "leads", "cpl"])
+        return
+    summary = svc.summary(actor, filt)
+    figures = {
+        **_figures(summary.ads),
+        "videos": {s.value: n for s, n in summary.videos_by_status.items()},
+        "success_rate": summary.success_rate,
+        "render_success": summary.render_success,
+        "usage_cost": summary.usage_cost,
+    }
+    if as_json:
+        emit_json(figures)
+        return
+    for name, value in figures.items():
+        click.echo(f"{name:>15}  {'—' if value is None else value}")
+
+
+def _figures(t) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return {
+        "spend": t.spend,
+        "impressions": t.impressions,
+        "clicks": t.clicks,
+        "leads": t.leads,
+        "cpl": t.cpl,
+        "ctr": t.ctr,
+        "cpc": t.cpc,
+        "cpm": t.cpm,
+        "lead_rate": t.lead_rate,
+    }

@@ -1,9 +1,60 @@
-"""`revideo users`: not built yet."""
+"""`revideo users`: add users, list them, change roles."""
+
+from __future__ import annotations
 
 import click
 
+from revideo.entrypoints.commands._common import emit_json, friendly, json_option, services, table
 
-@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+
+@click.group("users")
 def command() -> None:
-    """Not available yet."""
-    raise click.ClickException("'revideo users' is not available yet in this version")
+    """Manage users and roles."""
+
+
+@command.command("add")
+@click.argument("email")
+@click.option("--name", default="", help="Full name.")
+@click.option("--admin", is_flag=True, help="Make the user an admin.")
+@click.password_option(help="The password (asked for when not given).")
+@friendly
+def add(email: str, name: str, admin: bool, password: str) -> None:
+    """Create a confirmed user who can sign in at once."""
+    from revideo.domain.profile import Role
+
+    identity = services().identity
+    if identity is None:
+        raise click.ClickException("this backend manages users itself")
+    user_id = identity.create_user(email, password, name, Role.ADMIN if admin else Role.USER)
+    click.echo(f"added {email} ({user_id})")
+
+
+@command.command("list")
+@click.option("--page", default=1, show_default=True)
+@json_option
+@friendly
+def list_(page: int, as_json: bool) -> None:
+    """List all users."""
+    from revideo.domain.page import PageRequest
+    from revideo.domain.profile import Actor
+
+    found = services().users.list(Actor.service(), PageRequest(page, 50))
+    if as_json:
+        emit_json({"total": found.total, "items": list(found.items)})
+        return
+    table(
+        [(p.email, p.full_name, p.role, p.id) for p in found.items], ["email", "name", "role", "id"]
+    )
+
+
+@command.command("role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["admin", "user"]))
+@friendly
+def role(email: str, role: str) -> None:
+    """Change a user's role."""
+    from revideo.domain.profile import Actor
+
+    profile = services().users.by_email(email)
+    services().users.set_role(Actor.service(), profile.id, role)
+    click.echo(f"{email} is now {role}")

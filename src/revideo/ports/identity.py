@@ -34,6 +34,12 @@ class Identity(Protocol):
         """
         ...
 
+    def create_user(
+        self, email: str, password: str, full_name: str = "", role: Role = Role.USER
+    ) -> str:
+        """Create a confirmed user at once (CLI, seeding, admin); return the user id."""
+        ...
+
     def confirm(self, token: str) -> Session:
         """Confirm an email address by the token from the mail."""
         ...

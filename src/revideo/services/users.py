@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from revideo.domain.errors import NotFound, ValidationError
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.profile import Actor, Profile, Role
 from revideo.services._base import Context, require_admin, signed_in
@@ -28,11 +29,23 @@ class UserService:
         with self.ctx.uow(actor) as uow:
             return uow.profiles.list(page)
 
+    def by_email(self, email: str) -> Profile:
+        """Look a user up by email, as the system (for trusted local tools like the CLI)."""
+        wanted = email.strip().casefold()
+        with self.ctx.uow(Actor.service()) as uow:
+            request = PageRequest(1, 200)
+            while True:
+                page = uow.profiles.list(request)
+                for profile in page.items:
+                    if profile.email.casefold() == wanted:
+                        return profile
+                if not page.has_next:
+                    raise NotFound("user", email)
+                request = PageRequest(request.number + 1, request.size)
+
     def set_role(self, actor: Actor, user_id: str, role: Role | str) -> Profile:
         require_admin(actor)
         if actor.user_id == user_id and Role(role) is not Role.ADMIN:
-            from revideo.domain.errors import ValidationError
-
             raise ValidationError("role", "an admin cannot take away their own admin role")
         with self.ctx.uow(actor) as uow:
             return uow.profiles.set_role(user_id, Role(role))

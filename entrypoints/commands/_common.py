@@ -1,0 +1,103 @@
+"""What the CLI commands share: building services, choosing the user, printing results."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, TypeVar
+
+import attrs
+import click
+
+from revideo.domain.errors import RevideoError, ValidationError
+from revideo.domain.profile import Actor
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@functools.cache
+def services() -> Any:
+    """The configured services (one per process); a bad setting ends the command."""
+    from revideo.bootstrap import bootstrap
+
+    try:
+        return bootstrap()
+    except RevideoError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def acting(email: str | None) -> Actor:
+    """The user a command acts for: --user, else REVIDEO_USER, else the only/demo user."""
+    svc = services()
+    email = email or os.environ.get("REVIDEO_USER")
+    if email:
+        profile = svc.users.by_email(email)
+    else:
+        users = svc.users.list(Actor.service())
+        if users.total != 1:
+            raise click.UsageError("say which user to act for: --user EMAIL (or REVIDEO_USER)")
+        profile = users.items[0]
+    return Actor.user(profile.id, role=profile.role, email=profile.email)
+
+
+user_option = click.option("--user", "user_email", metavar="EMAIL", help="Act as this user.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+
+
+def friendly(func: F) -> F:
+    """Turn revideo's errors into one-line CLI errors (exit code 1, or 2 for bad input)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ValidationError as exc:
+            raise click.BadParameter(exc.message, param_hint=f"'{exc.field}'") from None
+        except RevideoError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON-friendly data."""
+    if attrs.has(type(value)):
+        return {k: plain(v) for k, v in attrs.asdict(value, recurse=False).items()}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(plain(k)): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def emit_json(value: Any) -> None:
+    click.echo(json.dumps(plain(value), indent=2, ensure_ascii=False))
+
+
+def table(rows: Iterable[Sequence[Any]], headers: Sequence[str]) -> None:
+    """Print rows as an aligned text table, or a note when there are none."""
+    text = [[_cell(c) for c in row] for row in rows]
+    if not text:
+        click.echo("(none)")
+        return
+    widths = [max(len(h), *(len(r[i]) for r in text)) for i, h in enumerate(headers)]
+    click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    for row in text:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "—"
+    return str(plain(value))
