@@ -6,7 +6,31 @@ Reading Meta Ads Manager and Google Ads report files, and mapping their rows to 
 (platform, video, day); `to_ad_input` builds the domain's `AdInput`.
 """
 
+from revideo.adapters.ad_exports.mapping import (
+    MatchedBy,
+    MergedAd,
+    NaturalKey,
+    RowMatch,
+    VideoRef,
+    match_rows,
+    merge_matches,
+    to_ad_input,
+)
 from revideo.adapters.ad_exports.reader import ExportReader, read_export
 from revideo.adapters.ad_exports.rows import ExportRow, RowError, UnreadableExport
 
-__all__ = ["ExportReader", "ExportRow", "RowError", "UnreadableExport", "read_export"]
+__all__ = [
+    "ExportReader",
+    "ExportRow",
+    "MatchedBy",
+    "MergedAd",
+    "NaturalKey",
+    "RowError",
+    "RowMatch",
+    "UnreadableExport",
+    "VideoRef",
+    "match_rows",
+    "merge_matches",
+    "read_export",
+    "to_ad_input",
+]

@@ -5,17 +5,29 @@ UTF-16 with a BOM (either byte order) -> `utf-16`; UTF-16 LE/BE without a BOM (N
 other byte) -> `utf-16-le`/`-be`; otherwise UTF-8 with or without BOM (`utf-8-sig` drops a BOM)
 when the first 64 KiB decode as UTF-8, else Windows-1252 (Excel's "CSV" on Windows). The text
 is decoded incrementally by `io.TextIOWrapper` over a buffered reader, so memory does not grow
-with the file.
+with the file. Undecodable bytes become lone surrogates (`surrogateescape`) so that
+`checked_lines` can name the exact line they are on (the decoder reads ahead of the lines).
 """
 
 from __future__ import annotations
 
 import codecs
 import io
+import re
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 SNIFF_BYTES = 1 << 16
 XLSX_MAGIC = b"PK\x03\x04"
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
+class UndecodableLine(ValueError):
+    """Line `line` holds bytes that are not valid in the file's encoding."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"line {line}")
+        self.line = line
 
 
 class _Prefixed(io.RawIOBase):
@@ -73,4 +85,12 @@ def sniff_encoding(head: bytes) -> str:
 def text_stream(head: bytes, rest: BinaryIO, encoding: str) -> io.TextIOWrapper:
     """Decode `head` + the rest of `rest` lazily, keeping line endings for the csv module."""
     raw = io.BufferedReader(_Prefixed(head, rest), buffer_size=SNIFF_BYTES)
-    return io.TextIOWrapper(raw, encoding=encoding, newline="")
+    return io.TextIOWrapper(raw, encoding=encoding, newline="", errors="surrogateescape")
+
+
+def checked_lines(lines: Iterable[str]) -> Iterator[str]:
+    """Pass lines through; raise UndecodableLine on the first holding an undecodable byte."""
+    for number, line in enumerate(lines, start=1):
+        if not line.isascii() and _ESCAPED.search(line):
+            raise UndecodableLine(number)
+        yield line

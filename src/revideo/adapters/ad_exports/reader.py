@@ -91,10 +91,7 @@ def read_export(stream: BinaryIO, platform: AdPlatform | None = None) -> ExportR
         return _open(_xlsx_source(stream), platform, "xlsx", None)
     encoding = _text.sniff_encoding(head)
     text = _text.text_stream(head, stream, encoding)
-    try:
-        lines = [line for line in islice(text, HEADER_SEARCH_ROWS)]
-    except UnicodeDecodeError:
-        raise UnreadableExport("file", f"not valid {encoding} text", 1) from None
+    lines = list(islice(text, HEADER_SEARCH_ROWS))
     delimiter = _pick_delimiter(lines)
     source = _csv_source(chain(lines, text), delimiter, encoding)
     return _open(source, platform, encoding, delimiter)
@@ -127,12 +124,12 @@ def _pick_delimiter(lines: list[str]) -> str:
 
 
 def _csv_source(lines: Iterable[str], delimiter: str, encoding: str) -> Source:
-    reader = csv.reader(lines, delimiter=delimiter)
+    reader = csv.reader(_text.checked_lines(lines), delimiter=delimiter)
     try:
         for cells in reader:
             yield reader.line_num, cells
-    except UnicodeDecodeError:
-        raise UnreadableExport("file", f"not valid {encoding} text", reader.line_num + 1) from None
+    except _text.UndecodableLine as e:
+        raise UnreadableExport("file", f"not valid {encoding} text", e.line) from None
     except csv.Error as e:
         raise UnreadableExport("file", f"broken CSV ({e})", reader.line_num) from None
 

@@ -1,0 +1,224 @@
+"""
+Mapping export rows to a user's videos, merging rows per natural key, building AdInput. Pure.
+
+A row maps to a video, in this order:
+1. an explicit choice: `choices` maps an ad, ad set or campaign name (case-insensitive,
+   trimmed) to a video id, as picked by the user in a preview;
+2. a video reference in the ad name, else the ad set name, else the campaign name: the video's
+   full uuid or its short id (first 8 hex digits) as a separate token, e.g. `Spring rv-1a2b3c4d`;
+3. the exact title (case-insensitive, trimmed) of the ad, else ad set, else campaign name.
+A name that refers to several videos (several references, a short id two videos share, a title
+two videos share) leaves the row unmapped with the reason; nothing is ever guessed.
+
+Natural key: (platform, video id, day). Rows of one file with the same key (several ads of one
+video on one day, or a video's rows from several campaigns) are summed into one `MergedAd`.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+
+import attrs
+
+from revideo.adapters.ad_exports.rows import ExportRow, RowError
+from revideo.domain.ads import MAX_SPEND, AdInput, AdPlatform
+from revideo.domain.errors import ValidationError
+
+_REFERENCE = re.compile(
+    r"(?<![0-9a-z])[0-9a-f]{8}(?:-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?(?![0-9a-z])",
+    re.IGNORECASE,
+)
+_CACHE_SIZE = 10_000
+_CENT = Decimal("0.01")
+
+
+def _short(video_id: str) -> str:
+    return video_id.replace("-", "")[:8].lower()
+
+
+@attrs.frozen
+class VideoRef:
+    """What mapping needs to know of one of the user's videos."""
+
+    id: str
+    title: str
+    short_id: str = attrs.field(
+        default=attrs.Factory(lambda self: _short(self.id), takes_self=True)
+    )
+
+
+class MatchedBy(enum.Enum):
+    CHOICE = "choice"
+    REFERENCE = "reference"
+    TITLE = "title"
+
+
+@attrs.frozen
+class RowMatch:
+    """An export row and the video it maps to; `video_id` None means unmapped (see reason)."""
+
+    row: ExportRow
+    video_id: str | None
+    matched_by: MatchedBy | None = None
+    reason: str = ""
+
+
+def _key(text: str) -> str:
+    return text.strip().casefold()
+
+
+class _Index:
+    def __init__(self, videos: Sequence[VideoRef], choices: Mapping[str, str]) -> None:
+        self.ids = {v.id.lower(): v.id for v in videos}
+        self.short: dict[str, set[str]] = {}
+        self.titles: dict[str, set[str]] = {}
+        for v in videos:
+            self.short.setdefault(v.short_id.lower(), set()).add(v.id)
+            self.titles.setdefault(_key(v.title), set()).add(v.id)
+        for name, video_id in choices.items():
+            if video_id not in {v.id for v in videos}:
+                raise ValidationError("choices", f"{name!r}: {video_id} is not one of the videos")
+        self.choices = {_key(name): video_id for name, video_id in choices.items()}
+
+    def references(self, text: str) -> set[str]:
+        found: set[str] = set()
+        for token in _REFERENCE.findall(text):
+            token = token.lower()
+            found |= {self.ids[token]} if len(token) > 8 and token in self.ids else set()
+            found |= self.short.get(token[:8], set()) if len(token) == 8 else set()
+        return found
+
+    def match(self, names: tuple[str, str, str]) -> tuple[str | None, MatchedBy | None, str]:
+        labels = ("ad name", "ad set name", "campaign name")
+        for name in names:
+            if name and _key(name) in self.choices:
+                return self.choices[_key(name)], MatchedBy.CHOICE, ""
+        for label, name in zip(labels, names, strict=True):
+            found = self.references(name) if name else set()
+            if len(found) == 1:
+                return found.pop(), MatchedBy.REFERENCE, ""
+            if found:
+                return None, None, f"the {label} refers to {len(found)} videos"
+        for label, name in zip(labels, names, strict=True):
+            found = self.titles.get(_key(name), set()) if name else set()
+            if len(found) == 1:
+                return next(iter(found)), MatchedBy.TITLE, ""
+            if found:
+                return None, None, f"{len(found)} videos are titled like the {label}"
+        return None, None, "no video reference or video title in the ad or campaign name"
+
+
+def match_rows(
+    rows: Iterable[ExportRow], videos: Sequence[VideoRef], choices: Mapping[str, str] | None = None
+) -> Iterator[RowMatch]:
+    """Map each row to one of `videos` (see the module doc); lazily, in order."""
+    index = _Index(videos, choices or {})
+    return _matches(rows, index)
+
+
+def _matches(rows: Iterable[ExportRow], index: _Index) -> Iterator[RowMatch]:
+    cache: dict[tuple[str, str, str], tuple[str | None, MatchedBy | None, str]] = {}
+    for row in rows:
+        names = (row.ad, row.ad_set, row.campaign)
+        found = cache.get(names)
+        if found is None:
+            if len(cache) >= _CACHE_SIZE:
+                cache.clear()
+            found = cache[names] = index.match(names)
+        yield RowMatch(row, *found)
+
+
+@attrs.frozen
+class NaturalKey:
+    """What makes an ad-performance row unique: platform, video, day."""
+
+    platform: AdPlatform
+    video_id: str
+    day: date
+
+
+@attrs.frozen
+class MergedAd:
+    """The summed figures of every row of one file with the same natural key."""
+
+    key: NaturalKey
+    spend: Decimal
+    impressions: int
+    clicks: int
+    leads: Decimal
+    currency: str | None
+    first_line: int
+    rows: int = 1
+    period_start: date | None = None
+
+    def add(self, row: ExportRow) -> MergedAd:
+        """These figures plus one more row's."""
+        starts = [d for d in (self.period_start, row.period_start) if d is not None]
+        return attrs.evolve(
+            self,
+            spend=self.spend + (row.spend or 0),
+            impressions=self.impressions + (row.impressions or 0),
+            clicks=self.clicks + (row.clicks or 0),
+            leads=self.leads + (row.leads or 0),
+            rows=self.rows + 1,
+            period_start=min(starts) if starts else None,
+        )
+
+
+def _merged(key: NaturalKey, row: ExportRow) -> MergedAd:
+    return MergedAd(
+        key, row.spend or Decimal(0), row.impressions or 0, row.clicks or 0,
+        row.leads or Decimal(0), row.currency, row.line, 1, row.period_start,
+    )  # fmt: skip
+
+
+def merge_matches(matches: Iterable[RowMatch]) -> tuple[list[MergedAd], list[RowError]]:
+    """Sum mapped rows per natural key (unmapped rows are ignored), in first-seen order.
+
+    A row whose currency differs from the one already summed for its key is not added: it
+    comes back as a RowError. Memory grows with the number of keys (videos x days), not rows.
+    """
+    merged: dict[NaturalKey, MergedAd] = {}
+    errors: list[RowError] = []
+    for match in matches:
+        if match.video_id is None:
+            continue
+        row = match.row
+        key = NaturalKey(row.platform, match.video_id, row.day)
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = _merged(key, row)
+        elif row.currency and seen.currency and row.currency != seen.currency:
+            reason = f"{row.currency} differs from {seen.currency} on line {seen.first_line}"
+            errors.append(RowError(row.line, "currency", reason))
+        else:
+            merged[key] = seen.add(row)
+    return list(merged.values()), errors
+
+
+def to_ad_input(item: MergedAd | RowMatch) -> AdInput:
+    """The domain's AdInput for merged figures or one mapped row (validated by AdInput).
+
+    Spend is rounded half-even to cents and leads (Google's fractional conversions) to a
+    whole number; blank metrics count as 0.
+    """
+    if isinstance(item, RowMatch):
+        if item.video_id is None:
+            raise ValidationError("video_id", f"line {item.row.line} is not mapped to a video")
+        item = _merged(NaturalKey(item.row.platform, item.video_id, item.row.day), item.row)
+    spend = item.spend
+    if spend <= MAX_SPEND:  # larger: AdInput names the field; quantize could overflow
+        spend = spend.quantize(_CENT, rounding=ROUND_HALF_EVEN)
+    return AdInput(
+        video_id=item.key.video_id,
+        platform=item.key.platform,
+        date_recorded=item.key.day,
+        spend_amount=spend,
+        impressions=item.impressions,
+        clicks=item.clicks,
+        leads=int(item.leads.to_integral_value(rounding=ROUND_HALF_EVEN)),
+    )
