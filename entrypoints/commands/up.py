@@ -1,9 +1,54 @@
-"""`revideo up`: not built yet."""
+"""`revideo up`: the whole thing on one machine, with demo data."""
+
+from __future__ import annotations
+
+import logging
+import threading
 
 import click
 
+from revideo.entrypoints.commands._common import friendly, services
 
-@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-def command() -> None:
-    """Not available yet."""
-    raise click.ClickException("'revideo up' is not available yet in this version")
+log = logging.getLogger("revideo.up")
+
+
+@click.command("up")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@click.option("--no-demo", is_flag=True, help="Do not load the demo data.")
+@click.option("--interval", default=3.0, show_default=True, help="Seconds between worker rounds.")
+@friendly
+def command(host: str, port: int, no_demo: bool, interval: float) -> None:
+    """Start everything: database, worker and web app (with demo data)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    click.echo("starting the database…")
+    svc = services()
+    click.echo(f"database ready · engine: {svc.engine.name} · data: {svc.settings.data_dir}")
+    if not no_demo:
+        from revideo.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo
+
+        load_demo(svc)
+        click.echo(f"demo data loaded · sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}")
+    stop = threading.Event()
+    worker = threading.Thread(target=_work, args=(svc, stop, interval), daemon=True)
+    worker.start()
+    from waitress import serve
+
+    from revideo.entrypoints.web import create_app
+
+    click.echo(f"serving on http://{host}:{port}  (Ctrl-C to stop)")
+    try:
+        serve(create_app(svc), host=host, port=port, threads=8)
+    finally:
+        stop.set()
+        worker.join(timeout=interval + 5)
+        svc.close()
+
+
+def _work(svc, stop: threading.Event, interval: float) -> None:  # type: ignore[no-untyped-def]
+    """Run the pipeline's rounds until told to stop; errors are logged, not fatal."""
+    while not stop.wait(interval):
+        try:
+            svc.pipeline.run_round()
+        except Exception:  # the loop must outlive any one bad round
+            log.exception("worker round failed")

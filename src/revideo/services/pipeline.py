@@ -39,6 +39,14 @@ class Pipeline:
     store: MediaStore
     policy: RenderPolicy = attrs.field(factory=RenderPolicy)
 
+    def run_round(self) -> dict[str, RoundResult]:
+        """One pass of every system loop: settle lost starts, poll, archive."""
+        return {
+            "reconcile": self.reconcile(),
+            "sync": self.sync(),
+            "archive": self.archive(),
+        }
+
     # ---- status -----------------------------------------------------------
     def apply_report(self, report: EngineReport) -> Video | None:
         """Apply one engine report; None when no video has that engine id."""
