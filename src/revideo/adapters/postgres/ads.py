@@ -1,0 +1,140 @@
+"""PostgreSQL repository for ad performance, and the analytics queries in SQL."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from revideo.adapters.postgres import convert
+from revideo.adapters.postgres._table import Row, Table
+from revideo.adapters.postgres.errors import database_errors, is_uuid
+from revideo.domain.ads import AdPlatform, AdRecord
+from revideo.domain.analytics import AdTotals, Summary
+from revideo.domain.page import Page, PageRequest
+from revideo.domain.video import VideoStatus
+from revideo.ports.repositories import AdFilter, DailyPoint
+
+_AD_FIELDS = ("platform", "date_recorded", "spend_amount", "impressions", "clicks", "leads")
+_NOTHING = "false"
+_SUMS = (
+    "coalesce(sum(a.spend_amount), 0.00) AS spend, coalesce(sum(a.impressions), 0) AS impressions,"
+    " coalesce(sum(a.clicks), 0) AS clicks, coalesce(sum(a.leads), 0) AS leads"
+)
+
+
+def ad_where(f: AdFilter, alias: str = "a") -> tuple[str, list[Any]]:
+    """SQL condition and parameters for every part of an ad filter."""
+    where, params = ["true"], []
+    for column, op, value in (
+        ("date_recorded", ">=", f.date_from),
+        ("date_recorded", "<=", f.date_to),
+        ("platform", "=", f.platform.value if f.platform else None),
+        ("video_id", "=", f.video_id),
+        ("user_id", "=", f.user_id),
+    ):
+        if value is not None:
+            where.append(f"{alias}.{column} {op} %s")
+            params.append(value)
+    if f.property_id is not None:
+        where.append(f"{alias}.video_id IN (SELECT id FROM public.videos WHERE property_id = %s)")
+        params.append(f.property_id)
+    return " AND ".join(where), params
+
+
+def video_where(f: AdFilter, alias: str = "v") -> tuple[str, list[Any]]:
+    """The video part of an ad filter (videos have no day or platform)."""
+    where, params = ["true"], []
+    for column, value in (
+        ("id", f.video_id),
+        ("property_id", f.property_id),
+        ("user_id", f.user_id),
+    ):
+        if value is not None:
+            where.append(f"{alias}.{column} = %s")
+            params.append(value)
+    return " AND ".join(where), params
+
+
+def _valid(f: AdFilter) -> bool:
+    ids = (f.video_id, f.property_id, f.user_id)
+    return all(i is None or is_uuid(i) for i in ids)
+
+
+def totals(row: Row) -> AdTotals:
+    return AdTotals(
+        spend=Decimal(row["spend"]),
+        impressions=int(row["impressions"]),
+        clicks=int(row["clicks"]),
+        leads=int(row["leads"]),
+    )
+
+
+class PostgresAds(Table[AdRecord]):
+    table, kind = "ad_performance", "ad record"
+    to_domain = staticmethod(convert.ad)
+
+    def add(self, record: AdRecord) -> AdRecord:
+        columns = ("id", "video_id", "user_id", *_AD_FIELDS)
+        return self.insert(columns, convert.ad_params(record), {"video": record.video_id})
+
+    def update(self, record: AdRecord) -> AdRecord:  # type: ignore[override]
+        columns = ("video_id", *_AD_FIELDS)
+        refs = {"video": record.video_id}
+        return super().update(record.id, columns, convert.ad_params(record), refs)
+
+    def list(self, filter: AdFilter, page: PageRequest) -> Page[AdRecord]:
+        where, params = ad_where(filter, self.table) if _valid(filter) else (_NOTHING, [])
+        order = "date_recorded DESC, created_at DESC, id DESC"
+        return self.page(where, params, order, page)
+
+
+class PostgresAnalytics:
+    """AnalyticsQueries as SQL aggregates over the rows the actor may see."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    def _rows(self, query: str, params: list[Any]) -> list[Row]:
+        with database_errors("analytics"):
+            return list(self.conn.execute(query, params).fetchall())
+
+    def summary(self, filter: AdFilter) -> Summary:
+        if not _valid(filter):
+            return Summary()
+        ads, ad_params = ad_where(filter)
+        videos, video_params = video_where(filter)
+        row = self._rows(
+            f"WITH scoped AS (SELECT v.id, v.status FROM public.videos v WHERE {videos})"
+            f" SELECT (SELECT row_to_json(t) FROM (SELECT {_SUMS}"
+            f"   FROM public.ad_performance a WHERE {ads}) t) AS ads,"
+            " (SELECT coalesce(json_object_agg(status, n), '{}') FROM"
+            "   (SELECT status, count(*) AS n FROM scoped GROUP BY status) s) AS by_status,"
+            " (SELECT coalesce(sum(j.cost_credits), 0) FROM public.video_render_jobs j"
+            "   JOIN scoped ON scoped.id = j.video_id) AS cost",
+            [*video_params, *ad_params],
+        )[0]
+        by_status = {VideoStatus(k): int(n) for k, n in row["by_status"].items()}
+        return Summary(ads=totals(row["ads"]), videos_by_status=by_status, usage_cost=row["cost"])
+
+    def daily(self, filter: AdFilter) -> list[DailyPoint]:
+        if not _valid(filter):
+            return []
+        where, params = ad_where(filter)
+        rows = self._rows(
+            f"SELECT a.date_recorded AS day, {_SUMS} FROM public.ad_performance a"
+            f" WHERE {where} GROUP BY a.date_recorded ORDER BY a.date_recorded",
+            params,
+        )
+        return [DailyPoint(r["day"], totals(r)) for r in rows]
+
+    def by_platform(self, filter: AdFilter) -> dict[AdPlatform, AdTotals]:
+        if not _valid(filter):
+            return {}
+        where, params = ad_where(filter)
+        rows = self._rows(
+            f"SELECT a.platform, {_SUMS} FROM public.ad_performance a"
+            f" WHERE {where} GROUP BY a.platform",
+            params,
+        )
+        found = {AdPlatform(r["platform"]): totals(r) for r in rows}
+        return {p: found[p] for p in AdPlatform if p in found}

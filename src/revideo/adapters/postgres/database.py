@@ -1,0 +1,163 @@
+"""
+The PostgreSQL backend: a connection pool and units of work run the PostgREST way.
+
+Every unit of work is one transaction in which the caller's role and JWT
+claims are set transaction-locally (`set_config(..., true)`), so row-level
+security decides what the actor sees and changes, and nothing leaks to the
+next user of the pooled connection:
+
+    user       -> authenticated, claims {sub, email, role}
+    anonymous  -> anon
+    system     -> service_role (BYPASSRLS), for webhooks, sync and archive
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from types import TracebackType
+from typing import Any
+
+from revideo.adapters.postgres import convert
+from revideo.adapters.postgres.errors import SETTING, database_errors
+from revideo.domain.errors import ConfigError, Duplicate
+from revideo.domain.profile import Actor, Profile, Role
+
+
+def role_and_claims(actor: Actor) -> tuple[str, dict[str, Any]]:
+    """The database role and JWT claims PostgREST would use for `actor`."""
+    if actor.system:
+        return "service_role", {"role": "service_role"}
+    if actor.user_id is None:
+        return "anon", {"role": "anon"}
+    claims: dict[str, Any] = {"sub": actor.user_id, "role": "authenticated", "aud": "authenticated"}
+    if actor.email:
+        claims["email"] = actor.email
+    return "authenticated", claims
+
+
+def begin_as(conn: Any, actor: Actor) -> None:
+    """Set role and claims for the rest of the current transaction."""
+    role, claims = role_and_claims(actor)
+    conn.execute(
+        "SELECT set_config('role', %s, true), set_config('request.jwt.claims', %s, true)",
+        [role, json.dumps(claims)],
+    )
+
+
+def _configure(conn: Any) -> None:
+    from psycopg.types.json import set_json_loads
+
+    set_json_loads(convert.json_loads, conn)
+
+
+class PostgresDatabase:
+    """A pool of connections to one database; `unit_of_work` is a UnitOfWorkFactory."""
+
+    def __init__(self, pool: Any) -> None:
+        self.pool = pool
+
+    @classmethod
+    def connect(cls, url: str, *, min_size: int = 1, max_size: int = 10) -> PostgresDatabase:
+        """Open a pool on `url` and check it answers; ConfigError if it does not."""
+        from psycopg.rows import dict_row
+        from psycopg_pool import ConnectionPool, PoolTimeout
+
+        pool = ConnectionPool(
+            url,
+            min_size=min_size,
+            max_size=max_size,
+            kwargs={"row_factory": dict_row, "connect_timeout": 10},
+            configure=_configure,
+            check=ConnectionPool.check_connection,
+            open=False,
+            name="revideo",
+        )
+        try:
+            pool.open(wait=True, timeout=15)
+        except PoolTimeout as exc:
+            pool.close()
+            raise ConfigError(SETTING, f"cannot connect to the database: {exc}") from None
+        return cls(pool)
+
+    def unit_of_work(self, actor: Actor) -> PostgresUnitOfWork:
+        return PostgresUnitOfWork(self, actor)
+
+    def add_user(
+        self,
+        email: str,
+        *,
+        role: Role = Role.USER,
+        full_name: str = "",
+        user_id: str | None = None,
+        password_hash: str | None = None,
+    ) -> Profile:
+        """Create an auth user as the system; the database trigger makes the profile."""
+        new_id = user_id or str(uuid.uuid4())
+        meta = json.dumps({"full_name": full_name})
+        with database_errors("user", email), self.pool.connection() as conn, conn.transaction():
+            begin_as(conn, Actor.service())
+            taken = conn.execute(
+                "SELECT 1 FROM auth.users WHERE lower(email) = lower(%s)", [email]
+            ).fetchone()
+            if taken:
+                raise Duplicate("user", email)
+            conn.execute(
+                "INSERT INTO auth.users (id, aud, role, email, encrypted_password,"
+                " email_confirmed_at, raw_user_meta_data)"
+                " VALUES (%s, 'authenticated', 'authenticated', %s, %s, now(), %s::jsonb)",
+                [new_id, email, password_hash, meta],
+            )
+            row = conn.execute(
+                "UPDATE public.profiles SET role = %s WHERE id = %s RETURNING *",
+                [role.value, new_id],
+            ).fetchone()
+        return convert.profile(row)
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+class PostgresUnitOfWork:
+    """One transaction for one actor (a UnitOfWork)."""
+
+    def __init__(self, db: PostgresDatabase, actor: Actor) -> None:
+        self.db = db
+        self.actor = actor
+        self._conn: Any = None
+
+    def __enter__(self) -> PostgresUnitOfWork:
+        from revideo.adapters.postgres import ads, properties, videos
+
+        with database_errors():
+            conn = self.db.pool.getconn()
+            try:
+                begin_as(conn, self.actor)
+            except BaseException:
+                self.db.pool.putconn(conn)
+                raise
+        self._conn = conn
+        self.profiles = properties.PostgresProfiles(conn)
+        self.properties = properties.PostgresProperties(conn)
+        self.media = properties.PostgresMedia(conn)
+        self.videos = videos.PostgresVideos(conn)
+        self.render_jobs = videos.PostgresRenderJobs(conn)
+        self.ads = ads.PostgresAds(conn)
+        self.analytics = ads.PostgresAnalytics(conn)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        conn, self._conn = self._conn, None
+        try:
+            with database_errors():
+                if exc_type is None:
+                    conn.commit()
+                else:
+                    conn.rollback()
+        finally:
+            self.db.pool.putconn(conn)

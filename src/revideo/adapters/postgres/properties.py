@@ -1,0 +1,101 @@
+"""PostgreSQL repositories for profiles, properties and their photos."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from revideo.adapters.postgres import convert
+from revideo.adapters.postgres._table import Table
+from revideo.adapters.postgres.errors import database_errors, is_uuid
+from revideo.domain.errors import Forbidden
+from revideo.domain.media import PropertyMedia
+from revideo.domain.page import Page, PageRequest
+from revideo.domain.profile import Profile, Role
+from revideo.domain.property import Property
+from revideo.ports.repositories import PropertyFilter
+
+_ONE_LINE = (
+    "concat_ws(', ', nullif(address->>'street', ''), nullif(address->>'city', ''),"
+    " nullif(concat_ws(' ', nullif(address->>'state', ''), nullif(address->>'zip', '')), ''))"
+)
+_HAYSTACK = f"lower(concat_ws(' ', title, description, {_ONE_LINE}))"
+
+
+class PostgresProfiles(Table[Profile]):
+    table, kind = "profiles", "profile"
+    to_domain = staticmethod(convert.profile)
+
+    def list(self, page: PageRequest) -> Page[Profile]:
+        return self.page("true", [], 'email COLLATE "C", id', page)
+
+    def update(self, profile: Profile) -> Profile:  # type: ignore[override]
+        """Save name and avatar; the role is kept (see set_role)."""
+        params = {"full_name": profile.full_name, "avatar_url": profile.avatar_url}
+        return super().update(profile.id, ["full_name", "avatar_url"], params)
+
+    def set_role(self, user_id: str, role: Role) -> Profile:
+        self.row(user_id)
+        with database_errors("profile", user_id, action="change the role of"):
+            found = self.conn.execute(
+                "SELECT * FROM public.set_user_role(%s, %s)", [user_id, role.value]
+            ).fetchone()
+        if found is None:
+            raise Forbidden("change the role of", "profile", user_id)
+        return convert.profile(found)
+
+
+class PostgresProperties(Table[Property]):
+    table, kind = "properties", "property"
+    to_domain = staticmethod(convert.property_)
+    _COLUMNS = ("title", "description", "category", "address", "specs")
+
+    def add(self, prop: Property) -> Property:
+        return self.insert(("id", "user_id", *self._COLUMNS), convert.property_params(prop))
+
+    def update(self, prop: Property) -> Property:  # type: ignore[override]
+        return super().update(prop.id, self._COLUMNS, convert.property_params(prop))
+
+    def list(self, filter: PropertyFilter, page: PageRequest) -> Page[Property]:
+        where, params = ["true"], []
+        if filter.category is not None:
+            where.append("category = %s")
+            params.append(filter.category.value)
+        if filter.city.strip():
+            where.append("lower(address->>'city') = lower(%s)")
+            params.append(filter.city.strip())
+        if filter.search.strip():
+            where.append(f"strpos({_HAYSTACK}, lower(%s)) > 0")
+            params.append(filter.search.strip())
+        return self.page(" AND ".join(where), params, "created_at DESC, id DESC", page)
+
+    def cities(self) -> list[str]:
+        rows = self.rows(
+            "SELECT DISTINCT address->>'city' COLLATE \"C\" AS city FROM public.properties"
+            " WHERE coalesce(address->>'city', '') <> '' ORDER BY city"
+        )
+        return [r["city"] for r in rows]
+
+
+class PostgresMedia(Table[PropertyMedia]):
+    table, kind = "property_media", "photo"
+    stamps = ("created_at",)
+    to_domain = staticmethod(convert.media)
+
+    def for_property(self, property_id: str) -> tuple[PropertyMedia, ...]:
+        if not is_uuid(property_id):
+            return ()
+        rows = self.rows(
+            'SELECT * FROM public.property_media WHERE property_id = %s ORDER BY "order", id',
+            [property_id],
+        )
+        return tuple(convert.media(r) for r in rows)
+
+    def add(self, media: PropertyMedia) -> PropertyMedia:
+        columns = ("id", "property_id", "user_id", "storage_path", "public_url", "mime_type")
+        params = {c: getattr(media, c) for c in columns}
+        refs = {"property": media.property_id}
+        return self.insert((*columns, "order"), {**params, "order": media.order}, refs)
+
+    def set_orders(self, media: Sequence[PropertyMedia]) -> None:
+        for item in media:
+            self.update(item.id, ["order"], {"order": item.order})

@@ -1,0 +1,123 @@
+"""PostgreSQL repositories for videos and their render jobs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from revideo.adapters.postgres import convert
+from revideo.adapters.postgres._table import Table
+from revideo.adapters.postgres.errors import is_uuid
+from revideo.domain.page import Page, PageRequest
+from revideo.domain.render_job import RenderJob
+from revideo.domain.video import Video
+from revideo.ports.repositories import VideoFilter
+
+_VIDEO_FIELDS = (
+    "title",
+    "script_content",
+    "avatar_id",
+    "voice_id",
+    "purpose",
+    "status",
+    "heygen_video_id",
+    "video_url",
+    "thumbnail_url",
+    "error_message",
+    "meta",
+    "attempt_count",
+    "archived_at",
+)
+_JOB_FIELDS = (
+    "heygen_job_id",
+    "status",
+    "attempt_count",
+    "started_at",
+    "completed_at",
+    "cost_credits",
+    "error_message",
+)
+
+
+class PostgresVideos(Table[Video]):
+    table, kind = "videos", "video"
+    to_domain = staticmethod(convert.video)
+
+    def add(self, video: Video) -> Video:
+        columns = ("id", "user_id", "property_id", *_VIDEO_FIELDS)
+        refs = {"property": video.property_id}
+        return self.insert(columns, convert.video_params(video), refs)
+
+    def update(self, video: Video) -> Video:  # type: ignore[override]
+        return super().update(video.id, _VIDEO_FIELDS, convert.video_params(video))
+
+    def list(self, filter: VideoFilter, page: PageRequest) -> Page[Video]:
+        where, params = ["true"], []
+        if filter.status is not None:
+            where.append("status = %s")
+            params.append(filter.status.value)
+        if filter.purpose is not None:
+            where.append("purpose = %s")
+            params.append(filter.purpose.value)
+        if filter.property_id is not None:
+            if not is_uuid(filter.property_id):
+                return Page(items=[], total=0, request=page)
+            where.append("property_id = %s")
+            params.append(filter.property_id)
+        if filter.search.strip():
+            where.append("strpos(lower(title), lower(%s)) > 0")
+            params.append(filter.search.strip())
+        return self.page(" AND ".join(where), params, "created_at DESC, id DESC", page)
+
+    def by_engine_id(self, engine_video_id: str) -> Video | None:
+        rows = self.rows(
+            "SELECT * FROM public.videos WHERE heygen_video_id = %s", [engine_video_id]
+        )
+        return convert.video(rows[0]) if rows else None
+
+    def in_flight(self, limit: int) -> list[Video]:
+        rows = self.rows(
+            "SELECT * FROM public.videos WHERE status IN ('pending', 'processing')"
+            " ORDER BY updated_at, id LIMIT %s",
+            [limit],
+        )
+        return [convert.video(r) for r in rows]
+
+    def unarchived(self, limit: int) -> list[Video]:
+        rows = self.rows(
+            "SELECT * FROM public.videos WHERE status = 'completed' AND archived_at IS NULL"
+            " ORDER BY updated_at, id LIMIT %s",
+            [limit],
+        )
+        return [convert.video(r) for r in rows]
+
+
+class PostgresRenderJobs(Table[RenderJob]):
+    table, kind = "video_render_jobs", "render job"
+    stamps = ("created_at",)
+    to_domain = staticmethod(convert.render_job)
+
+    def add(self, job: RenderJob) -> RenderJob:
+        columns = ("id", "video_id", "user_id", *_JOB_FIELDS)
+        return self.insert(columns, convert.render_job_params(job), {"video": job.video_id})
+
+    def update(self, job: RenderJob) -> RenderJob:  # type: ignore[override]
+        return super().update(job.id, _JOB_FIELDS, convert.render_job_params(job))
+
+    def for_video(self, video_id: str) -> list[RenderJob]:
+        if not is_uuid(video_id):
+            return []
+        rows = self.rows(
+            "SELECT * FROM public.video_render_jobs WHERE video_id = %s"
+            " ORDER BY started_at, created_at, id",
+            [video_id],
+        )
+        return [convert.render_job(r) for r in rows]
+
+    def unsettled(self, started_before: datetime) -> list[RenderJob]:
+        rows = self.rows(
+            "SELECT * FROM public.video_render_jobs WHERE heygen_job_id IS NULL"
+            " AND status NOT IN ('completed', 'failed') AND started_at < %s"
+            " ORDER BY started_at, id",
+            [started_before],
+        )
+        return [convert.render_job(r) for r in rows]
