@@ -96,6 +96,10 @@ class Lifecycle(RuleBasedStateMachine):
             assert self.video.status is VideoStatus.COMPLETED
 
     @invariant()
+    def engine_id_exists_iff_the_video_left_draft(self) -> None:
+        assert (self.video.heygen_video_id is None) == (self.video.status is VideoStatus.DRAFT)
+
+    @invariant()
     def attempts_match_accepted_renders(self) -> None:
         assert self.video.attempt_count == len(self.engine_ids)
 
