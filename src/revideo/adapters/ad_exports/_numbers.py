@@ -101,18 +101,21 @@ def _unwrap(s: str) -> tuple[bool, str]:
     if "-" in prefix or "\u2212" in prefix:
         negative = True
         prefix = prefix.replace("-", "").replace("\u2212", "")
-    _check_affix(prefix + s[end:], s)
+    _check_affix(prefix + s[end:])
     return negative, s[start:end]
 
 
-def _check_affix(affix: str, whole: str) -> None:
-    letters = 0
+def _check_affix(affix: str) -> None:
+    """Allow around a number: `%`, spaces, currency symbols, a 2-3 letter code (`USD`, `kr`)."""
+    letters = symbols = 0
     for ch in affix:
         if ch.isalpha():
             letters += 1
-        elif not (ch.isspace() or ch in "+%." or unicodedata.category(ch) == "Sc"):
+        elif unicodedata.category(ch) == "Sc":
+            symbols += 1
+        elif not (ch.isspace() or ch in "+%."):
             raise _NotNumber
-    if letters > 3:
+    if letters > 3 or (letters == 1 and not symbols):
         raise _NotNumber
 
 
@@ -166,7 +169,7 @@ _MONTHS = {
     for i, names in enumerate(
         [
             ("jan", "january", "ene", "enero", "janeiro", "janv", "janvier"),
-            ("feb", "february", "febrero", "fev", "fevereiro", "févr", "février"),
+            ("feb", "february", "febrero", "fev", "fevereiro", "fév", "févr", "février"),
             ("mar", "march", "marzo", "março", "mars"),
             ("apr", "april", "abr", "abril", "avr", "avril"),
             ("may", "mayo", "mai", "maio"),
