@@ -1,9 +1,165 @@
-"""`revideo videos`: not built yet."""
+"""`revideo videos`: generate, list, show, retry and sync videos."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
 
 import click
 
+from revideo.entrypoints.commands._common import (
+    acting,
+    emit_json,
+    friendly,
+    json_option,
+    plain,
+    services,
+    table,
+    user_option,
+)
 
-@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+STATUSES = ["draft", "pending", "processing", "completed", "failed"]
+
+
+@click.group("videos")
 def command() -> None:
-    """Not available yet."""
-    raise click.ClickException("'revideo videos' is not available yet in this version")
+    """Generate, list, retry and sync videos."""
+
+
+@command.command("generate")
+@click.argument("property_id")
+@click.option("--title", help="Defaults to the property's title.")
+@click.option("--avatar", help="Avatar id (see `revideo engine avatars`); default: the first.")
+@click.option("--voice", help="Voice id (see `revideo engine voices`); default: the first.")
+@click.option("--purpose", type=click.Choice(["sale", "rent"]), default="sale", show_default=True)
+@click.option("--aspect", type=click.Choice(["16:9", "9:16", "1:1"]), default="16:9")
+@click.option("--tone", type=click.Choice(["warm", "luxury", "concise"]), default="warm")
+@click.option("--script", "script_file", type=click.Path(exists=True, path_type=Path),
+              help="Read the script from a file instead of writing one.")  # fmt: skip
+@click.option("--wait", is_flag=True, help="Follow the render until it ends.")
+@user_option
+@json_option
+@friendly
+def generate(
+    property_id: str, title: str | None, avatar: str | None, voice: str | None, purpose: str,
+    aspect: str, tone: str, script_file: Path | None, wait: bool, user_email: str | None,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Write a script and start rendering a video of a property."""
+    from revideo.entrypoints.commands.properties import _full_id
+    from revideo.services.videos import VideoInput
+
+    svc = services()
+    actor = acting(user_email)
+    prop = svc.properties.get(actor, _full_id(actor, property_id))
+    if script_file is not None:
+        script = script_file.read_text(encoding="utf-8").strip()
+    else:
+        script = svc.videos.write_script(actor, prop.id, purpose, tone=tone).text
+    data = VideoInput(
+        prop.id,
+        title or prop.title,
+        script,
+        avatar or svc.engine.avatars()[0].id,
+        voice or svc.engine.voices()[0].id,
+        purpose,
+        aspect,
+    )
+    video = svc.videos.submit(actor, svc.videos.create_draft(actor, data).id)
+    if not as_json:
+        click.echo(f"video {video.id} is {video.status.value} (engine id {video.heygen_video_id})")
+    if wait:
+        video = _follow(actor, video.id, quiet=as_json)
+    if as_json:
+        emit_json(video)
+
+
+def _follow(actor, video_id: str, *, quiet: bool):  # type: ignore[no-untyped-def]
+    """Run the pipeline here until the video ends, printing each change."""
+    svc = services()
+    last = None
+    while True:
+        svc.pipeline.run_round()
+        video = svc.videos.get(actor, video_id)
+        if video.status != last and not quiet:
+            click.echo(f"  {time.strftime('%H:%M:%S')}  {video.status.value}")
+        last = video.status
+        if video.status.terminal and (video.archived_at or video.status.value == "failed"):
+            if video.error_message and not quiet:
+                click.echo(f"  reason: {video.error_message}")
+            return video
+        time.sleep(1.0)
+
+
+@command.command("list")
+@click.option("--status", type=click.Choice(STATUSES))
+@click.option("--property", "property_id")
+@click.option("--page", default=1, show_default=True)
+@user_option
+@json_option
+@friendly
+def list_(
+    status: str | None, property_id: str | None, page: int, user_email: str | None, as_json: bool
+) -> None:
+    """List videos, newest first."""
+    from revideo.domain.page import PageRequest
+    from revideo.domain.video import VideoStatus
+    from revideo.ports.repositories import VideoFilter
+
+    filt = VideoFilter(status=VideoStatus(status) if status else None, property_id=property_id)
+    found = services().videos.list(acting(user_email), filt, PageRequest(page, 50))
+    if as_json:
+        emit_json({"total": found.total, "items": list(found.items)})
+        return
+    rows = [(v.id[:8], v.title, v.status, v.attempt_count, v.error_message) for v in found.items]
+    table(rows, ["id", "title", "status", "attempts", "error"])
+    click.echo(f"page {page} of {found.pages}, {found.total} in all")
+
+
+@command.command("show")
+@click.argument("video_id")
+@user_option
+@json_option
+@friendly
+def show(video_id: str, user_email: str | None, as_json: bool) -> None:
+    """Show a video and its render attempts."""
+    actor = acting(user_email)
+    video = services().videos.get(actor, video_id)
+    jobs = services().videos.jobs(actor, video_id)
+    if as_json:
+        emit_json({"video": video, "jobs": jobs})
+        return
+    for key, value in plain(video).items():
+        if key != "script_content":
+            click.echo(f"{key:>16}  {'—' if value is None else value}")
+    table(
+        [(j.attempt_count, j.status, j.started_at, j.completed_at, j.cost_credits) for j in jobs],
+        ["attempt", "status", "started", "ended", "credits"],
+    )
+
+
+@command.command("retry")
+@click.argument("video_id")
+@user_option
+@json_option
+@friendly
+def retry(video_id: str, user_email: str | None, as_json: bool) -> None:
+    """Render a failed video again (a new attempt)."""
+    video = services().videos.retry(acting(user_email), video_id)
+    if as_json:
+        emit_json(video)
+    else:
+        click.echo(f"video {video.id} is {video.status.value}, attempt {video.attempt_count}")
+
+
+@command.command("sync")
+@json_option
+@friendly
+def sync(as_json: bool) -> None:
+    """One round: settle lost starts, poll in-flight renders, archive finished files."""
+    results = services().pipeline.run_round()
+    if as_json:
+        emit_json(results)
+        return
+    for name, r in results.items():
+        click.echo(f"{name:>9}: {r.checked} checked, {r.changed} changed, {r.failed} failed")
