@@ -91,7 +91,7 @@ _CTA = {
     ("warm", _SALE): "Call us today to arrange your tour.",
     ("warm", _RENT): "Reach out today to schedule a viewing.",
     ("luxury", _SALE): "Contact us to arrange a private viewing.",
-    ("luxury", _RENT): "Enquire today to arrange a private viewing.",
+    ("luxury", _RENT): "Enquire today for a private viewing.",
     ("concise", _SALE): "Call us to book a viewing.",
     ("concise", _RENT): "Call us to book a viewing.",
 }
