@@ -46,7 +46,7 @@ _TABLES = (
 
 
 def field_of(constraint: str | None, column: str | None = None) -> str:
-    """The input a failed constraint is about: 'ad_performance_spend_amount_check' -> 'spend_amount'."""
+    """The input a failed constraint is about ('videos_title_check' -> 'title')."""
     if column:
         return column
     name = constraint or "value"
