@@ -114,7 +114,7 @@ def body_error(payload: Any, status: int = 200) -> ErrorInfo | None:
 def classify(info: ErrorInfo, retry_after: float | None = None) -> EngineError:
     """Map one error answer to unauthorised, rejected (with a reason) or unavailable."""
     code = info.code.lower()
-    if info.status == 401 or code in _UNAUTHORIZED:
+    if info.status == 401 or code in _UNAUTHORIZED or info.message.lower() in _UNAUTHORIZED:
         return EngineUnauthorized(f"{info.text()}: check HEYGEN_API_KEY and the plan's API access")
     reason = _reason(info, code)
     if reason is not None:
