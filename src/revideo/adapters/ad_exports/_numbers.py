@@ -27,6 +27,14 @@ class CellError(ValueError):
     """A cell could not be read; the message says why (the caller adds line and column)."""
 
 
+# Fast paths once the file's decimal separator is known: plain figures with optional grouping.
+_AFFIX = "$€£¥₹% \u00a0"
+_PLAIN = {
+    ".": (re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"), str.maketrans("", "", ",")),
+    ",": (re.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"), str.maketrans(",", ".", ".")),
+}
+
+
 class _NotNumber(Exception):
     """Internal: the cell is not a number (number() adds the cell to the message)."""
 
@@ -55,6 +63,11 @@ def number(cell: str, style: NumberStyle) -> Decimal | None:
         return None
     if s.isdigit() and s.isascii():
         return Decimal(s)
+    plain = _PLAIN.get(style.decimal)  # type: ignore[arg-type]
+    if plain is not None:
+        core = s.strip(_AFFIX)
+        if plain[0].fullmatch(core):
+            return Decimal(core.translate(plain[1]))
     try:
         negative, body = _unwrap(s)
         value = Decimal(_canonical(body, style))
