@@ -53,7 +53,7 @@ class Table(Generic[T]):
             row = self.conn.execute(query, params).fetchone()
         return type(self).to_domain(row)
 
-    def update(
+    def write(
         self, key: str, columns: Sequence[str], params: Mapping[str, Any], refs: Any = None
     ) -> T:
         """UPDATE one row; NotFound if invisible, Forbidden if visible but not ours."""

@@ -77,10 +77,10 @@ class PostgresAds(Table[AdRecord]):
         columns = ("id", "video_id", "user_id", *_AD_FIELDS)
         return self.insert(columns, convert.ad_params(record), {"video": record.video_id})
 
-    def update(self, record: AdRecord) -> AdRecord:  # type: ignore[override]
+    def update(self, record: AdRecord) -> AdRecord:
         columns = ("video_id", *_AD_FIELDS)
         refs = {"video": record.video_id}
-        return super().update(record.id, columns, convert.ad_params(record), refs)
+        return self.write(record.id, columns, convert.ad_params(record), refs)
 
     def list(self, filter: AdFilter, page: PageRequest) -> Page[AdRecord]:
         where, params = ad_where(filter, self.table) if _valid(filter) else (_NOTHING, [])

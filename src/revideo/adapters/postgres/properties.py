@@ -28,10 +28,10 @@ class PostgresProfiles(Table[Profile]):
     def list(self, page: PageRequest) -> Page[Profile]:
         return self.page("true", [], 'email COLLATE "C", id', page)
 
-    def update(self, profile: Profile) -> Profile:  # type: ignore[override]
+    def update(self, profile: Profile) -> Profile:
         """Save name and avatar; the role is kept (see set_role)."""
         params = {"full_name": profile.full_name, "avatar_url": profile.avatar_url}
-        return super().update(profile.id, ["full_name", "avatar_url"], params)
+        return self.write(profile.id, ["full_name", "avatar_url"], params)
 
     def set_role(self, user_id: str, role: Role) -> Profile:
         self.row(user_id)
@@ -52,8 +52,8 @@ class PostgresProperties(Table[Property]):
     def add(self, prop: Property) -> Property:
         return self.insert(("id", "user_id", *self._COLUMNS), convert.property_params(prop))
 
-    def update(self, prop: Property) -> Property:  # type: ignore[override]
-        return super().update(prop.id, self._COLUMNS, convert.property_params(prop))
+    def update(self, prop: Property) -> Property:
+        return self.write(prop.id, self._COLUMNS, convert.property_params(prop))
 
     def list(self, filter: PropertyFilter, page: PageRequest) -> Page[Property]:
         where, params = ["true"], []
@@ -98,4 +98,4 @@ class PostgresMedia(Table[PropertyMedia]):
 
     def set_orders(self, media: Sequence[PropertyMedia]) -> None:
         for item in media:
-            self.update(item.id, ["order"], {"order": item.order})
+            self.write(item.id, ["order"], {"order": item.order})

@@ -47,8 +47,8 @@ class PostgresVideos(Table[Video]):
         refs = {"property": video.property_id}
         return self.insert(columns, convert.video_params(video), refs)
 
-    def update(self, video: Video) -> Video:  # type: ignore[override]
-        return super().update(video.id, _VIDEO_FIELDS, convert.video_params(video))
+    def update(self, video: Video) -> Video:
+        return self.write(video.id, _VIDEO_FIELDS, convert.video_params(video))
 
     def list(self, filter: VideoFilter, page: PageRequest) -> Page[Video]:
         where, params = ["true"], []
@@ -100,8 +100,8 @@ class PostgresRenderJobs(Table[RenderJob]):
         columns = ("id", "video_id", "user_id", *_JOB_FIELDS)
         return self.insert(columns, convert.render_job_params(job), {"video": job.video_id})
 
-    def update(self, job: RenderJob) -> RenderJob:  # type: ignore[override]
-        return super().update(job.id, _JOB_FIELDS, convert.render_job_params(job))
+    def update(self, job: RenderJob) -> RenderJob:
+        return self.write(job.id, _JOB_FIELDS, convert.render_job_params(job))
 
     def for_video(self, video_id: str) -> list[RenderJob]:
         if not is_uuid(video_id):

@@ -1,0 +1,270 @@
+"""Contract: videos, render jobs, ad rows and analytics behave alike on every backend."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import attrs
+import pytest
+
+from revideo.domain import analytics
+from revideo.domain.ads import AdPlatform
+from revideo.domain.errors import Duplicate, NotFound
+from revideo.domain.page import PageRequest
+from revideo.domain.video import EngineReport, VideoMeta, VideoPurpose, VideoStatus
+from revideo.ports.repositories import AdFilter, VideoFilter
+from tests.contract.conftest import SYSTEM, World, a_job, a_property, a_video, an_ad, new_id
+from tests.contract.test_profiles_properties import bare
+
+DAY = date(2026, 11, 2)
+
+
+class TestVideos:
+    def test_round_trip_keeps_every_field(self, world: World) -> None:
+        with world.uow(world.alice) as uow:
+            prop = uow.properties.add(a_property(world.alice.id))
+            video = a_video(
+                world.alice.id,
+                prop.id,
+                script_content="Welcome home.",
+                avatar_id="anna",
+                voice_id="v1",
+                purpose=VideoPurpose.RENT,
+                meta=VideoMeta(duration=12.5, width=1280, height=720),
+            )
+            uow.videos.add(video)
+        sent = video.submit("eng-1")
+        done = sent.observe(
+            EngineReport("eng-1", VideoStatus.COMPLETED, "http://127.0.0.1/v.mp4", duration=9.75)
+        )
+        with world.uow(world.alice) as uow:
+            uow.videos.update(done)
+        with world.uow(world.alice) as uow:
+            got = uow.videos.get(video.id)
+            assert bare(got) == bare(done)
+            assert uow.videos.by_engine_id("eng-1") == got
+            assert uow.videos.by_engine_id("eng-404") is None
+
+    def test_list_filters_newest_first(self, world: World) -> None:
+        with world.uow(world.alice) as uow:
+            p1 = uow.properties.add(a_property(world.alice.id))
+            p2 = uow.properties.add(a_property(world.alice.id))
+        made = []
+        for prop, title, purpose in (
+            (p1, "Oak", "sale"),
+            (p2, "Elm", "rent"),
+            (p1, "Oak 2", "rent"),
+        ):
+            with world.uow(world.alice) as uow:
+                v = a_video(world.alice.id, prop.id, title=title, purpose=VideoPurpose(purpose))
+                made.append(uow.videos.add(v))
+        with world.uow(world.alice) as uow:
+            uow.videos.update(made[1].submit("e-elm"))
+
+            def ids(f: VideoFilter) -> list[str]:
+                return [v.id for v in uow.videos.list(f, PageRequest()).items]
+
+            assert ids(VideoFilter()) == [v.id for v in made[::-1]]
+            assert ids(VideoFilter(property_id=p1.id)) == [made[2].id, made[0].id]
+            assert ids(VideoFilter(status=VideoStatus.PENDING)) == [made[1].id]
+            assert ids(VideoFilter(purpose=VideoPurpose.RENT)) == [made[2].id, made[1].id]
+            assert ids(VideoFilter(search="oak 2")) == [made[2].id]
+            page = uow.videos.list(VideoFilter(), PageRequest(number=2, size=2))
+            assert ([v.id for v in page.items], page.total) == ([made[0].id], 3)
+
+    def test_in_flight_and_unarchived_least_recently_updated_first(self, world: World) -> None:
+        with world.uow(world.alice) as uow:
+            prop = uow.properties.add(a_property(world.alice.id))
+            videos = [uow.videos.add(a_video(world.alice.id, prop.id)) for _ in range(4)]
+        for n, v in enumerate(videos[:3]):
+            with world.uow(world.alice) as uow:
+                uow.videos.update(v.submit(f"e{n}"))
+        with world.uow(world.alice) as uow:
+            done = uow.videos.get(videos[0].id).observe(
+                EngineReport("e0", VideoStatus.COMPLETED, "http://127.0.0.1/0.mp4")
+            )
+            uow.videos.update(done)
+        with world.uow(SYSTEM) as uow:
+            assert [v.id for v in uow.videos.in_flight(10)] == [videos[1].id, videos[2].id]
+            assert [v.id for v in uow.videos.in_flight(1)] == [videos[1].id]
+            assert [v.id for v in uow.videos.unarchived(10)] == [videos[0].id]
+            archived = done.archive("http://127.0.0.1/keep.mp4", None, datetime.now(UTC))
+            uow.videos.update(archived)
+            assert uow.videos.unarchived(10) == []
+
+    def test_an_engine_id_belongs_to_one_video(self, world: World) -> None:
+        mine = world.owned(world.alice)
+        with world.uow(world.alice) as uow:
+            other = uow.videos.add(a_video(world.alice.id, mine.prop.id))
+            uow.videos.update(mine.video.submit("same"))
+        with pytest.raises(Duplicate), world.uow(world.alice) as uow:
+            uow.videos.update(other.submit("same"))
+
+    def test_delete_takes_jobs_and_ads_along(self, world: World) -> None:
+        mine = world.owned(world.alice)
+        with world.uow(world.alice) as uow:
+            uow.videos.delete(mine.video.id)
+        with world.uow(SYSTEM) as uow:
+            for repo, key in ((uow.render_jobs, mine.job.id), (uow.ads, mine.ad.id)):
+                with pytest.raises(NotFound):
+                    repo.get(key)
+            assert uow.properties.get(mine.prop.id).id == mine.prop.id
+
+
+class TestRenderJobs:
+    def test_attempts_oldest_first_and_updates_kept(self, world: World) -> None:
+        mine = world.owned(world.alice)
+        later = a_job(
+            world.alice.id,
+            mine.video.id,
+            attempt_count=2,
+            started_at=mine.job.started_at + timedelta(hours=1),
+        )
+        with world.uow(world.alice) as uow:
+            uow.render_jobs.add(later)
+            charged = mine.job.sent("eng-9").charge(Decimal("1.25"))
+            uow.render_jobs.update(charged)
+        with world.uow(world.alice) as uow:
+            jobs = uow.render_jobs.for_video(mine.video.id)
+            assert [j.id for j in jobs] == [mine.job.id, later.id]
+            assert jobs[0] == charged
+            assert uow.render_jobs.get(later.id) == later
+
+    def test_unsettled_jobs_started_before_a_time(self, world: World) -> None:
+        mine = world.owned(world.alice)
+        t0 = mine.job.started_at
+        with world.uow(world.alice) as uow:
+            late = uow.render_jobs.add(
+                a_job(world.alice.id, mine.video.id, started_at=t0 + timedelta(hours=2))
+            )
+            sent = uow.render_jobs.add(
+                a_job(world.alice.id, mine.video.id, started_at=t0 - timedelta(hours=1)).sent("x")
+            )
+        with world.uow(SYSTEM) as uow:
+            assert [j.id for j in uow.render_jobs.unsettled(t0 + timedelta(hours=1))] == [
+                mine.job.id
+            ]
+            found = uow.render_jobs.unsettled(t0 + timedelta(hours=3))
+        assert [j.id for j in found] == [mine.job.id, late.id]
+        assert sent.id not in {j.id for j in found}
+
+    def test_duplicate_ids_and_foreign_videos_are_refused(self, world: World) -> None:
+        mine = world.owned(world.alice)
+        theirs = world.owned(world.bob)
+        with pytest.raises(Duplicate), world.uow(world.alice) as uow:
+            uow.render_jobs.add(mine.job)
+        with pytest.raises(NotFound), world.uow(world.alice) as uow:
+            uow.render_jobs.add(a_job(world.alice.id, theirs.video.id))
+
+
+class TestAds:
+    def test_round_trip_update_and_delete(self, world: World) -> None:
+        mine = world.owned(world.alice)
+        with world.uow(world.alice) as uow:
+            assert bare(uow.ads.get(mine.ad.id)) == bare(mine.ad)
+            changed = attrs.evolve(mine.ad, spend_amount=Decimal("99.99"), leads=7)
+            assert bare(uow.ads.update(changed)) == bare(changed)
+        with world.uow(world.alice) as uow:
+            assert uow.ads.get(mine.ad.id).spend_amount == Decimal("99.99")
+            uow.ads.delete(mine.ad.id)
+        with pytest.raises(NotFound), world.uow(world.alice) as uow:
+            uow.ads.get(mine.ad.id)
+
+    def test_video_platform_day_is_a_natural_key(self, world: World) -> None:
+        mine = world.owned(world.alice)
+        with pytest.raises(Duplicate), world.uow(world.alice) as uow:
+            uow.ads.add(an_ad(world.alice.id, mine.video.id, DAY))
+        with world.uow(world.alice) as uow:
+            other_day = uow.ads.add(an_ad(world.alice.id, mine.video.id, DAY + timedelta(days=1)))
+            uow.ads.add(an_ad(world.alice.id, mine.video.id, DAY, platform="google"))
+        with pytest.raises(Duplicate), world.uow(world.alice) as uow:
+            uow.ads.update(attrs.evolve(other_day, date_recorded=DAY))
+
+    def test_list_filters_newest_day_first(self, world: World) -> None:
+        mine = world.owned(world.alice, day=DAY)
+        with world.uow(world.alice) as uow:
+            prop2 = uow.properties.add(a_property(world.alice.id))
+            v2 = uow.videos.add(a_video(world.alice.id, prop2.id))
+            r2 = uow.ads.add(
+                an_ad(world.alice.id, v2.id, DAY + timedelta(days=2), platform="google")
+            )
+            r3 = uow.ads.add(an_ad(world.alice.id, mine.video.id, DAY + timedelta(days=1)))
+        with world.uow(world.alice) as uow:
+
+            def ids(f: AdFilter) -> list[str]:
+                return [a.id for a in uow.ads.list(f, PageRequest()).items]
+
+            assert ids(AdFilter()) == [r2.id, r3.id, mine.ad.id]
+            assert ids(AdFilter(date_from=DAY + timedelta(days=1))) == [r2.id, r3.id]
+            assert ids(AdFilter(date_to=DAY)) == [mine.ad.id]
+            assert ids(AdFilter(platform=AdPlatform.GOOGLE)) == [r2.id]
+            assert ids(AdFilter(video_id=mine.video.id)) == [r3.id, mine.ad.id]
+            assert ids(AdFilter(property_id=prop2.id)) == [r2.id]
+            assert ids(AdFilter(user_id=world.bob.id)) == []
+            assert uow.ads.list(AdFilter(), PageRequest(number=2, size=2)).total == 3
+
+
+class TestAnalytics:
+    def test_figures_match_the_domain_formulas_over_visible_rows(self, world: World) -> None:
+        mine = world.owned(world.alice, day=DAY)
+        theirs = world.owned(world.bob, day=DAY)
+        with world.uow(world.alice) as uow:
+            extra = [
+                an_ad(
+                    world.alice.id,
+                    mine.video.id,
+                    DAY + timedelta(days=1),
+                    spend_amount=Decimal("0.01"),
+                    leads=0,
+                ),
+                an_ad(
+                    world.alice.id, mine.video.id, DAY, platform="youtube", impressions=0, clicks=0
+                ),
+            ]
+            for record in extra:
+                uow.ads.add(record)
+            uow.render_jobs.update(mine.job.charge(Decimal("2.5")))
+            uow.videos.update(mine.video.submit("e-a"))
+        rows = [mine.ad, *extra]
+        with world.uow(world.alice) as uow:
+            summary = uow.analytics.summary(AdFilter())
+            daily = uow.analytics.daily(AdFilter())
+            platforms = uow.analytics.by_platform(AdFilter())
+        assert summary.ads == analytics.totals(rows)
+        assert summary.ads.cpl == analytics.cpl(Decimal("25.01"), 4)
+        assert dict(summary.videos_by_status) == {VideoStatus.PENDING: 1}
+        assert summary.usage_cost == Decimal("2.5")
+        assert [(p.day, p.totals) for p in daily] == [
+            (DAY, analytics.totals([rows[0], rows[2]])),
+            (DAY + timedelta(days=1), analytics.totals([rows[1]])),
+        ]
+        assert platforms == {
+            AdPlatform.META: analytics.totals(rows[:2]),
+            AdPlatform.YOUTUBE: analytics.totals([rows[2]]),
+        }
+        with world.uow(world.admin) as uow:
+            everyone = uow.analytics.summary(AdFilter())
+            only_bob = uow.analytics.summary(AdFilter(user_id=world.bob.id))
+        assert everyone.ads == analytics.totals([*rows, theirs.ad])
+        assert everyone.total_videos == 2
+        assert only_bob.ads == analytics.totals([theirs.ad])
+
+    def test_filters_cut_every_figure_and_nothing_visible_is_empty(self, world: World) -> None:
+        mine = world.owned(world.alice, day=DAY)
+        with world.uow(world.alice) as uow:
+            prop2 = uow.properties.add(a_property(world.alice.id))
+            v2 = uow.videos.add(a_video(world.alice.id, prop2.id))
+            uow.ads.add(an_ad(world.alice.id, v2.id, DAY, leads=0))
+            cut = uow.analytics.summary(AdFilter(property_id=prop2.id))
+            by_video = uow.analytics.summary(AdFilter(video_id=mine.video.id))
+            nothing = uow.analytics.summary(AdFilter(date_from=DAY + timedelta(days=5)))
+        assert (cut.ads.leads, cut.total_videos, cut.usage_cost) == (0, 1, Decimal(0))
+        assert cut.ads.cpl is None
+        assert by_video.ads == analytics.totals([mine.ad])
+        assert nothing.ads == analytics.AdTotals()
+        assert nothing.total_videos == 2
+        with world.uow(world.bob) as uow:
+            assert uow.analytics.summary(AdFilter()).total_videos == 0
+            assert uow.analytics.daily(AdFilter()) == []
+            assert uow.analytics.by_platform(AdFilter(video_id=new_id())) == {}
