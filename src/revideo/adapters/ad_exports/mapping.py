@@ -155,26 +155,6 @@ class MergedAd:
     rows: int = 1
     period_start: date | None = None
 
-    def add(self, row: ExportRow) -> MergedAd:
-        """These figures plus one more row's."""
-        starts = [d for d in (self.period_start, row.period_start) if d is not None]
-        return attrs.evolve(
-            self,
-            spend=self.spend + (row.spend or 0),
-            impressions=self.impressions + (row.impressions or 0),
-            clicks=self.clicks + (row.clicks or 0),
-            leads=self.leads + (row.leads or 0),
-            rows=self.rows + 1,
-            period_start=min(starts) if starts else None,
-        )
-
-
-def _merged(key: NaturalKey, row: ExportRow) -> MergedAd:
-    return MergedAd(
-        key, row.spend or Decimal(0), row.impressions or 0, row.clicks or 0,
-        row.leads or Decimal(0), row.currency, row.line, 1, row.period_start,
-    )  # fmt: skip
-
 
 def merge_matches(matches: Iterable[RowMatch]) -> tuple[list[MergedAd], list[RowError]]:
     """Sum mapped rows per natural key (unmapped rows are ignored), in first-seen order.
@@ -182,22 +162,48 @@ def merge_matches(matches: Iterable[RowMatch]) -> tuple[list[MergedAd], list[Row
     A row whose currency differs from the one already summed for its key is not added: it
     comes back as a RowError. Memory grows with the number of keys (videos x days), not rows.
     """
-    merged: dict[NaturalKey, MergedAd] = {}
+    sums: dict[NaturalKey, _Sum] = {}
     errors: list[RowError] = []
     for match in matches:
         if match.video_id is None:
             continue
         row = match.row
         key = NaturalKey(row.platform, match.video_id, row.day)
-        seen = merged.get(key)
+        seen = sums.get(key)
         if seen is None:
-            merged[key] = _merged(key, row)
+            sums[key] = _Sum(row)
         elif row.currency and seen.currency and row.currency != seen.currency:
             reason = f"{row.currency} differs from {seen.currency} on line {seen.first_line}"
             errors.append(RowError(row.line, "currency", reason))
         else:
-            merged[key] = seen.add(row)
-    return list(merged.values()), errors
+            seen.add(row)
+    return [s.merged(key) for key, s in sums.items()], errors
+
+
+class _Sum:
+    """Running totals for one key (mutable, private: cheaper than evolving a frozen value)."""
+
+    def __init__(self, row: ExportRow) -> None:
+        self.spend, self.leads = row.spend or Decimal(0), row.leads or Decimal(0)
+        self.impressions, self.clicks = row.impressions or 0, row.clicks or 0
+        self.currency, self.first_line, self.rows = row.currency, row.line, 1
+        self.period_start = row.period_start
+
+    def add(self, row: ExportRow) -> None:
+        self.spend += row.spend or 0
+        self.impressions += row.impressions or 0
+        self.clicks += row.clicks or 0
+        self.leads += row.leads or 0
+        self.rows += 1
+        self.currency = self.currency or row.currency
+        if row.period_start and (self.period_start is None or row.period_start < self.period_start):
+            self.period_start = row.period_start
+
+    def merged(self, key: NaturalKey) -> MergedAd:
+        return MergedAd(
+            key, self.spend, self.impressions, self.clicks, self.leads, self.currency,
+            self.first_line, self.rows, self.period_start,
+        )  # fmt: skip
 
 
 def to_ad_input(item: MergedAd | RowMatch) -> AdInput:
@@ -209,7 +215,7 @@ def to_ad_input(item: MergedAd | RowMatch) -> AdInput:
     if isinstance(item, RowMatch):
         if item.video_id is None:
             raise ValidationError("video_id", f"line {item.row.line} is not mapped to a video")
-        item = _merged(NaturalKey(item.row.platform, item.video_id, item.row.day), item.row)
+        item = _Sum(item.row).merged(NaturalKey(item.row.platform, item.video_id, item.row.day))
     spend = item.spend
     if spend <= MAX_SPEND:  # larger: AdInput names the field; quantize could overflow
         spend = spend.quantize(_CENT, rounding=ROUND_HALF_EVEN)
