@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -66,7 +67,8 @@ class HeyGenSimulator:
 
     def start(self) -> HeyGenSimulator:
         self.deliverer.start()
-        for target in (self._server.serve_forever, self._tick_loop):
+        serve = functools.partial(self._server.serve_forever, poll_interval=0.05)
+        for target in (serve, self._tick_loop):
             thread = threading.Thread(target=target, name="heygen-sim", daemon=True)
             thread.start()
             self._threads.append(thread)
