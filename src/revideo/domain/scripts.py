@@ -29,7 +29,7 @@ from revideo.domain.spoken import (
     say_money,
     untraced,
 )
-from revideo.domain.video import VideoPurpose
+from revideo.domain.video import VideoPurpose, parse_enum
 
 TONES = ("warm", "luxury", "concise")
 MIN_CHARS = 40  # every call to action fits, so a script is never empty
@@ -119,6 +119,12 @@ def check_tone(tone: Any) -> str:
     if tone not in TONES:
         raise ValidationError("tone", f"must be one of {', '.join(TONES)}")
     return str(tone)
+
+
+def check_purpose(purpose: Any) -> VideoPurpose:
+    """Return the purpose named by `purpose` (sale or rent), or raise ValidationError('purpose')."""
+    member: VideoPurpose = parse_enum("purpose", VideoPurpose, purpose)
+    return member
 
 
 def check_language(language: Any) -> str:
@@ -250,7 +256,7 @@ def template_script(
     words_per_minute: float = DEFAULT_WORDS_PER_MINUTE,
 ) -> str:
     """The template script for `prop`: never empty, never longer than `max_chars`."""
-    tone, max_chars = check_tone(tone), check_max_chars(max_chars)
+    tone, max_chars, purpose = check_tone(tone), check_max_chars(max_chars), check_purpose(purpose)
     return _fit(_sentences(prop, purpose, tone), max_chars, target_seconds, words_per_minute)
 
 

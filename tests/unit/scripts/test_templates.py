@@ -167,6 +167,23 @@ def test_bad_input_names_the_field(kwargs, field):
     assert err.value.field == field
 
 
+def test_purpose_may_be_named_and_a_bad_one_is_refused():
+    assert template_script(loft(), "rent") == template_script(loft(), RENT)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError) as err:
+        template_script(loft(), "lease")  # type: ignore[arg-type]
+    assert err.value.field == "purpose"
+
+
+def test_every_combination_says_something_at_the_smallest_limit():
+    bare = Property(id="p", user_id="u", title="x" * 200, category="residential")
+    for category in PropertyCategory:
+        for tone in TONES:
+            for purpose in VideoPurpose:
+                prop = attrs.evolve(bare, category=category)
+                script = template_script(prop, purpose, tone=tone, max_chars=MIN_CHARS)
+                assert script and len(script) <= MIN_CHARS
+
+
 @pytest.mark.parametrize("field", ["words_per_minute", "target_seconds"])
 @pytest.mark.parametrize("value", [0, -5, float("nan"), "fast"])
 def test_writer_settings_are_checked(field, value):

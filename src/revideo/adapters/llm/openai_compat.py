@@ -25,6 +25,7 @@ from revideo.domain.scripts import (
     DEFAULT_WORDS_PER_MINUTE,
     check_language,
     check_max_chars,
+    check_purpose,
     check_tone,
     facts_of,
 )
@@ -71,10 +72,10 @@ class OpenAIScriptWriter:
         self._headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if api_key.strip():  # local servers often need none
             self._headers["Authorization"] = f"Bearer {api_key.strip()}"
+        # per request too, so an injected client gets the same limits
+        self._limits = httpx.Timeout(timeout, connect=min(timeout, 5.0))
         self._owns_client = client is None
-        self._client = client or httpx.Client(
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0))
-        )
+        self._client = client or httpx.Client(timeout=self._limits)
 
     @classmethod
     def from_env(
@@ -110,7 +111,7 @@ class OpenAIScriptWriter:
     ) -> ScriptDraft:
         """A script from the model if it passes the checks, else the fallback's with a notice."""
         tone, language = check_tone(tone), check_language(language)
-        max_chars = check_max_chars(max_chars)
+        max_chars, purpose = check_max_chars(max_chars), check_purpose(purpose)
         try:
             answer, cut_off = self._ask(self.body(prop, purpose, tone, language, max_chars))
             text, notice = vet(clean(answer, cut_off=cut_off), facts_of(prop), max_chars)
@@ -148,7 +149,7 @@ class OpenAIScriptWriter:
     def _ask(self, body: dict[str, Any]) -> tuple[str, bool]:
         """The model's answer text, and whether it was cut off by the token limit."""
         response = self._client.post(
-            self.url, json=body, headers=self._headers, timeout=self.timeout
+            self.url, json=body, headers=self._headers, timeout=self._limits
         )
         response.raise_for_status()
         try:
