@@ -39,11 +39,12 @@ rows_st = st.lists(
         counts,
         counts,
         st.integers(min_value=0, max_value=10**5),
-    ),  # fmt: skip
+    ),
     max_size=25,
 )
 
-META_HEADERS = {  # campaign, ad, day, starts, ends, spend, impressions, clicks, leads, results, type
+# campaign, ad, day, starts, ends, spend, impressions, clicks, leads, results, result type
+META_HEADERS = {
     "en": ("Campaign name", "Ad name", "Day", "Reporting starts", "Reporting ends",
            "Amount spent (USD)", "Impressions", "Link clicks", "Leads", "Results", "Result type"),
     "es": ("Nombre de la campaña", "Nombre del anuncio", "Día", "Inicio del informe",
@@ -131,7 +132,7 @@ def test_any_table_in_any_dialect_reads_back_to_the_same_numbers(rows: list, dia
         if google
         else meta_table(
             rows, dialect["kind"], dialect["style"], dialect["daily"], dialect["via_results"]
-        )  # fmt: skip
+        )
     )
     reader = read_export(encode(table, dialect["delimiter"], dialect["encoding"]))
     items = list(reader)
