@@ -77,12 +77,9 @@ def bootstrap(
     identity = identity if identity is not None else make_identity(settings, backend, mailer)
     writer = writer or make_writer(settings)
     ctx = Context(uow=backend.unit_of_work, clock=clock)
-    policy = RenderPolicy(
-        credits_per_minute=settings.credits_per_minute,
-        callback_url=f"{settings.public_url}/api/heygen/webhook"
-        if settings.engine == "heygen"
-        else None,
-    )
+    # HeyGen posts per-video callbacks unsigned, so status arrives through the
+    # signed, registered webhook endpoint and through polling instead.
+    policy = RenderPolicy(credits_per_minute=settings.credits_per_minute)
     return Services(
         settings=settings,
         backend=backend,
