@@ -299,6 +299,7 @@ class TestXlsx:
         sheet = book.active
         sheet.append(["Campaign name", "Day", "Amount spent (USD)", "Impressions", "Leads"])
         sheet.append(["Villa", date(2026, 2, 1), 12.5, 1000, 2])
+        sheet.append(["Loft", "2026-02-02", 0.00001, 1000.0, None])
         sheet.append(["Total", None, 12.5, 1000, 2])
         buffer = io.BytesIO()
         book.save(buffer)
@@ -306,9 +307,15 @@ class TestXlsx:
         reader, items = read(buffer)
         assert reader.encoding == "xlsx"
         assert [(r.line, r.day, r.spend, r.impressions, r.leads) for r in only_rows(items)] == [
-            (2, date(2026, 2, 1), D("12.5"), 1000, D(2))
+            (2, date(2026, 2, 1), D("12.5"), 1000, D(2)),
+            (3, date(2026, 2, 2), D("0.00001"), 1000, None),
         ]
 
     def test_damaged_xlsx(self) -> None:
         with pytest.raises(UnreadableExport):
             read_export(io.BytesIO(b"PK\x03\x04 not really a zip"))
+
+
+def test_text_mode_stream_is_refused_with_a_clear_error() -> None:
+    with pytest.raises(UnreadableExport, match="binary"):
+        read_export(io.StringIO(META_EN))  # type: ignore[arg-type]

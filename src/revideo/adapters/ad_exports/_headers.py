@@ -117,9 +117,16 @@ _EXTRA: dict[str, str] = {
         GOOGLE,
     ),
 }  # fmt: skip
-EVIDENCE = frozenset(
-    a for a in _EXTRA if any(k in a for k in ("ct", "cp", "rate", "freq", "cost", "value"))
-)
+EVIDENCE = frozenset(  # columns whose figures usually show the decimal separator
+    {
+        "frequency", "frecuencia", "frequência", "répétition", "cost per result",
+        "costo por resultado", "coste por resultado", "custo por resultado", "coût par résultat",
+        "ctr (link click-through rate)", "cpc (cost per link click)",
+        "cpm (cost per 1,000 impressions)", "avg. cpc", "avg. cpm", "interaction rate",
+        "conv. rate", "cost / conv.", "conv. value", "view rate", "avg. cpv", "cpc medio",
+        "cpc médio", "cpc moyen", "ctr",
+    }
+)  # fmt: skip
 
 ALIASES: dict[str, tuple[str, int, str]] = {
     alias: (field, rank, hint) for field, rows in _TABLE.items() for alias, rank, hint in rows

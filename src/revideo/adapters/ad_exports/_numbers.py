@@ -247,5 +247,5 @@ def day_from_excel(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float):
-        return repr(value) if not value.is_integer() else str(int(value))
+        return format(Decimal(repr(value)), "f") if not value.is_integer() else str(int(value))
     return "" if value is None else str(value)

@@ -12,6 +12,7 @@ explicitly or, for a detected Google file, per row when its `Campaign type` cell
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
@@ -83,6 +84,8 @@ class ExportReader:
 def read_export(stream: BinaryIO, platform: AdPlatform | None = None) -> ExportReader:
     """Open a Meta or Google Ads export; raise UnreadableExport when it cannot be read."""
     start = stream.tell() if stream.seekable() else None
+    if isinstance(stream, io.TextIOBase):
+        raise UnreadableExport("file", "must be opened in binary mode ('rb')")
     head = _text.read_head(stream)
     if head.startswith(_text.XLSX_MAGIC):
         if start is None:

@@ -18,7 +18,8 @@ class ExportRow:
     `day` is the `Day` cell when the file has one; for an aggregated export it is the end of
     the reporting range, and `period_start` holds its start (the figures are not spread over
     the days: that would invent numbers). `leads` is a Decimal because Google reports
-    fractional conversions; see `to_ad_input` for the rounding.
+    fractional conversions; see `to_ad_input` for the rounding. `line` is the 1-based line of
+    the file the row ends on (its only line unless a quoted cell spans lines).
     """
 
     line: int
