@@ -50,16 +50,10 @@ class ExportReader:
         cols = _headers.resolve(cells)
         _require_columns(cols, self.header_line)
         detected = cols.platform()
-        if platform is None and detected is None:
-            raise UnreadableExport(
-                "platform", "cannot tell Meta from Google by the headers: give the platform"
-            )
-        self.platform: AdPlatform = platform or detected  # type: ignore[assignment]
+        self.platform: AdPlatform = _chosen_platform(platform, detected)
         self.currency = cols.currency
         self.columns = {field: cols.name(field) for field in cols.index}
-        file_range = None if {"day", "ends"} & cols.index.keys() else _preamble_range(preamble)
-        if not ({"day", "ends"} & cols.index.keys()) and file_range is None:
-            raise UnreadableExport("Day", "no Day or Reporting ends column and no date range")
+        file_range = _file_range(cols, preamble)
         split_youtube = platform is None and detected is AdPlatform.GOOGLE
         self._parser = RowParser(cols, self.platform, split_youtube, file_range)
         self._source: Source | None = source
@@ -157,6 +151,24 @@ def _require_columns(cols: _headers.Columns, line: int) -> None:
         raise UnreadableExport("Campaign name", "no campaign, ad set or ad name column", line)
     if not {"spend", "impressions", "clicks", "leads", "results"} & cols.index.keys():
         raise UnreadableExport("Amount spent", "no spend, impressions, clicks or leads", line)
+
+
+def _chosen_platform(given: AdPlatform | None, detected: AdPlatform | None) -> AdPlatform:
+    if given is not None:
+        return given
+    if detected is None:
+        raise UnreadableExport("platform", "cannot tell Meta from Google by the headers: give it")
+    return detected
+
+
+def _file_range(cols: _headers.Columns, preamble: Sequence[list[str]]) -> tuple[date, date] | None:
+    """None when rows carry their own day; else the preamble's range, or UnreadableExport."""
+    if {"day", "ends"} & cols.index.keys():
+        return None
+    found = _preamble_range(preamble)
+    if found is None:
+        raise UnreadableExport("Day", "no Day or Reporting ends column and no date range")
+    return found
 
 
 def _preamble_range(rows: Sequence[list[str]]) -> tuple[date, date] | None:
