@@ -137,7 +137,7 @@ def make_engine(settings: Settings, store: MediaStore) -> VideoEngine:
     if settings.engine == "heygen":
         from revideo.adapters.heygen import HeyGenEngine
 
-        return HeyGenEngine(  # type: ignore[no-any-return]
+        return HeyGenEngine(
             settings.heygen_api_key or "",
             base_url=settings.heygen_base_url,
             api_version=settings.heygen_api_version,
@@ -148,7 +148,7 @@ def make_engine(settings: Settings, store: MediaStore) -> VideoEngine:
     def read_photo(photo: Photo) -> bytes:
         return b"".join(store.open(photo.bucket, photo.path))
 
-    return LocalEngine(settings.data_dir / "renders", read_photo=read_photo)  # type: ignore[no-any-return]
+    return LocalEngine(settings.data_dir / "renders", read_photo=read_photo)
 
 
 def make_mailer(settings: Settings) -> Mailer:
@@ -172,19 +172,18 @@ def make_identity(settings: Settings, backend: Any, mailer: Mailer) -> Identity 
 
 
 def make_writer(settings: Settings) -> ScriptWriter:
-    from revideo.domain.scripts import TemplateScriptWriter  # type: ignore[import-not-found]
+    from revideo.domain.scripts import TemplateScriptWriter
 
     template: ScriptWriter = TemplateScriptWriter()
     if not settings.llm_base_url:
         return template
     if not settings.llm_model:
         raise ConfigError("REVIDEO_LLM_MODEL", "is required when REVIDEO_LLM_BASE_URL is set")
-    from revideo.adapters.llm import OpenAIScriptWriter  # type: ignore[import-not-found]
+    from revideo.adapters.llm import OpenAIScriptWriter
 
-    return OpenAIScriptWriter(  # type: ignore[no-any-return]
+    return OpenAIScriptWriter(
         settings.llm_base_url,
         settings.llm_api_key or "",
         settings.llm_model,
         fallback=template,
     )
-

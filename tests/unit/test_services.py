@@ -198,7 +198,7 @@ def test_rejected_render_keeps_the_draft_with_the_reason(svc, alice: Actor) -> N
     video = draft(svc, alice, avatar_id="nobody")
     with pytest.raises(EngineRejected) as exc:
         svc.videos.submit(alice, video.id)
-    assert exc.value.reason == "avatar_not_found"
+    assert exc.value.reason == "unknown_avatar"
     after = svc.videos.get(alice, video.id)
     assert after.status is VideoStatus.DRAFT and "nobody" in (after.error_message or "")
     assert svc.videos.jobs(alice, video.id)[0].status is VideoStatus.FAILED

@@ -10,18 +10,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
-import attrs
-
 from revideo.domain.property import Property
+from revideo.domain.scripts import ScriptDraft
 from revideo.domain.video import VideoPurpose
 
-
-@attrs.frozen
-class ScriptDraft:
-    text: str
-    source: str  # "template" | "llm"
-    estimated_seconds: float
-    notice: str | None = None
+__all__ = ["ScriptDraft", "ScriptWriter"]
 
 
 class ScriptWriter(Protocol):

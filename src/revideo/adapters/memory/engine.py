@@ -88,13 +88,13 @@ class FakeVideoEngine:
 
     def _validate(self, request: RenderRequest) -> None:
         if request.avatar_id not in {a.id for a in AVATARS}:
-            raise EngineRejected("avatar_not_found", f"unknown avatar {request.avatar_id!r}")
+            raise EngineRejected("unknown_avatar", f"unknown avatar {request.avatar_id!r}")
         if request.voice_id not in {v.id for v in VOICES}:
-            raise EngineRejected("voice_not_found", f"unknown voice {request.voice_id!r}")
+            raise EngineRejected("unknown_voice", f"unknown voice {request.voice_id!r}")
         if len(request.script) > self.max_script_chars:
             raise EngineRejected("script_too_long", "the script is too long for this engine")
         if self.credits is not None and self.credits < 1:
-            raise EngineRejected("insufficient_credit", "no credits left")
+            raise EngineRejected("no_credit", "no credits left")
 
     def status(self, engine_video_id: str) -> EngineReport:
         render = self.renders.get(engine_video_id)
