@@ -60,9 +60,14 @@ class PostgresDatabase:
     @classmethod
     def connect(cls, url: str, *, min_size: int = 1, max_size: int = 10) -> PostgresDatabase:
         """Open a pool on `url` and check it answers; ConfigError if it does not."""
+        import psycopg
         from psycopg.rows import dict_row
         from psycopg_pool import ConnectionPool, PoolTimeout
 
+        try:  # fail fast, with the server's own words, rather than after the pool's timeout
+            psycopg.connect(url, connect_timeout=10).close()
+        except psycopg.Error as exc:
+            raise ConfigError(SETTING, f"cannot connect to the database: {exc}") from None
         pool = ConnectionPool(
             url,
             min_size=min_size,
