@@ -8,7 +8,9 @@ lines, thousands separators, currency symbols) exports in a temporary folder, th
   mapped = read + match_rows + merge_matches (the whole pure half of an import).
 Prints rows/second and the ratio read/floor (1.0 would be "as fast as csv alone").
 
-    python bench/ad_import.py [--rows 300000]
+    python bench/ad_import.py [--rows 300000] [--memory]
+
+--memory also reads each file once more under tracemalloc and prints the peak (slower).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import argparse
 import csv
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -84,10 +87,21 @@ def ours_mapped(path: Path) -> int:
     return sum(m.rows for m in merged)
 
 
+def peak_mib(path: Path) -> float:
+    tracemalloc.start()
+    try:
+        ours(path)
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("--rows", type=int, default=300_000)
-    rows = parser.parse_args().rows
+    parser.add_argument("--memory", action="store_true")
+    args = parser.parse_args()
+    rows = args.rows
     with tempfile.TemporaryDirectory() as tmp:
         cases = [
             ("meta utf-8 comma", Path(tmp, "meta.csv"), meta_lines, "utf-8-sig", ","),
@@ -106,6 +120,8 @@ def main() -> None:
             print(f"  read+match+merge   {n_map / t_map:>12,.0f} rows/s")
             print(f"  ratio read/floor   {t_floor / t_read:.3f}")
             print(f"  ratio full/floor   {t_floor / t_map:.3f}")
+            if args.memory:
+                print(f"  read_export peak   {peak_mib(path):.2f} MiB (tracemalloc)")
 
 
 if __name__ == "__main__":
