@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 
 from revideo.adapters.postgres import convert
@@ -68,7 +69,7 @@ class PostgresProperties(Table[Property]):
             params.append(filter.search.strip())
         return self.page(" AND ".join(where), params, "created_at DESC, id DESC", page)
 
-    def cities(self) -> list[str]:
+    def cities(self) -> builtins.list[str]:
         rows = self.rows(
             "SELECT DISTINCT address->>'city' COLLATE \"C\" AS city FROM public.properties"
             " WHERE coalesce(address->>'city', '') <> '' ORDER BY city"

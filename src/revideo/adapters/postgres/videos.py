@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 
 from revideo.adapters.postgres import convert
@@ -74,7 +75,7 @@ class PostgresVideos(Table[Video]):
         )
         return convert.video(rows[0]) if rows else None
 
-    def in_flight(self, limit: int) -> list[Video]:
+    def in_flight(self, limit: int) -> builtins.list[Video]:
         rows = self.rows(
             "SELECT * FROM public.videos WHERE status IN ('pending', 'processing')"
             " ORDER BY updated_at, id LIMIT %s",
@@ -82,7 +83,7 @@ class PostgresVideos(Table[Video]):
         )
         return [convert.video(r) for r in rows]
 
-    def unarchived(self, limit: int) -> list[Video]:
+    def unarchived(self, limit: int) -> builtins.list[Video]:
         rows = self.rows(
             "SELECT * FROM public.videos WHERE status = 'completed' AND archived_at IS NULL"
             " ORDER BY updated_at, id LIMIT %s",
@@ -103,7 +104,7 @@ class PostgresRenderJobs(Table[RenderJob]):
     def update(self, job: RenderJob) -> RenderJob:
         return self.write(job.id, _JOB_FIELDS, convert.render_job_params(job))
 
-    def for_video(self, video_id: str) -> list[RenderJob]:
+    def for_video(self, video_id: str) -> builtins.list[RenderJob]:
         if not is_uuid(video_id):
             return []
         rows = self.rows(
@@ -113,7 +114,7 @@ class PostgresRenderJobs(Table[RenderJob]):
         )
         return [convert.render_job(r) for r in rows]
 
-    def unsettled(self, started_before: datetime) -> list[RenderJob]:
+    def unsettled(self, started_before: datetime) -> builtins.list[RenderJob]:
         rows = self.rows(
             "SELECT * FROM public.video_render_jobs WHERE heygen_job_id IS NULL"
             " AND status NOT IN ('completed', 'failed') AND started_at < %s"
