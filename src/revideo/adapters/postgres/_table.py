@@ -8,9 +8,21 @@ from typing import Any, Generic, TypeVar
 from revideo.adapters.postgres.errors import database_errors, is_uuid
 from revideo.domain.errors import Forbidden, NotFound
 from revideo.domain.page import Page, PageRequest
+from revideo.domain.profile import Actor
 
 T = TypeVar("T")
 Row = dict[str, Any]
+
+
+def owner_only(actor: Actor) -> str | None:
+    """The user whose rows alone `actor` may see, if that is all they may see.
+
+    Lists repeat RLS's owner condition as a plain filter (as Supabase advises)
+    so the planner can use the user_id indexes; RLS still decides.
+    """
+    if actor.system or actor.is_admin or actor.user_id is None or not is_uuid(actor.user_id):
+        return None
+    return actor.user_id
 
 
 class Table(Generic[T]):
@@ -21,8 +33,9 @@ class Table(Generic[T]):
     to_domain: Callable[[Row], T]
     stamps: tuple[str, ...] = ("created_at", "updated_at")
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Any, actor: Actor) -> None:
         self.conn = conn
+        self.owner = owner_only(actor)
 
     def rows(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Row]:
         with database_errors(self.kind):
@@ -78,6 +91,8 @@ class Table(Generic[T]):
 
     def page(self, where: str, params: list[Any], order: str, page: PageRequest) -> Page[T]:
         """One page of the visible rows matching `where`, and how many match in all."""
+        if self.owner and self.table != "profiles":
+            where, params = f"user_id = %s AND {where}", [self.owner, *params]
         counted = self.rows(f"SELECT count(*) AS n FROM public.{self.table} WHERE {where}", params)
         total = int(counted[0]["n"])
         items: list[T] = []

@@ -5,12 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from revideo.adapters.postgres import convert
-from revideo.adapters.postgres._table import Row, Table
+from revideo.adapters.postgres._table import Row, Table, owner_only
 from revideo.adapters.postgres.errors import database_errors, is_uuid
 from revideo.domain.ads import AdPlatform, AdRecord
 from revideo.domain.analytics import AdTotals, Summary
 from revideo.domain.page import Page, PageRequest
+from revideo.domain.profile import Actor
 from revideo.domain.video import VideoStatus
 from revideo.ports.repositories import AdFilter, DailyPoint
 
@@ -91,14 +94,20 @@ class PostgresAds(Table[AdRecord]):
 class PostgresAnalytics:
     """AnalyticsQueries as SQL aggregates over the rows the actor may see."""
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Any, actor: Actor) -> None:
         self.conn = conn
+        self.owner = owner_only(actor)
+
+    def _scoped(self, f: AdFilter) -> AdFilter:
+        """The filter narrowed to the actor's own rows when that is all they see."""
+        return attrs.evolve(f, user_id=self.owner) if self.owner and f.user_id is None else f
 
     def _rows(self, query: str, params: list[Any]) -> list[Row]:
         with database_errors("analytics"):
             return list(self.conn.execute(query, params).fetchall())
 
     def summary(self, filter: AdFilter) -> Summary:
+        filter = self._scoped(filter)
         if not _valid(filter):
             return Summary()
         ads, ad_params = ad_where(filter)
@@ -117,6 +126,7 @@ class PostgresAnalytics:
         return Summary(ads=totals(row["ads"]), videos_by_status=by_status, usage_cost=row["cost"])
 
     def daily(self, filter: AdFilter) -> list[DailyPoint]:
+        filter = self._scoped(filter)
         if not _valid(filter):
             return []
         where, params = ad_where(filter)
@@ -128,6 +138,7 @@ class PostgresAnalytics:
         return [DailyPoint(r["day"], totals(r)) for r in rows]
 
     def by_platform(self, filter: AdFilter) -> dict[AdPlatform, AdTotals]:
+        filter = self._scoped(filter)
         if not _valid(filter):
             return {}
         where, params = ad_where(filter)

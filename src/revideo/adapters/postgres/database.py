@@ -142,13 +142,13 @@ class PostgresUnitOfWork:
                 self.db.pool.putconn(conn)
                 raise
         self._conn = conn
-        self.profiles = properties.PostgresProfiles(conn)
-        self.properties = properties.PostgresProperties(conn)
-        self.media = properties.PostgresMedia(conn)
-        self.videos = videos.PostgresVideos(conn)
-        self.render_jobs = videos.PostgresRenderJobs(conn)
-        self.ads = ads.PostgresAds(conn)
-        self.analytics = ads.PostgresAnalytics(conn)
+        self.profiles = properties.PostgresProfiles(conn, self.actor)
+        self.properties = properties.PostgresProperties(conn, self.actor)
+        self.media = properties.PostgresMedia(conn, self.actor)
+        self.videos = videos.PostgresVideos(conn, self.actor)
+        self.render_jobs = videos.PostgresRenderJobs(conn, self.actor)
+        self.ads = ads.PostgresAds(conn, self.actor)
+        self.analytics = ads.PostgresAnalytics(conn, self.actor)
         return self
 
     def __exit__(
