@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -11,6 +12,7 @@ from revideo.adapters.ad_exports import (
     ExportRow,
     MatchedBy,
     NaturalKey,
+    RowMatch,
     VideoRef,
     match_rows,
     merge_matches,
@@ -19,22 +21,21 @@ from revideo.adapters.ad_exports import (
 from revideo.domain.ads import AdPlatform
 from revideo.domain.errors import ValidationError
 
+D = Decimal
 VILLA = VideoRef(id="1a2b3c4d-0000-4000-8000-000000000001", title="Seaside Villa Tour")
 LOFT = VideoRef(id="9f8e7d6c-0000-4000-8000-000000000002", title="City Loft")
 TWIN = VideoRef(id="9f8e7d6c-1111-4000-8000-000000000003", title="Twin Peaks Cabin")
 VIDEOS = [VILLA, LOFT]
 
 
-def row(
-    line: int = 2, campaign: str = "", ad_set: str = "", ad: str = "", **kw: object
-) -> ExportRow:
+def row(line: int = 2, campaign: str = "", ad_set: str = "", ad: str = "", **kw: Any) -> ExportRow:
     kw.setdefault("platform", AdPlatform.META)
     kw.setdefault("day", date(2026, 2, 1))
-    return ExportRow(line=line, campaign=campaign, ad_set=ad_set, ad=ad, **kw)  # type: ignore[arg-type]
+    return ExportRow(line=line, campaign=campaign, ad_set=ad_set, ad=ad, **kw)
 
 
-def one(r: ExportRow, videos: list[VideoRef] = VIDEOS, **kw: object):  # type: ignore[no-untyped-def]
-    [match] = match_rows([r], videos, **kw)  # type: ignore[arg-type]
+def one(r: ExportRow, videos: list[VideoRef] = VIDEOS, **kw: Any) -> RowMatch:
+    [match] = match_rows([r], videos, **kw)
     return match
 
 
@@ -117,28 +118,14 @@ class TestMerge:
         ]
         merged, errors = merge_matches(match_rows(rows, VIDEOS))
         assert errors == []
-        assert [
+        meta, google = AdPlatform.META, AdPlatform.GOOGLE
+        got = [
             (m.key, m.spend, m.impressions, m.clicks, m.leads, m.rows, m.first_line) for m in merged
-        ] == [
-            (
-                NaturalKey(AdPlatform.META, VILLA.id, date(2026, 2, 1)),
-                Decimal("3.30"),
-                10,
-                3,
-                1,
-                2,
-                2,
-            ),
-            (NaturalKey(AdPlatform.META, VILLA.id, date(2026, 2, 2)), Decimal("5"), 0, 0, 0, 1, 4),
-            (
-                NaturalKey(AdPlatform.GOOGLE, VILLA.id, date(2026, 2, 1)),
-                Decimal("7"),
-                0,
-                0,
-                0,
-                1,
-                5,
-            ),
+        ]
+        assert got == [
+            (NaturalKey(meta, VILLA.id, date(2026, 2, 1)), D("3.30"), 10, 3, D(1), 2, 2),
+            (NaturalKey(meta, VILLA.id, date(2026, 2, 2)), D("5"), 0, 0, D(0), 1, 4),
+            (NaturalKey(google, VILLA.id, date(2026, 2, 1)), D("7"), 0, 0, D(0), 1, 5),
         ]
 
     def test_a_second_currency_for_one_key_is_an_error(self) -> None:
