@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from revideo.adapters.ad_exports import VideoRef, match_rows, merge_matches, read_export
-from revideo.adapters.ad_exports.rows import ExportRow
+from revideo.domain.ad_rows import ExportRow
 
 VIDEOS = [VideoRef(id=f"{i:08x}-0000-4000-8000-{i:012x}", title=f"Video {i}") for i in range(200)]
 FIRST = date(2025, 1, 1)

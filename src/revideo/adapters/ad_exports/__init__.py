@@ -6,7 +6,8 @@ Reading Meta Ads Manager and Google Ads report files, and mapping their rows to 
 (platform, video, day); `to_ad_input` builds the domain's `AdInput`.
 """
 
-from revideo.adapters.ad_exports.mapping import (
+from revideo.adapters.ad_exports.reader import ExportReader, read_export
+from revideo.domain.ad_matching import (
     MatchedBy,
     MergedAd,
     NaturalKey,
@@ -16,8 +17,7 @@ from revideo.adapters.ad_exports.mapping import (
     merge_matches,
     to_ad_input,
 )
-from revideo.adapters.ad_exports.reader import ExportReader, read_export
-from revideo.adapters.ad_exports.rows import ExportRow, RowError, UnreadableExport
+from revideo.domain.ad_rows import ExportRow, RowError, UnreadableExport
 
 __all__ = [
     "ExportReader",

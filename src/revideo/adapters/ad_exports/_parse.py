@@ -16,7 +16,7 @@ from datetime import date
 
 from revideo.adapters.ad_exports import _headers
 from revideo.adapters.ad_exports._numbers import CellError, NumberStyle, amount, count, day
-from revideo.adapters.ad_exports.rows import ExportRow, RowError
+from revideo.domain.ad_rows import ExportRow, RowError
 from revideo.domain.ads import AdPlatform
 
 _TOTALS = ("total:", "total :", "totals:", "grand total", "total general", "totaux")

@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 from revideo.adapters.ad_exports import _headers, _numbers, _text
 from revideo.adapters.ad_exports._parse import RowParser
-from revideo.adapters.ad_exports.rows import ExportRow, RowError, UnreadableExport
+from revideo.domain.ad_rows import ExportRow, RowError, UnreadableExport
 from revideo.domain.ads import AdPlatform
 
 HEADER_SEARCH_ROWS = 12

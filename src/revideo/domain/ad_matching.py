@@ -24,7 +24,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 import attrs
 
-from revideo.adapters.ad_exports.rows import ExportRow, RowError
+from revideo.domain.ad_rows import ExportRow, RowError
 from revideo.domain.ads import MAX_SPEND, AdInput, AdPlatform
 from revideo.domain.errors import ValidationError
 
