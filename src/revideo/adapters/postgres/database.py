@@ -45,6 +45,18 @@ def begin_as(conn: Any, actor: Actor) -> None:
     )
 
 
+def _begin(conn: Any, actor: Actor) -> None:
+    """BEGIN and set role and claims in one round trip (simple query, literals quoted)."""
+    from psycopg import sql
+
+    role, claims = role_and_claims(actor)
+    conn.execute(
+        sql.SQL(
+            "BEGIN; SELECT set_config('role', {}, true), set_config('request.jwt.claims', {}, true)"
+        ).format(sql.Literal(role), sql.Literal(json.dumps(claims)))
+    )
+
+
 def _configure(conn: Any) -> None:
     from psycopg.types.json import set_json_loads
 
@@ -72,9 +84,9 @@ class PostgresDatabase:
             url,
             min_size=min_size,
             max_size=max_size,
-            kwargs={"row_factory": dict_row, "connect_timeout": 10},
+            # autocommit: each unit of work sends its own BEGIN with the role switch
+            kwargs={"row_factory": dict_row, "connect_timeout": 10, "autocommit": True},
             configure=_configure,
-            check=ConnectionPool.check_connection,
             open=False,
             name="revideo",
         )
@@ -137,7 +149,7 @@ class PostgresUnitOfWork:
         with database_errors():
             conn = self.db.pool.getconn()
             try:
-                begin_as(conn, self.actor)
+                _begin(conn, self.actor)
             except BaseException:
                 self.db.pool.putconn(conn)
                 raise
@@ -160,9 +172,6 @@ class PostgresUnitOfWork:
         conn, self._conn = self._conn, None
         try:
             with database_errors():
-                if exc_type is None:
-                    conn.commit()
-                else:
-                    conn.rollback()
+                conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
         finally:
             self.db.pool.putconn(conn)
