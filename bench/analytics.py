@@ -45,7 +45,8 @@ CREATE TEMP TABLE pr AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, id, use
   FROM public.properties;
 INSERT INTO public.videos (id, user_id, property_id, title, status, created_at)
   SELECT gen_random_uuid(), pr.user_id, pr.id, 'Video ' || v,
-         (ARRAY['draft','pending','processing','completed','failed'])[1 + v %% 5]::public.video_status,
+         (ARRAY['draft', 'pending', 'processing', 'completed', 'failed'])[1 + v %% 5]
+           ::public.video_status,
          now() - make_interval(secs => v)
   FROM generate_series(0, %(videos)s - 1) v JOIN pr ON pr.n = v %% %(properties)s;
 CREATE TEMP TABLE vi AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, id, user_id
