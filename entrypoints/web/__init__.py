@@ -1,0 +1,95 @@
+"""
+The Flask web app: `create_app(services)` builds it around a Services object.
+
+Blueprints: auth, dashboard, properties (+ the wizard), videos (+ the generate
+wizard), analytics, ads, admin, api (webhook, cron, status) and media.
+Bootstrap and plotly.js are served from their installed packages (no CDN).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from revideo.bootstrap import Services
+
+log = logging.getLogger(__name__)
+MAX_UPLOAD = 64 * 1024 * 1024
+
+
+def create_app(services: Services | None = None, config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app; without `services`, bootstrap them from the environment."""
+    from flask import Flask
+    from flask_bootstrap import Bootstrap5
+    from flask_wtf.csrf import CSRFProtect
+
+    from revideo.bootstrap import bootstrap
+
+    svc = services if services is not None else bootstrap()
+    app = Flask(__name__)
+    app.config.update(_defaults(svc))
+    app.config.update(config or {})
+    app.extensions["revideo"] = svc
+    Bootstrap5(app)
+    CSRFProtect(app)
+    _register(app)
+    return app
+
+
+def _defaults(svc: Services) -> dict[str, Any]:
+    settings = svc.settings
+    secret = settings.secret_key
+    if not secret:
+        log.warning("REVIDEO_SECRET_KEY is not set: sessions end when the server restarts")
+        secret = secrets.token_urlsafe(32)
+    secure = settings.public_url.startswith("https://")
+    return {
+        "SECRET_KEY": secret,
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "MAX_CONTENT_LENGTH": MAX_UPLOAD,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=14),
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=1),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_LOGIN": "10 per minute",
+        "RATELIMIT_REGISTER": "5 per minute",
+        "WIZARD_DIR": str(settings.data_dir / "uploads"),
+    }
+
+
+def _register(app: Flask) -> None:
+    from revideo.entrypoints.web import (
+        admin,
+        ads,
+        analytics,
+        api,
+        assets,
+        auth,
+        dashboard,
+        errors,
+        media,
+        properties,
+        studio,
+        videos,
+        wizard,
+    )
+
+    blueprints = (auth, dashboard, wizard, properties, studio, videos, analytics, ads, admin, media)
+    for module in blueprints:
+        app.register_blueprint(module.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(assets.bp)
+    auth.init_app(app)
+    api.init_app(app)
+    errors.init_app(app)

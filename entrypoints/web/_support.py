@@ -1,0 +1,61 @@
+"""What every view shares: the services, the acting user, form and page helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from flask import abort, current_app, request
+from flask_login import current_user
+
+from revideo.bootstrap import Services
+from revideo.domain.errors import ValidationError
+from revideo.domain.page import PageRequest
+from revideo.domain.profile import Actor
+
+T = TypeVar("T")
+PAGE_SIZE = 12
+
+
+def svc() -> Services:
+    """The app's Services."""
+    services: Services = current_app.extensions["revideo"]
+    return services
+
+
+def actor() -> Actor:
+    """The signed-in user as an Actor (anonymous if nobody is signed in)."""
+    if not current_user.is_authenticated:
+        return Actor.anonymous()
+    return current_user.actor  # type: ignore[no-any-return]
+
+
+def page_request(size: int = PAGE_SIZE) -> PageRequest:
+    """The `page` query argument as a PageRequest (400 if it is not a number)."""
+    raw = request.args.get("page", "1").strip() or "1"
+    if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
+        abort(400, description="page: must be a whole number of 1 or more")
+    return PageRequest(number=int(raw), size=size)
+
+
+def form_text(name: str, max_len: int = 10_000) -> str:
+    """A text field of the posted form, trimmed ('' when absent)."""
+    value = request.form.get(name, "")
+    if len(value) > max_len:
+        raise ValidationError(name, f"must be at most {max_len} characters")
+    return value.strip()
+
+
+def attempt(call: Callable[[], T]) -> tuple[T | None, dict[str, str]]:
+    """Run `call`; a ValidationError becomes {field: message} for the form."""
+    try:
+        return call(), {}
+    except ValidationError as exc:
+        return None, {exc.field: exc.message}
+
+
+def keep_args(args: Mapping[str, str], **changes: Any) -> dict[str, Any]:
+    """The current query arguments with some replaced (for pagination links)."""
+    merged: dict[str, Any] = {k: v for k, v in args.items() if v}
+    merged.update(changes)
+    return merged

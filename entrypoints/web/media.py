@@ -1,0 +1,36 @@
+"""Serve `/media/<bucket>/<path>` from the files media store (public buckets)."""
+
+from __future__ import annotations
+
+import mimetypes
+from typing import Any
+
+from flask import Blueprint, Response, abort, send_file
+
+from revideo.domain.errors import NotFound, ValidationError
+from revideo.entrypoints.web._support import svc
+
+bp = Blueprint("media", __name__)
+TYPES = {".mp4": "video/mp4", ".webp": "image/webp", ".jpg": "image/jpeg", ".png": "image/png"}
+
+
+def content_type(path: str) -> str:
+    suffix = "." + path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    return TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
+
+
+@bp.get("/media/<bucket>/<path:path>")
+def serve(bucket: str, path: str) -> Any:
+    """A stored photo or video; range requests are honoured for local files."""
+    store = svc().store
+    local = getattr(store, "local_path", None)
+    try:
+        if local is not None:
+            file = local(bucket, path)
+            if not file.is_file():
+                abort(404)
+            return send_file(file, mimetype=content_type(path), conditional=True, max_age=3600)
+        data = b"".join(store.open(bucket, path))
+    except (NotFound, ValidationError):
+        abort(404)
+    return Response(data, mimetype=content_type(path))

@@ -1,0 +1,208 @@
+"""
+The new-property wizard: basics → address → specs & amenities → photos → review.
+
+The half-filled wizard lives in the session (form values, and the names of
+uploaded photos kept in a private folder until the property is created), so a
+user can go back and forth. Nothing reaches the database before the review
+step, and a failure there removes what was written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_login import login_required
+
+from revideo.domain.errors import RevideoError, ValidationError
+from revideo.domain.media import MAX_PHOTOS
+from revideo.entrypoints.web import forms
+from revideo.entrypoints.web._support import actor, attempt, svc
+from revideo.services.properties import check_image
+
+bp = Blueprint("wizard", __name__, url_prefix="/properties/new")
+bp.before_request(login_required(lambda: None))
+STEPS = ("basics", "address", "specs", "photos", "review")
+FIELDS = {"basics": forms.BASICS, "address": forms.ADDRESS, "specs": forms.SPECS}
+CHECKS = {"basics": forms.basics, "address": forms.address, "specs": forms.specs}
+KEY = "property_wizard"
+
+
+def state() -> dict[str, Any]:
+    """This user's wizard, started afresh if there is none."""
+    found = session.get(KEY)
+    if not isinstance(found, dict) or found.get("user") != actor().user_id:
+        found = {"user": actor().user_id, "id": uuid.uuid4().hex, "values": {}, "photos": []}
+        session[KEY] = found
+    return found
+
+
+def _folder(wiz: dict[str, Any]) -> Path:
+    return Path(current_app.config["WIZARD_DIR"]) / str(wiz["id"])
+
+
+@bp.get("/")
+def start() -> Any:
+    """Open the wizard where the user left it."""
+    return redirect(url_for("wizard.step", name="basics"))
+
+
+@bp.route("/<name>", methods=["GET", "POST"])
+def step(name: str) -> Any:
+    """Show or save one step."""
+    if name not in STEPS:
+        abort(404)
+    wiz = state()
+    if request.method == "GET":
+        return _page(name, wiz, {})
+    if name in FIELDS:
+        return _save_fields(name, wiz)
+    if name == "photos":
+        return _photos(wiz)
+    return _create(wiz)
+
+
+def _page(name: str, wiz: dict[str, Any], errors: dict[str, str], status: int = 200) -> Any:
+    page = render_template(
+        f"wizard/{name}.html",
+        steps=STEPS,
+        current=name,
+        v=wiz["values"],
+        photos=wiz["photos"],
+        errors=errors,
+        categories=forms.CATEGORIES,
+        max_photos=MAX_PHOTOS,
+    )
+    return page, status
+
+
+def _next(name: str, back: bool = False) -> Any:
+    i = STEPS.index(name) + (-1 if back else 1)
+    return redirect(url_for("wizard.step", name=STEPS[max(0, min(i, len(STEPS) - 1))]))
+
+
+def _save_fields(name: str, wiz: dict[str, Any]) -> Any:
+    values, errors = attempt(lambda: forms.pick(request.form, FIELDS[name]))
+    if values is not None:
+        wiz["values"].update(values)
+        session.modified = True
+        if request.form.get("back"):
+            return _next(name, back=True)
+        _, errors = attempt(lambda: CHECKS[name](values))
+    if errors:
+        return _page(name, wiz, errors, 400)
+    return _next(name)
+
+
+def _photos(wiz: dict[str, Any]) -> Any:
+    action = request.form.get("action", "upload")
+    _, errors = attempt(lambda: _photo_action(wiz, action))
+    session.modified = True
+    if errors:
+        return _page("photos", wiz, errors, 400)
+    if action == "next":
+        return _next("photos")
+    if action == "back":
+        return _next("photos", back=True)
+    return redirect(url_for("wizard.step", name="photos"))
+
+
+def _photo_action(wiz: dict[str, Any], action: str) -> None:
+    photos: list[dict[str, str]] = wiz["photos"]
+    target = request.form.get("photo", "")
+    ids = [p["id"] for p in photos]
+    if action == "upload":
+        _upload(wiz)
+    elif action in ("up", "down", "remove") and target not in ids:
+        raise ValidationError("photo", "no such photo in this wizard")
+    elif action == "remove":
+        photos.pop(ids.index(target))
+    elif action in ("up", "down"):
+        i = ids.index(target)
+        j = i - 1 if action == "up" else i + 1
+        if 0 <= j < len(photos):
+            photos[i], photos[j] = photos[j], photos[i]
+    elif action not in ("next", "back"):
+        raise ValidationError("action", "unknown action")
+
+
+def _upload(wiz: dict[str, Any]) -> None:
+    files = [f for f in request.files.getlist("photos") if f and f.filename]
+    if not files:
+        raise ValidationError("photos", "choose at least one image")
+    if len(wiz["photos"]) + len(files) > MAX_PHOTOS:
+        raise ValidationError("photos", f"a property holds at most {MAX_PHOTOS} photos")
+    checked = []
+    for f in files:
+        data = f.read()
+        kind = forms.sniff(data, f.mimetype)
+        try:
+            check_image(data, kind)
+        except ValidationError as exc:
+            raise ValidationError("photos", f"{f.filename}: {exc.message}") from None
+        checked.append((data, kind, f.filename[:100]))
+    folder = _folder(wiz)
+    folder.mkdir(parents=True, exist_ok=True)
+    for data, kind, filename in checked:
+        photo_id = uuid.uuid4().hex
+        (folder / photo_id).write_bytes(data)
+        wiz["photos"].append({"id": photo_id, "type": kind, "name": filename})
+
+
+@bp.get("/photo/<photo_id>")
+def photo(photo_id: str) -> Any:
+    """A wizard photo, for its preview."""
+    wiz = state()
+    found = next((p for p in wiz["photos"] if p["id"] == photo_id), None)
+    if found is None:
+        abort(404)
+    return send_file(_folder(wiz) / found["id"], mimetype=found["type"])
+
+
+def _create(wiz: dict[str, Any]) -> Any:
+    if request.form.get("back"):
+        return _next("review", back=True)
+    data, errors = attempt(lambda: forms.property_input(wiz["values"]))
+    if data is None:
+        return _page("review", wiz, errors, 400)
+    me = actor()
+    prop = svc().properties.create(me, data)
+    try:
+        for p in wiz["photos"]:
+            blob = (_folder(wiz) / p["id"]).read_bytes()
+            svc().properties.add_photo(me, prop.id, blob, p["type"])
+    except (RevideoError, OSError) as exc:
+        svc().properties.delete(me, prop.id)  # never a half-made property
+        return _page("review", wiz, {"photos": f"could not store the photos: {exc}"}, 400)
+    discard(wiz)
+    flash(f"“{prop.title}” is created.", "success")
+    return redirect(url_for("properties.detail", property_id=prop.id))
+
+
+def discard(wiz: dict[str, Any]) -> None:
+    """Forget the wizard and its uploaded files."""
+    with contextlib.suppress(OSError):
+        shutil.rmtree(_folder(wiz))
+    session.pop(KEY, None)
+
+
+@bp.post("/cancel")
+def cancel() -> Any:
+    """Throw the half-filled wizard away."""
+    discard(state())
+    return redirect(url_for("properties.index"))
