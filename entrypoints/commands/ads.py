@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import click
 
@@ -90,3 +91,48 @@ def delete(record_id: str, user_email: str | None) -> None:
     """Delete one ad row."""
     services().ads.delete(acting(user_email), record_id)
     click.echo(f"deleted {record_id}")
+
+
+@command.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--platform", type=click.Choice(["meta", "google", "youtube"]),
+              help="Detected from the headers when not given.")  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="Show what would be added; change nothing.")
+@click.option("--choose", "choices", multiple=True, metavar="NAME=VIDEO_ID",
+              help="Map an ad or campaign name to a video (repeatable).")  # fmt: skip
+@user_option
+@json_option
+@friendly
+def import_(
+    file: Path,
+    platform: str | None,
+    dry_run: bool,
+    choices: tuple[str, ...],
+    user_email: str | None,
+    as_json: bool,
+) -> None:
+    """Import a Meta or Google Ads report (CSV, TSV or XLSX as downloaded)."""
+    picked = {}
+    for choice in choices:
+        name, sep, video_id = choice.rpartition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter("use NAME=VIDEO_ID", param_hint="'--choose'")
+        picked[name] = video_id.strip()
+    svc = services().ad_import
+    run = svc.preview if dry_run else svc.commit
+    with file.open("rb") as stream:
+        report = run(acting(user_email), stream, platform, picked)
+    if as_json:
+        emit_json(report)
+        return
+    verb = "added" if report.committed else "would add"
+    click.echo(f"{report.platform.value} report, {report.rows_read} lines read")
+    click.echo(f"  {verb}: {report.to_add}   already present: {report.present}")
+    for error in report.errors:
+        click.echo(f"  error: {error}")
+    if report.error_count > len(report.errors):
+        click.echo(f"  … and {report.error_count - len(report.errors)} more errors")
+    for row in report.unmapped:
+        click.echo(f"  unmapped line {row.line}: {row.campaign} / {row.ad}: {row.reason}")
+    if report.unmapped_count > len(report.unmapped):
+        click.echo(f"  … and {report.unmapped_count - len(report.unmapped)} more unmapped rows")

@@ -15,12 +15,14 @@ from typing import Any
 import attrs
 
 from revideo.domain.errors import ConfigError
+from revideo.ports.ad_exports import AdExportReader
 from revideo.ports.identity import Identity
 from revideo.ports.mailer import Mailer
 from revideo.ports.media_store import MediaStore
 from revideo.ports.script_writer import ScriptWriter
 from revideo.ports.video_engine import Photo, VideoEngine
 from revideo.services._base import Clock, Context, utcnow
+from revideo.services.ad_import import AdImportService
 from revideo.services.ads import AdService
 from revideo.services.analytics import AnalyticsService
 from revideo.services.pipeline import Pipeline
@@ -47,6 +49,7 @@ class Services:
     videos: VideoService
     pipeline: Pipeline
     ads: AdService
+    ad_import: AdImportService
     analytics: AnalyticsService
     users: UserService
 
@@ -92,6 +95,7 @@ def bootstrap(
         videos=VideoService(ctx, engine, store, writer, policy),
         pipeline=Pipeline(ctx, engine, store, policy),
         ads=AdService(ctx),
+        ad_import=AdImportService(ctx, make_export_reader()),
         analytics=AnalyticsService(ctx),
         users=UserService(ctx),
     )
@@ -149,6 +153,12 @@ def make_engine(settings: Settings, store: MediaStore) -> VideoEngine:
         return b"".join(store.open(photo.bucket, photo.path))
 
     return LocalEngine(settings.data_dir / "renders", read_photo=read_photo)
+
+
+def make_export_reader() -> AdExportReader:
+    from revideo.adapters.ad_exports import read_export
+
+    return read_export
 
 
 def make_mailer(settings: Settings) -> Mailer:

@@ -17,7 +17,7 @@ Every method may raise:
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol
@@ -144,6 +144,14 @@ class RenderJobRepository(Protocol):
         ...
 
 
+@attrs.frozen
+class MergeCounts:
+    """What a bulk merge did: rows added, rows whose natural key existed already."""
+
+    added: int = 0
+    present: int = 0
+
+
 class AdRepository(Protocol):
     def get(self, record_id: str) -> AdRecord: ...
     def add(self, record: AdRecord) -> AdRecord:
@@ -154,6 +162,13 @@ class AdRepository(Protocol):
     def delete(self, record_id: str) -> None: ...
     def list(self, filter: AdFilter, page: PageRequest) -> Page[AdRecord]:
         """Newest day first."""
+        ...
+
+    def merge(self, records: Iterable[AdRecord]) -> MergeCounts:
+        """Insert the records whose (video, platform, day) is new; keep existing rows as they are.
+
+        Streams: memory does not grow with the number of records.
+        """
         ...
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -24,7 +24,13 @@ from revideo.domain.profile import Actor, Profile, Role
 from revideo.domain.property import Property
 from revideo.domain.render_job import RenderJob
 from revideo.domain.video import Video, VideoStatus
-from revideo.ports.repositories import AdFilter, DailyPoint, PropertyFilter, VideoFilter
+from revideo.ports.repositories import (
+    AdFilter,
+    DailyPoint,
+    MergeCounts,
+    PropertyFilter,
+    VideoFilter,
+)
 
 
 class _Repo:
@@ -284,6 +290,19 @@ class InMemoryAds(_Repo):
         rows = filtered_ads(self.tx, filter)
         rows.sort(key=lambda a: (a.date_recorded, self.t.seq.get(a.id, 0)), reverse=True)
         return paginate(rows, page)
+
+    def merge(self, records: Iterable[AdRecord]) -> MergeCounts:
+        keys = {(a.video_id, a.platform, a.date_recorded) for a in self.t.ads.values()}
+        added = present = 0
+        for record in records:
+            key = (record.video_id, record.platform, record.date_recorded)
+            if key in keys:
+                present += 1
+                continue
+            self.add(record)
+            keys.add(key)
+            added += 1
+        return MergeCounts(added, present)
 
     def _check_unique(self, record: AdRecord) -> None:
         key = (record.video_id, record.platform, record.date_recorded)

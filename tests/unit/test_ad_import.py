@@ -1,0 +1,90 @@
+"""Importing a Meta report end to end over the in-memory database."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+
+from revideo.adapters.memory.database import InMemoryDatabase
+from revideo.domain.errors import ValidationError
+from revideo.domain.profile import Actor
+from revideo.services.videos import VideoInput
+from tests.support import Clock, memory_services, sample_property, user
+
+
+@pytest.fixture
+def world(clock: Clock):  # type: ignore[no-untyped-def]
+    db = InMemoryDatabase(clock=clock)
+    svc = memory_services(clock, backend=db)
+    agent = user(db, "agent@example.com")
+    prop = svc.properties.create(agent, sample_property())
+    villa = svc.videos.create_draft(agent, VideoInput(prop.id, "Seaside Villa Tour"))
+    loft = svc.videos.create_draft(agent, VideoInput(prop.id, "City Loft"))
+    return svc, agent, villa, loft
+
+
+def report(villa_id: str) -> bytes:
+    lines = [
+        "Campaign name,Ad name,Day,Amount spent (USD),Impressions,Link clicks,Leads",
+        f'Spring,Villa rv-{villa_id[:8]},2026-11-01,"1,250.50",10000,100,5',
+        f"Spring,Villa again {villa_id[:8]},2026-11-01,49.50,500,10,1",
+        "Spring,City Loft,2026-11-02,20.00,800,8,--",
+        "Autumn,Mystery ad,2026-11-02,5.00,10,1,0",
+        "Spring,City Loft,2026-11-03,abc,800,8,1",
+        "Total,,,1325.00,11310,119,6",
+    ]
+    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
+
+
+def test_preview_changes_nothing_and_lists_every_problem(world) -> None:  # type: ignore[no-untyped-def]
+    svc, agent, villa, _ = world
+    preview = svc.ad_import.preview(agent, io.BytesIO(report(villa.id)))
+    assert (preview.platform.value, preview.to_add, preview.present) == ("meta", 2, 0)
+    assert preview.committed is False
+    assert [u.line for u in preview.unmapped] == [5]
+    assert [(e.line, e.column) for e in preview.errors] == [(6, "Amount spent (USD)")]
+    assert svc.ads.list(agent).total == 0
+
+
+def test_commit_adds_the_merged_rows_once(world) -> None:  # type: ignore[no-untyped-def]
+    svc, agent, villa, loft = world
+    first = svc.ad_import.commit(agent, io.BytesIO(report(villa.id)))
+    assert (first.to_add, first.present, first.committed) == (2, 0, True)
+    rows = {(r.video_id, r.date_recorded.day): r for r in svc.ads.list(agent).items}
+    merged = rows[(villa.id, 1)]
+    assert (merged.spend_amount, merged.impressions, merged.leads) == (Decimal("1300.00"), 10500, 6)
+    assert rows[(loft.id, 2)].leads == 0
+    again = svc.ad_import.commit(agent, io.BytesIO(report(villa.id)))
+    assert (again.to_add, again.present) == (0, 2)
+    assert svc.ads.list(agent).total == 2
+
+
+def test_an_explicit_choice_maps_a_row(world) -> None:  # type: ignore[no-untyped-def]
+    svc, agent, villa, loft = world
+    done = svc.ad_import.commit(
+        agent, io.BytesIO(report(villa.id)), "meta", {"Mystery ad": loft.id}
+    )
+    assert done.to_add == 2 and done.unmapped_count == 0
+    loft_rows = [r for r in svc.ads.list(agent).items if r.video_id == loft.id]
+    assert [(r.spend_amount, r.clicks) for r in loft_rows] == [(Decimal("25.00"), 9)]
+
+
+def test_another_users_videos_are_never_matched(world, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    svc, agent, villa, _ = world
+    stranger = user(svc.backend, "stranger@example.com")
+    result = svc.ad_import.commit(stranger, io.BytesIO(report(villa.id)))
+    assert result.to_add == 0 and result.unmapped_count == 4
+    assert svc.ads.list(agent).total == 0
+
+
+def test_unreadable_files_and_anonymous_callers_are_refused(world) -> None:  # type: ignore[no-untyped-def]
+    svc, agent, villa, _ = world
+    with pytest.raises(ValidationError):
+        svc.ad_import.preview(agent, io.BytesIO(b"just some text\nwithout a header\n"))
+    with pytest.raises(ValidationError) as exc:
+        svc.ad_import.preview(agent, io.BytesIO(report(villa.id)), platform="tiktok")
+    assert exc.value.field == "platform"
+    with pytest.raises(Exception, match="sign in"):
+        svc.ad_import.preview(Actor.anonymous(), io.BytesIO(report(villa.id)))
