@@ -182,10 +182,13 @@ def test_storage_objects(world: World, conn: Any, bucket: str) -> None:
 
 
 def test_nothing_leaks_to_the_next_user_of_a_connection(world: World, conn: Any) -> None:
+    login = conn.execute("SELECT current_user").fetchone()[0]
+    conn.rollback()
     with conn.transaction():
         begin_as(conn, actor(world, "service"))
+        assert conn.execute("SELECT current_user").fetchone() == ("service_role",)
     row = conn.execute(
         "SELECT current_user, current_setting('request.jwt.claims', true)"
     ).fetchone()
     conn.rollback()
-    assert row[0] == "authenticator" and not row[1]
+    assert row[0] == login and not row[1]

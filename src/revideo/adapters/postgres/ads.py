@@ -58,6 +58,19 @@ def video_where(f: AdFilter, alias: str = "v") -> tuple[str, list[Any]]:
     return " AND ".join(where), params
 
 
+def job_where(f: AdFilter, alias: str = "j") -> tuple[str, list[Any]]:
+    """The video part of an ad filter applied to render jobs (same owner as their video)."""
+    where, params = ["true"], []
+    for column, value in (("video_id", f.video_id), ("user_id", f.user_id)):
+        if value is not None:
+            where.append(f"{alias}.{column} = %s")
+            params.append(value)
+    if f.property_id is not None:
+        where.append(f"{alias}.video_id IN (SELECT id FROM public.videos WHERE property_id = %s)")
+        params.append(f.property_id)
+    return " AND ".join(where), params
+
+
 def _valid(f: AdFilter) -> bool:
     ids = (f.video_id, f.property_id, f.user_id)
     return all(i is None or is_uuid(i) for i in ids)
@@ -112,15 +125,16 @@ class PostgresAnalytics:
             return Summary()
         ads, ad_params = ad_where(filter)
         videos, video_params = video_where(filter)
+        jobs, job_params = job_where(filter)
         row = self._rows(
-            f"WITH scoped AS (SELECT v.id, v.status FROM public.videos v WHERE {videos})"
-            f" SELECT (SELECT row_to_json(t) FROM (SELECT {_SUMS}"
+            f"SELECT (SELECT row_to_json(t) FROM (SELECT {_SUMS}"
             f"   FROM public.ad_performance a WHERE {ads}) t) AS ads,"
             " (SELECT coalesce(json_object_agg(status, n), '{}') FROM"
-            "   (SELECT status, count(*) AS n FROM scoped GROUP BY status) s) AS by_status,"
+            f"   (SELECT status, count(*) AS n FROM public.videos v WHERE {videos}"
+            "    GROUP BY status) s) AS by_status,"
             " (SELECT coalesce(sum(j.cost_credits), 0) FROM public.video_render_jobs j"
-            "   JOIN scoped ON scoped.id = j.video_id) AS cost",
-            [*video_params, *ad_params],
+            f"   WHERE {jobs}) AS cost",
+            [*ad_params, *video_params, *job_params],
         )[0]
         by_status = {VideoStatus(k): int(n) for k, n in row["by_status"].items()}
         return Summary(ads=totals(row["ads"]), videos_by_status=by_status, usage_cost=row["cost"])
