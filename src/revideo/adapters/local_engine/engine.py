@@ -39,6 +39,12 @@ class LocalEngine:
     Jobs live as JSON files under `work_dir`, so status survives a restart; jobs
     left pending or processing by a previous process are queued again on start.
     Finished files are served back through `fetch` as `local://videos/<file>`.
+
+    Layout of `work_dir`: jobs/<id>.json, handles/<sha256 of handle>, locks/<id>.lock
+    (flock: only one process renders a job), scratch/<id>-<attempt>/ (stills and the
+    partial MP4), videos/<id>.mp4 and videos/<id>.jpg (renamed in when complete).
+    Renders run in a pool of `workers` threads (each drives one FFmpeg process);
+    `close(wait=False)` drops queued work, which is picked up again on the next start.
     """
 
     name = "local"
