@@ -1,0 +1,139 @@
+"""
+The web app over the real PostgreSQL (tests/fixtures/postgres.py), the fake
+engine on a hand-driven clock, files media in a temporary folder and an
+outbox mailer. REVIDEO_WEB_TEST_BACKEND=memory runs the same tests on the
+in-memory database instead (quicker while editing).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher
+
+from revideo.adapters.files import FilesMediaStore
+from revideo.adapters.local_auth import identity_for
+from revideo.adapters.memory.database import InMemoryDatabase
+from revideo.adapters.memory.engine import FakeVideoEngine
+from revideo.adapters.memory.store import OutboxMailer
+from revideo.bootstrap import Services, bootstrap
+from revideo.settings import load
+from tests.fixtures.postgres import pg_database, pg_server  # noqa: F401  (fixtures)
+from tests.support import Clock
+
+FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # argon2id, cheap for tests
+PASSWORD = "correct-horse-7"
+CRON = "cron-secret-for-tests"
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> Any:
+    if os.environ.get("REVIDEO_WEB_TEST_BACKEND") == "memory":
+        return InMemoryDatabase()
+    request.node.add_marker(pytest.mark.integration)
+    return request.getfixturevalue("pg_database")
+
+
+def make_services(backend: Any, clock: Clock, media: Path) -> Services:
+    env = {
+        "REVIDEO_DATA_DIR": str(media.parent),
+        "REVIDEO_ENGINE": "fake",
+        "REVIDEO_CRON_SECRET": CRON,
+        "REVIDEO_SECRET_KEY": "test-secret",
+    }
+    mailer = OutboxMailer()
+    return bootstrap(
+        load(env, dotenv=False),
+        backend=backend,
+        engine=FakeVideoEngine(clock),  # type: ignore[arg-type]
+        store=FilesMediaStore(media, base_url="/media"),
+        mailer=mailer,
+        identity=identity_for(backend, mailer, secret="test", clock=clock, hasher=FAST),
+        clock=clock,
+    )
+
+
+@pytest.fixture
+def services(backend: Any, clock: Clock, tmp_path: Path) -> Services:
+    return make_services(backend, clock, tmp_path / "media")
+
+
+def make_app(services: Services, tmp_path: Path, **config: Any) -> Any:
+    from revideo.entrypoints.web import create_app
+
+    settings = {
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+        "WIZARD_DIR": str(tmp_path / "wizard"),
+        "RATELIMIT_LOGIN": "1000 per minute",
+        "RATELIMIT_REGISTER": "1000 per minute",
+    }
+    settings.update(config)
+    return create_app(services, settings)
+
+
+@pytest.fixture
+def app(services: Services, tmp_path: Path) -> Any:
+    return make_app(services, tmp_path)
+
+
+class Users:
+    """Make confirmed users and clients signed in as them."""
+
+    def __init__(self, app: Any, services: Services) -> None:
+        self.app = app
+        self.services = services
+
+    def make(self, email: str, role: str = "user") -> str:
+        from revideo.domain.profile import Role
+
+        ident = self.services.identity
+        return ident.add_user(email, PASSWORD, full_name=email.split("@")[0], role=Role(role))  # type: ignore[union-attr]
+
+    def client(self, email: str, role: str = "user") -> Any:
+        self.make(email, role)
+        client = self.app.test_client()
+        answer = client.post("/auth/login", data={"email": email, "password": PASSWORD})
+        assert answer.status_code == 302, answer.text
+        return client
+
+
+@pytest.fixture
+def users(app: Any, services: Services) -> Users:
+    return Users(app, services)
+
+
+@pytest.fixture
+def alice(users: Users) -> Any:
+    return users.client("alice@example.com")
+
+
+@pytest.fixture
+def bob(users: Users) -> Any:
+    return users.client("bob@example.com")
+
+
+@pytest.fixture
+def admin(users: Users) -> Any:
+    return users.client("root@example.com", "admin")
+
+
+def fields(html: str) -> list[str]:
+    """The fields the page marks as wrong."""
+    return re.findall(r'data-field="([^"]+)"', html)
+
+
+def link_in(mailer: Any) -> str:
+    found = re.search(r"https?://\S+", mailer.outbox[-1].body)
+    assert found
+    return found[0]
+
+
+@pytest.fixture
+def tmp_media(tmp_path: Path) -> Iterator[Path]:
+    yield tmp_path / "media"
