@@ -5,27 +5,19 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import attrs
 import click
 
-if TYPE_CHECKING:
-    from revideo.adapters.heygen import HeyGenEngine
 
+def engine_from_env(env: Mapping[str, str] | None = None) -> Any:
+    """A HeyGenEngine from the HEYGEN_* settings (the one place these commands read them)."""
+    from revideo.bootstrap import heygen_engine
+    from revideo.settings import load
 
-def engine_from_env(env: Mapping[str, str] | None = None) -> HeyGenEngine:
-    """Build a HeyGenEngine from HEYGEN_API_KEY, HEYGEN_BASE_URL, HEYGEN_API_VERSION,
-    HEYGEN_WEBHOOK_SECRET (the one place these commands read settings)."""
-    from revideo.adapters.heygen import HeyGenEngine
-    from revideo.adapters.heygen.engine import DEFAULT_BASE_URL
-
-    env = os.environ if env is None else env
-    return HeyGenEngine(
-        env.get("HEYGEN_API_KEY", ""),
-        base_url=env.get("HEYGEN_BASE_URL") or DEFAULT_BASE_URL,
-        api_version=(env.get("HEYGEN_API_VERSION") or "v3").lower(),
-        webhook_secret=env.get("HEYGEN_WEBHOOK_SECRET") or None,
-    )
+    settings = load(env) if env is not None else load()
+    return heygen_engine(attrs.evolve(settings, engine="heygen"))
 
 
 @click.group()
@@ -34,11 +26,11 @@ def command(ctx: click.Context) -> None:
     """HeyGen tools: run the local simulator, list avatars and voices, register webhooks."""
 
 
-def _engine(ctx: click.Context) -> HeyGenEngine:
+def _engine(ctx: click.Context) -> Any:
     from revideo.domain.errors import RevideoError
 
     if ctx.obj is not None and hasattr(ctx.obj, "avatars"):
-        return ctx.obj  # type: ignore[no-any-return,unused-ignore]  # tests inject one
+        return ctx.obj  # tests inject one
     try:
         return engine_from_env()
     except RevideoError as exc:
@@ -67,10 +59,10 @@ def simulate(
     """Run a local HeyGen simulator until Ctrl-C; prints the base URL and key to use."""
     import threading
 
-    from revideo.adapters.heygen.simulator import HeyGenSimulator
+    from revideo.bootstrap import heygen_simulator
 
     key = os.environ.get("HEYGEN_API_KEY") or f"sim-{secrets.token_hex(8)}"
-    sim = HeyGenSimulator(
+    sim = heygen_simulator(
         key,
         host=host,
         port=port,

@@ -139,20 +139,32 @@ def make_engine(settings: Settings, store: MediaStore) -> VideoEngine:
 
         return FakeVideoEngine()
     if settings.engine == "heygen":
-        from revideo.adapters.heygen import HeyGenEngine
-
-        return HeyGenEngine(
-            settings.heygen_api_key or "",
-            base_url=settings.heygen_base_url,
-            api_version=settings.heygen_api_version,
-            webhook_secret=settings.heygen_webhook_secret,
-        )
+        return heygen_engine(settings)
     from revideo.adapters.local_engine import LocalEngine
 
     def read_photo(photo: Photo) -> bytes:
         return b"".join(store.open(photo.bucket, photo.path))
 
     return LocalEngine(settings.data_dir / "renders", read_photo=read_photo)
+
+
+def heygen_engine(settings: Settings) -> Any:
+    """A HeyGenEngine for the configured account, whichever engine renders by default."""
+    from revideo.adapters.heygen import HeyGenEngine
+
+    return HeyGenEngine(
+        settings.heygen_api_key or "",
+        base_url=settings.heygen_base_url,
+        api_version=settings.heygen_api_version,
+        webhook_secret=settings.heygen_webhook_secret,
+    )
+
+
+def heygen_simulator(api_key: str, **options: Any) -> Any:
+    """The local HeyGen simulator (a server to point HEYGEN_BASE_URL at)."""
+    from revideo.adapters.heygen.simulator import HeyGenSimulator
+
+    return HeyGenSimulator(api_key, **options)
 
 
 def make_export_reader() -> AdExportReader:
