@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from typing import Any
 
 import click
 
-from revideo.domain.errors import RevideoError
+from revideo.entrypoints.commands._common import friendly
 
 
-def _url() -> str:
-    return os.environ.get("REVIDEO_DATABASE_URL", "").strip()
+def _settings() -> Any:
+    from revideo.settings import load
 
-
-def _data_dir() -> Path:
-    from revideo.adapters.postgres.embedded import default_data_dir
-
-    return default_data_dir()
-
-
-def _fail(exc: RevideoError) -> click.ClickException:
-    return click.ClickException(str(exc))
+    return load()
 
 
 @click.group()
@@ -34,79 +25,51 @@ def command() -> None:
 
 
 @command.command()
+@friendly
 def migrate() -> None:
     """Apply pending migrations (starting the embedded server if it is the one in use)."""
-    from revideo.adapters.postgres import embedded
-    from revideo.adapters.postgres import migrate as runner
+    from revideo.bootstrap import migrate_database
 
-    try:
-        if _url():
-            applied = runner.migrate(_url())
-        else:
-            before = runner.status(embedded.admin_dsn(_data_dir())).applied if _running() else ()
-            embedded.ensure_server(_data_dir())
-            after = runner.status(embedded.admin_dsn(_data_dir())).applied
-            applied = [v for v in after if v not in before]
-    except RevideoError as exc:
-        raise _fail(exc) from None
+    applied = migrate_database(_settings())
     click.echo(
         f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else "")
     )
 
 
 @command.command()
+@friendly
 def status() -> None:
     """Show the server (if embedded) and which migrations are applied or pending."""
-    from revideo.adapters.postgres import embedded
-    from revideo.adapters.postgres import migrate as runner
+    from revideo.bootstrap import database_status
 
-    try:
-        if _url():
-            dsn = _url()
-            click.echo("database: REVIDEO_DATABASE_URL")
-        else:
-            state = embedded.server_status(_data_dir())
-            shown = f"running, pid {state.pid}" if state.running else "stopped"
-            click.echo(f"embedded server: {shown}")
-            click.echo(f"data directory: {state.data_dir}")
-            if not state.running:
-                return
-            dsn = embedded.admin_dsn(_data_dir())
-        migrations = runner.status(dsn)
-    except RevideoError as exc:
-        raise _fail(exc) from None
+    server, migrations = database_status(_settings())
+    if server is None:
+        click.echo("database: REVIDEO_DATABASE_URL")
+    else:
+        click.echo(
+            f"embedded server: {f'running, pid {server.pid}' if server.running else 'stopped'}"
+        )
+        click.echo(f"data directory: {server.data_dir}")
+    if migrations is None:
+        return
     click.echo(f"applied: {len(migrations.applied)}  pending: {len(migrations.pending)}")
     for version in migrations.pending:
         click.echo(f"  pending {version}")
 
 
 @command.command()
+@friendly
 def start() -> None:
     """Start (or reuse) the embedded server and migrate it; print its URL."""
-    from revideo.adapters.postgres import embedded
+    from revideo.bootstrap import start_database
 
-    if _url():
-        raise click.ClickException("REVIDEO_DATABASE_URL is set: that server is not ours to start")
-    try:
-        dsn = embedded.ensure_server(_data_dir())
-    except RevideoError as exc:
-        raise _fail(exc) from None
-    click.echo(f"running: {dsn}")
+    click.echo(f"running: {start_database(_settings())}")
 
 
 @command.command()
+@friendly
 def stop() -> None:
     """Stop the embedded server."""
-    from revideo.adapters.postgres import embedded
+    from revideo.bootstrap import stop_database
 
-    try:
-        stopped = embedded.stop_server(_data_dir())
-    except RevideoError as exc:
-        raise _fail(exc) from None
-    click.echo("stopped" if stopped else "not running")
-
-
-def _running() -> bool:
-    from revideo.adapters.postgres import embedded
-
-    return embedded.server_status(_data_dir()).running
+    click.echo("stopped" if stop_database(_settings()) else "not running")
