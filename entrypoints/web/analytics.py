@@ -134,17 +134,19 @@ def export() -> Any:
     me, f = actor(), ad_filter()
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow(["section", "key", "spend", "impressions", "clicks", "leads", "cpl", "ctr"])
+    w.writerow(["section", "key", "spend", "impressions", "clicks", "leads", "cpl", "ctr", "value"])
     rows = [("day", p.day.isoformat(), p.totals) for p in svc().analytics.daily(me, f)]
     rows += [("platform", k.value, t) for k, t in svc().analytics.by_platform(me, f).items()]
     summary = svc().analytics.summary(me, f)
     rows.append(("total", "all", summary.ads))
     for section, key, t in rows:
         w.writerow(
-            [section, key, t.spend, t.impressions, t.clicks, t.leads, _fmt(t.cpl), _fmt(t.ctr)]
+            [section, key, t.spend, t.impressions, t.clicks, t.leads, _fmt(t.cpl), _fmt(t.ctr), ""]
         )
-    w.writerow(["videos", "success_rate", "", "", "", "", "", _fmt(summary.success_rate)])
-    w.writerow(["videos", "usage_cost", summary.usage_cost, "", "", "", "", ""])
+    blank = [""] * 6
+    w.writerow(["videos", "success_rate", *blank, _fmt(summary.success_rate)])
+    w.writerow(["videos", "render_success", *blank, _fmt(summary.render_success)])
+    w.writerow(["videos", "usage_cost", *blank, summary.usage_cost])
     return Response(
         out.getvalue(),
         mimetype="text/csv",

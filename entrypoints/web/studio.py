@@ -33,7 +33,7 @@ def state() -> dict[str, Any]:
     return found
 
 
-@bp.get("/")
+@bp.get("", strict_slashes=False)
 def start() -> Any:
     """Start a new video (optionally for ?property=<id>)."""
     wiz = {"user": actor().user_id, "purpose": "sale", "aspect_ratio": "16:9"}

@@ -56,7 +56,7 @@ def _folder(wiz: dict[str, Any]) -> Path:
     return Path(current_app.config["WIZARD_DIR"]) / str(wiz["id"])
 
 
-@bp.get("/")
+@bp.get("", strict_slashes=False)
 def start() -> Any:
     """Open the wizard where the user left it."""
     return redirect(url_for("wizard.step", name="basics"))

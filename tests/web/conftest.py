@@ -137,3 +137,51 @@ def link_in(mailer: Any) -> str:
 @pytest.fixture
 def tmp_media(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path / "media"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if os.environ.get("REVIDEO_WEB_TEST_BACKEND") != "memory":
+        for item in items:
+            if "tests/web/" in str(item.path).replace(os.sep, "/"):
+                item.add_marker(pytest.mark.integration)
+
+
+def new_property(client: Any, photos: int = 0, **changes: str) -> str:
+    """Walk the wizard; return the new property's id."""
+    import io
+
+    from tests.support import PNG
+
+    steps = {
+        "basics": {"title": "Sunny loft", "category": "residential", "description": "Bright."},
+        "address": {"address.street": "12 Oak St", "address.city": "Austin", "address.state": "TX",
+                    "address.zip": "78701"},
+        "specs": {"specs.price": "450000", "specs.area": "1200", "specs.beds": "2",
+                  "specs.baths": "1.5", "specs.amenities": "Pool, Gym"},
+    }
+    for name, data in steps.items():
+        data.update({k: v for k, v in changes.items() if k in data})
+        answer = client.post(f"/properties/new/{name}", data=data)
+        assert answer.status_code == 302, (name, fields(answer.text))
+    if photos:
+        files = [(io.BytesIO(PNG), f"p{i}.png") for i in range(photos)]
+        answer = client.post("/properties/new/photos", data={"action": "upload", "photos": files},
+                             content_type="multipart/form-data")
+        assert answer.status_code == 302, fields(answer.text)
+    answer = client.post("/properties/new/review", data={})
+    assert answer.status_code == 302, fields(answer.text)
+    return str(answer.location.rsplit("/", 1)[1])
+
+
+def new_video(client: Any, property_id: str, script: str = "Welcome to this sunny loft.") -> str:
+    """Walk the generate wizard; return the new video's id."""
+    assert client.get(f"/videos/new?property={property_id}").status_code == 302
+    steps = [
+        ("presenter", {"avatar_id": "fake-anna", "voice_id": "fake-voice-en"}),
+        ("script", {"script_content": script, "purpose": "sale"}),
+        ("options", {"title": "Loft tour", "purpose": "sale", "aspect_ratio": "16:9"}),
+    ]
+    for name, data in steps:
+        answer = client.post(f"/videos/new/{name}", data=data)
+        assert answer.status_code == 302, (name, fields(answer.text))
+    return str(answer.location.rsplit("/", 1)[1])
