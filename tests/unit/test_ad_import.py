@@ -1,4 +1,4 @@
-"""Importing a Meta report end to end over the in-memory database."""
+"""Importing a Meta report end to end, over the in-memory database and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,9 +14,12 @@ from revideo.services.videos import VideoInput
 from tests.support import Clock, memory_services, sample_property, user
 
 
-@pytest.fixture
-def world(clock: Clock):  # type: ignore[no-untyped-def]
-    db = InMemoryDatabase(clock=clock)
+@pytest.fixture(params=["memory", pytest.param("postgres", marks=pytest.mark.integration)])
+def world(request: pytest.FixtureRequest, clock: Clock):  # type: ignore[no-untyped-def]
+    if request.param == "memory":
+        db = InMemoryDatabase(clock=clock)
+    else:
+        db = request.getfixturevalue("pg_database")
     svc = memory_services(clock, backend=db)
     agent = user(db, "agent@example.com")
     prop = svc.properties.create(agent, sample_property())

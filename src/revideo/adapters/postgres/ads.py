@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +16,7 @@ from revideo.domain.analytics import AdTotals, Summary
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.profile import Actor
 from revideo.domain.video import VideoStatus
-from revideo.ports.repositories import AdFilter, DailyPoint
+from revideo.ports.repositories import AdFilter, DailyPoint, MergeCounts
 
 _AD_FIELDS = ("platform", "date_recorded", "spend_amount", "impressions", "clicks", "leads")
 _NOTHING = "false"
@@ -23,6 +24,33 @@ _SUMS = (
     "coalesce(sum(a.spend_amount), 0.00) AS spend, coalesce(sum(a.impressions), 0) AS impressions,"
     " coalesce(sum(a.clicks), 0) AS clicks, coalesce(sum(a.leads), 0) AS leads"
 )
+
+
+_STAGING = """
+CREATE TEMP TABLE IF NOT EXISTS ad_import_staging (
+    id uuid, video_id uuid, user_id uuid, platform public.ad_platform, date_recorded date,
+    spend_amount numeric(10,2), impressions bigint, clicks bigint, leads bigint
+) ON COMMIT DROP;
+TRUNCATE ad_import_staging
+"""
+_MERGE = """
+WITH added AS (
+    INSERT INTO public.ad_performance AS a
+        (id, video_id, user_id, platform, date_recorded, spend_amount, impressions, clicks, leads)
+    SELECT id, video_id, user_id, platform, date_recorded, spend_amount, impressions, clicks, leads
+    FROM ad_import_staging
+    ON CONFLICT (video_id, platform, date_recorded) DO NOTHING
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM added) AS added, (SELECT count(*) FROM ad_import_staging) AS staged
+"""
+
+
+def _staged(r: AdRecord) -> tuple[Any, ...]:
+    return (
+        r.id, r.video_id, r.user_id, r.platform.value, r.date_recorded,
+        r.spend_amount, r.impressions, r.clicks, r.leads,
+    )  # fmt: skip
 
 
 def ad_where(f: AdFilter, alias: str = "a") -> tuple[str, list[Any]]:
@@ -102,6 +130,18 @@ class PostgresAds(Table[AdRecord]):
         where, params = ad_where(filter, self.table) if _valid(filter) else (_NOTHING, [])
         order = "date_recorded DESC, created_at DESC, id DESC"
         return self.page(where, params, order, page)
+
+    def merge(self, records: Iterable[AdRecord]) -> MergeCounts:
+        """COPY the records into a staging table, then one INSERT … ON CONFLICT DO NOTHING."""
+        columns = ("id", "video_id", "user_id", *_AD_FIELDS)
+        with database_errors(self.kind, action="import"):
+            self.conn.execute(_STAGING)
+            with self.conn.cursor() as cur:
+                with cur.copy(f"COPY ad_import_staging ({', '.join(columns)}) FROM STDIN") as copy:
+                    for record in records:
+                        copy.write_row(_staged(record))
+                row = cur.execute(_MERGE).fetchone()
+        return MergeCounts(added=int(row["added"]), present=int(row["staged"] - row["added"]))
 
 
 class PostgresAnalytics:
