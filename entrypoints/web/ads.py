@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from revideo.domain.ads import AdInput, AdRecord
-from revideo.domain.errors import ValidationError
+from revideo.domain.errors import Forbidden, ValidationError
 from revideo.domain.page import PageRequest
 from revideo.entrypoints.web._support import actor, attempt, keep_args, page_request, svc
 from revideo.entrypoints.web.analytics import PLATFORMS, ad_filter
@@ -95,6 +95,8 @@ def new() -> Any:
 def edit(record_id: str) -> Any:
     """Correct a record."""
     record = svc().ads.get(actor(), record_id)
+    if not actor().can_write(record.user_id):
+        raise Forbidden("change", "ad record", record_id)
     if request.method == "GET":
         return _form(record, _values(record), {})
     data, errors = attempt(_input)

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from revideo.domain.errors import ValidationError
+from revideo.domain.errors import Forbidden, ValidationError
 from revideo.domain.media import MAX_PHOTOS
 from revideo.domain.property import parse_category
 from revideo.domain.video import VideoStatus
@@ -63,6 +63,8 @@ def edit(property_id: str) -> Any:
     """Edit a property's basics, address and specs."""
     me = actor()
     prop = svc().properties.get(me, property_id)
+    if not me.can_write(prop.user_id):
+        raise Forbidden("change", "property", property_id)
     if request.method == "GET":
         return _edit_page(prop, forms.property_values(prop), {})
     values, errors = attempt(lambda: forms.pick(request.form, forms.PROPERTY_FIELDS))
