@@ -17,7 +17,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.before_request
-@login_required
+@login_required  # type: ignore[untyped-decorator]
 def _admins_only() -> None:
     if not actor().is_admin:
         abort(403, description="only administrators may open this page")

@@ -14,7 +14,8 @@ bp = Blueprint("assets", __name__, url_prefix="/assets")
 def _plotly_js() -> bytes:
     import plotly.offline
 
-    return plotly.offline.get_plotlyjs().encode()
+    js: str = plotly.offline.get_plotlyjs()
+    return js.encode()
 
 
 @functools.lru_cache(maxsize=1)

@@ -87,7 +87,7 @@ def init_app(app: Flask) -> None:
         ("auth.register", "RATELIMIT_REGISTER"),
     ):
         limit = limiter.limit(_config(setting), methods=["POST"], error_message=_too_many)
-        app.view_functions[view] = limit(app.view_functions[view])
+        app.view_functions[view] = limit(app.view_functions[view])  # type: ignore[assignment]
     app.extensions["revideo_limiter"] = limiter
 
 
@@ -102,7 +102,7 @@ def _too_many() -> str:
 
 
 def identity() -> Identity:
-    found = svc().identity
+    found: Identity | None = svc().identity
     if found is None:
         abort(503, description="sign-in is not available on this backend")
     return found
@@ -175,7 +175,7 @@ def callback() -> Any:
 
 
 @bp.post("/logout")
-@login_required
+@login_required  # type: ignore[untyped-decorator]
 def logout() -> Any:
     """Sign out."""
     logout_user()

@@ -24,7 +24,7 @@ def home() -> Any:
 
 
 @bp.get("/dashboard")
-@login_required
+@login_required  # type: ignore[untyped-decorator]
 def index() -> Any:
     """Counts, recent videos and spend/leads/CPL/success-rate cards."""
     me = actor()

@@ -155,7 +155,7 @@ def _upload(wiz: dict[str, Any]) -> None:
             check_image(data, kind)
         except ValidationError as exc:
             raise ValidationError("photos", f"{f.filename}: {exc.message}") from None
-        checked.append((data, kind, f.filename[:100]))
+        checked.append((data, kind, (f.filename or "")[:100]))
     folder = _folder(wiz)
     folder.mkdir(parents=True, exist_ok=True)
     for data, kind, filename in checked:

@@ -25,7 +25,11 @@ from tests.web.conftest import make_app, make_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = next(
-    (p for p in ("/usr/lib/chromium/chromium", shutil.which("chromium") or "") if p and os.path.exists(p)),
+    (
+        p
+        for p in ("/usr/lib/chromium/chromium", shutil.which("chromium") or "")
+        if p and os.path.exists(p)
+    ),
     None,
 )
 

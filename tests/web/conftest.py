@@ -154,10 +154,19 @@ def new_property(client: Any, photos: int = 0, **changes: str) -> str:
 
     steps = {
         "basics": {"title": "Sunny loft", "category": "residential", "description": "Bright."},
-        "address": {"address.street": "12 Oak St", "address.city": "Austin", "address.state": "TX",
-                    "address.zip": "78701"},
-        "specs": {"specs.price": "450000", "specs.area": "1200", "specs.beds": "2",
-                  "specs.baths": "1.5", "specs.amenities": "Pool, Gym"},
+        "address": {
+            "address.street": "12 Oak St",
+            "address.city": "Austin",
+            "address.state": "TX",
+            "address.zip": "78701",
+        },
+        "specs": {
+            "specs.price": "450000",
+            "specs.area": "1200",
+            "specs.beds": "2",
+            "specs.baths": "1.5",
+            "specs.amenities": "Pool, Gym",
+        },
     }
     for name, data in steps.items():
         data.update({k: v for k, v in changes.items() if k in data})
@@ -165,8 +174,11 @@ def new_property(client: Any, photos: int = 0, **changes: str) -> str:
         assert answer.status_code == 302, (name, fields(answer.text))
     if photos:
         files = [(io.BytesIO(PNG), f"p{i}.png") for i in range(photos)]
-        answer = client.post("/properties/new/photos", data={"action": "upload", "photos": files},
-                             content_type="multipart/form-data")
+        answer = client.post(
+            "/properties/new/photos",
+            data={"action": "upload", "photos": files},
+            content_type="multipart/form-data",
+        )
         assert answer.status_code == 302, fields(answer.text)
     answer = client.post("/properties/new/review", data={})
     assert answer.status_code == 302, fields(answer.text)

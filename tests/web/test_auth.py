@@ -36,10 +36,17 @@ class TestRegisterAndConfirm:
         assert "nora@example.com" in client.get(answer.location).text
         link = link_in(services.mailer)
         assert "/auth/callback?token=" in link
-        assert client.post("/auth/login", data={"email": NEW["email"], "password": PASSWORD}).status_code == 403
+        assert (
+            client.post(
+                "/auth/login", data={"email": NEW["email"], "password": PASSWORD}
+            ).status_code
+            == 403
+        )
         confirmed = client.get(path_of(link))
         assert confirmed.status_code == 302 and confirmed.location.endswith("/auth/login")
-        signed = client.post("/auth/login", data={"email": "NORA@example.com", "password": PASSWORD})
+        signed = client.post(
+            "/auth/login", data={"email": "NORA@example.com", "password": PASSWORD}
+        )
         assert signed.status_code == 302 and signed.location.endswith("/dashboard")
         assert "nora@example.com" in client.get("/dashboard").text
         assert client.get(path_of(link)).status_code == 400  # the link works once
@@ -93,8 +100,18 @@ class TestSignIn:
 
     @pytest.mark.parametrize(
         "url",
-        ["/dashboard", "/properties/", "/properties/new/basics", "/videos/", "/videos/new/property",
-         "/analytics/", "/analytics/export.csv", "/ads/", "/ads/new", "/admin/"],
+        [
+            "/dashboard",
+            "/properties/",
+            "/properties/new/basics",
+            "/videos/",
+            "/videos/new/property",
+            "/analytics/",
+            "/analytics/export.csv",
+            "/ads/",
+            "/ads/new",
+            "/admin/",
+        ],
     )
     def test_anonymous_goes_to_sign_in(self, app: Any, url: str) -> None:
         answer = app.test_client().get(url)
@@ -110,25 +127,37 @@ class TestSignIn:
 
 
 class TestPasswordReset:
-    def test_reset_then_sign_in_with_the_new_password(self, app: Any, services: Any, users: Any) -> None:
+    def test_reset_then_sign_in_with_the_new_password(
+        self, app: Any, services: Any, users: Any
+    ) -> None:
         users.make("alice@example.com")
         client = app.test_client()
         assert client.post("/auth/reset", data={"email": "alice@example.com"}).status_code == 200
         link = path_of(link_in(services.mailer))
         assert "/auth/reset/new?token=" in link
         token = link.split("token=")[1]
-        weak = client.post("/auth/reset/new", data={"token": token, "password": "x", "password_confirm": "x"})
+        weak = client.post(
+            "/auth/reset/new", data={"token": token, "password": "x", "password_confirm": "x"}
+        )
         assert weak.status_code == 400 and "password" in fields(weak.text)
-        new = {"token": token, "password": "brand-new-pass-2", "password_confirm": "brand-new-pass-2"}
+        new = {
+            "token": token,
+            "password": "brand-new-pass-2",
+            "password_confirm": "brand-new-pass-2",
+        }
         assert client.post("/auth/reset/new", data=new).status_code == 302
         again = client.post("/auth/reset/new", data=new)
         assert again.status_code == 400 and "token" in fields(again.text)
         old = client.post("/auth/login", data={"email": "alice@example.com", "password": PASSWORD})
         assert old.status_code == 401
-        ok = client.post("/auth/login", data={"email": "alice@example.com", "password": "brand-new-pass-2"})
+        ok = client.post(
+            "/auth/login", data={"email": "alice@example.com", "password": "brand-new-pass-2"}
+        )
         assert ok.status_code == 302
 
-    def test_unknown_address_looks_the_same_and_sends_nothing(self, app: Any, services: Any) -> None:
+    def test_unknown_address_looks_the_same_and_sends_nothing(
+        self, app: Any, services: Any
+    ) -> None:
         answer = app.test_client().post("/auth/reset", data={"email": "ghost@example.com"})
         assert answer.status_code == 200 and services.mailer.outbox == []
 

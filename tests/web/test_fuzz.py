@@ -12,25 +12,74 @@ from revideo.domain.profile import Actor
 from revideo.ports.repositories import AdFilter, PropertyFilter, VideoFilter
 from tests.web.conftest import new_property, new_video
 
-NAMES = ["title", "category", "description", "address.city", "specs.price", "specs.beds",
-         "specs.baths", "specs.amenities", "action", "photo", "back", "order", "move", "video_id",
-         "platform", "date_recorded", "spend_amount", "impressions", "clicks", "leads", "property_id",
-         "avatar_id", "voice_id", "script_content", "purpose", "aspect_ratio", "role", "email",
-         "password", "password_confirm", "token", "rewrite"]
-values = st.one_of(st.text(max_size=30), st.sampled_from(["", "-1", "0", "1e9", "residential", "meta",
-                                                           "2026-11-20", "upload", "up", "next", "admin"]))
+NAMES = [
+    "title",
+    "category",
+    "description",
+    "address.city",
+    "specs.price",
+    "specs.beds",
+    "specs.baths",
+    "specs.amenities",
+    "action",
+    "photo",
+    "back",
+    "order",
+    "move",
+    "video_id",
+    "platform",
+    "date_recorded",
+    "spend_amount",
+    "impressions",
+    "clicks",
+    "leads",
+    "property_id",
+    "avatar_id",
+    "voice_id",
+    "script_content",
+    "purpose",
+    "aspect_ratio",
+    "role",
+    "email",
+    "password",
+    "password_confirm",
+    "token",
+    "rewrite",
+]
+values = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        ["", "-1", "0", "1e9", "residential", "meta", "2026-11-20", "upload", "up", "next", "admin"]
+    ),
+)
 forms = st.dictionaries(st.sampled_from(NAMES), values, max_size=8)
 blobs = st.lists(st.binary(max_size=64), max_size=2)
 
 
 def routes(o: dict[str, str]) -> list[str]:
-    return ["/properties/new/basics", "/properties/new/address", "/properties/new/specs",
-            "/properties/new/photos", "/properties/new/review", f"/properties/{o['pid']}/edit",
-            f"/properties/{o['pid']}/photos", f"/properties/{o['pid']}/photos/order",
-            "/videos/new/property", "/videos/new/presenter", "/videos/new/script", "/videos/new/options",
-            f"/videos/{o['vid']}/retry", "/ads/new", f"/admin/users/{o['uid']}/role",
-            "/auth/login", "/auth/register", "/auth/reset", "/auth/reset/new", "/api/heygen/webhook",
-            "/api/cron/sync-status"]
+    return [
+        "/properties/new/basics",
+        "/properties/new/address",
+        "/properties/new/specs",
+        "/properties/new/photos",
+        "/properties/new/review",
+        f"/properties/{o['pid']}/edit",
+        f"/properties/{o['pid']}/photos",
+        f"/properties/{o['pid']}/photos/order",
+        "/videos/new/property",
+        "/videos/new/presenter",
+        "/videos/new/script",
+        "/videos/new/options",
+        f"/videos/{o['vid']}/retry",
+        "/ads/new",
+        f"/admin/users/{o['uid']}/role",
+        "/auth/login",
+        "/auth/register",
+        "/auth/reset",
+        "/auth/reset/new",
+        "/api/heygen/webhook",
+        "/api/cron/sync-status",
+    ]
 
 
 def counts(services: Any) -> tuple[int, int, int]:
@@ -38,8 +87,11 @@ def counts(services: Any) -> tuple[int, int, int]:
 
     with services.backend.unit_of_work(Actor.service()) as uow:
         one = PageRequest(1, 1)
-        return (uow.properties.list(PropertyFilter(), one).total,
-                uow.videos.list(VideoFilter(), one).total, uow.ads.list(AdFilter(), one).total)
+        return (
+            uow.properties.list(PropertyFilter(), one).total,
+            uow.videos.list(VideoFilter(), one).total,
+            uow.ads.list(AdFilter(), one).total,
+        )
 
 
 def test_no_post_route_breaks(alice: Any, users: Any, services: Any) -> None:
