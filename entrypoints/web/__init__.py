@@ -93,3 +93,11 @@ def _register(app: Flask) -> None:
     auth.init_app(app)
     api.init_app(app)
     errors.init_app(app)
+    app.jinja_env.filters["cents"] = cents
+
+
+def cents(value: Any) -> str:
+    """Money to the cent, rounded half-up like the analytics formulas: 30.125 → 30.13."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return "{:,.2f}".format(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))

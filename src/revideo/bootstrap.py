@@ -72,7 +72,7 @@ def bootstrap(
     clock: Clock = utcnow,
 ) -> Services:
     """Build the services; any adapter passed in replaces the configured one."""
-    settings = settings or load()
+    settings = with_secret_key(settings or load())
     backend = backend if backend is not None else make_backend(settings)
     store = store or make_store(settings)
     engine = engine or make_engine(settings, store)
@@ -99,6 +99,24 @@ def bootstrap(
         analytics=AnalyticsService(ctx),
         users=UserService(ctx),
     )
+
+
+def with_secret_key(settings: Settings) -> Settings:
+    """REVIDEO_SECRET_KEY, or one generated once and kept in the data directory."""
+    if settings.secret_key:
+        return settings
+    path = settings.data_dir / "secret_key"
+    try:
+        if not path.exists():
+            import secrets
+
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(32))
+        return attrs.evolve(settings, secret_key=path.read_text().strip() or None)
+    except OSError as exc:
+        log.warning("no secret key kept in %s (%s): sessions end on restart", path, exc)
+        return settings
 
 
 def make_backend(settings: Settings) -> Any:
@@ -236,9 +254,9 @@ def make_identity(settings: Settings, backend: Any, mailer: Mailer) -> Identity 
     own = getattr(backend, "identity", None)
     if own is not None:
         return own(mailer)  # type: ignore[no-any-return]
-    from revideo.adapters.local_auth import identity_for  # type: ignore[import-not-found]
+    from revideo.adapters.local_auth import identity_for
 
-    return identity_for(backend, mailer)  # type: ignore[no-any-return]
+    return identity_for(backend, mailer, secret=settings.secret_key)
 
 
 def make_writer(settings: Settings) -> ScriptWriter:

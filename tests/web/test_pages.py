@@ -263,7 +263,7 @@ class TestAdsAndAnalytics:
         }
         assert alice.post("/ads/new", data=row).status_code == 302
         table = alice.get("/ads/").text
-        assert "$120.50" in table and "CPL $30.12" in table  # 30.125, shown to the cent
+        assert "$120.50" in table and "CPL $30.13" in table  # 30.125, half-up to the cent
         rid = re.search(r"/ads/([^/]+)/edit", table)[1]  # type: ignore[index]
         assert alice.post(f"/ads/{rid}/edit", data=row | {"leads": "5"}).status_code == 302
         assert "CPL $24.10" in alice.get("/ads/").text
