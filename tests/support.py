@@ -36,7 +36,8 @@ def memory_services(
     clock: Clock, backend: object | None = None, engine: object | None = None
 ) -> Services:
     """Services over the in-memory database, the fake engine and an in-memory store."""
-    settings = load({"REVIDEO_DATA_DIR": "/nonexistent", "REVIDEO_ENGINE": "fake"}, dotenv=False)
+    env = {"REVIDEO_DATA_DIR": "/nonexistent", "REVIDEO_ENGINE": "fake", "REVIDEO_SECRET_KEY": "t"}
+    settings = load(env, dotenv=False)
     return bootstrap(
         settings,
         backend=backend or InMemoryDatabase(clock=clock),
