@@ -93,7 +93,7 @@ class Users:
         from revideo.domain.profile import Role
 
         ident = self.services.identity
-        return ident.add_user(email, PASSWORD, full_name=email.split("@")[0], role=Role(role))  # type: ignore[union-attr]
+        return ident.create_user(email, PASSWORD, full_name=email.split("@")[0], role=Role(role))  # type: ignore[union-attr]
 
     def client(self, email: str, role: str = "user") -> Any:
         self.make(email, role)

@@ -100,7 +100,7 @@ class TestSignUpAndConfirm:
 class TestSignIn:
     def test_wrong_password_and_unknown_user_look_the_same(self, world) -> None:  # type: ignore[no-untyped-def]
         ident = world[3]
-        ident.add_user("bob@example.com", GOOD)
+        ident.create_user("bob@example.com", GOOD)
         assert (
             code_of(lambda: ident.sign_in("bob@example.com", GOOD + "x")) == "invalid_credentials"
         )
@@ -109,7 +109,7 @@ class TestSignIn:
 
     def test_role_comes_from_the_profile(self, world) -> None:  # type: ignore[no-untyped-def]
         _, db, _, ident = world
-        uid = ident.add_user("root@example.com", GOOD, role=Role.ADMIN)
+        uid = ident.create_user("root@example.com", GOOD, role=Role.ADMIN)
         assert ident.sign_in("root@example.com", GOOD).role is Role.ADMIN
         with db.unit_of_work(Actor.service()) as uow:
             uow.profiles.set_role(uid, Role.USER)
@@ -117,7 +117,7 @@ class TestSignIn:
 
     def test_two_identities_on_one_database_share_users(self, world) -> None:  # type: ignore[no-untyped-def]
         _, db, mailer, ident = world
-        ident.add_user("bob@example.com", GOOD)
+        ident.create_user("bob@example.com", GOOD)
         other = identity_for(db, mailer, secret="s3cret", hasher=FAST)
         assert other.sign_in("bob@example.com", GOOD).email == "bob@example.com"
 
@@ -125,7 +125,7 @@ class TestSignIn:
 class TestPasswordReset:
     def test_reset_works_once_and_voids_the_old_password(self, world) -> None:  # type: ignore[no-untyped-def]
         _, _, mailer, ident = world
-        ident.add_user("bob@example.com", GOOD)
+        ident.create_user("bob@example.com", GOOD)
         ident.request_password_reset("bob@example.com", RESET)
         token = token_in(mailer)
         assert mailer.outbox[-1].body.count(RESET + "?token=") == 1
@@ -136,7 +136,7 @@ class TestPasswordReset:
 
     def test_older_links_die_with_a_password_change(self, world) -> None:  # type: ignore[no-untyped-def]
         _, _, mailer, ident = world
-        ident.add_user("bob@example.com", GOOD)
+        ident.create_user("bob@example.com", GOOD)
         ident.request_password_reset("bob@example.com", RESET)
         first = token_in(mailer)
         ident.request_password_reset("bob@example.com", RESET)
@@ -145,7 +145,7 @@ class TestPasswordReset:
 
     def test_weak_new_password_keeps_the_token_usable(self, world) -> None:  # type: ignore[no-untyped-def]
         _, _, mailer, ident = world
-        ident.add_user("bob@example.com", GOOD)
+        ident.create_user("bob@example.com", GOOD)
         ident.request_password_reset("bob@example.com", RESET)
         token = token_in(mailer)
         assert code_of(lambda: ident.reset_password(token, "123")) == "weak_password"
@@ -153,7 +153,7 @@ class TestPasswordReset:
 
     def test_reset_link_expires_after_an_hour(self, world) -> None:  # type: ignore[no-untyped-def]
         clock, _, mailer, ident = world
-        ident.add_user("bob@example.com", GOOD)
+        ident.create_user("bob@example.com", GOOD)
         ident.request_password_reset("bob@example.com", RESET)
         clock.advance(minutes=61)
         assert (
@@ -202,7 +202,7 @@ class TestRules:
 def test_default_hasher_is_argon2id(world) -> None:  # type: ignore[no-untyped-def]
     _, db, mailer, _ = world
     ident = identity_for(db, mailer)
-    ident.add_user("carl@example.com", GOOD)
+    ident.create_user("carl@example.com", GOOD)
     stored = ident.store.by_email("carl@example.com")
     assert stored is not None and stored.password_hash.startswith("$argon2id$")
     assert GOOD not in stored.password_hash

@@ -54,8 +54,8 @@ class LocalIdentity:
         self._send_confirmation(self._get(user_id), confirm_url)
         return user_id
 
-    def add_user(
-        self, email: str, password: str, *, full_name: str = "", role: Role = Role.USER
+    def create_user(
+        self, email: str, password: str, full_name: str = "", role: Role = Role.USER
     ) -> str:
         """Create a confirmed user with a password (admin tools, demo data, tests)."""
         address = rules.clean_email(email)
