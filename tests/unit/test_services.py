@@ -294,3 +294,40 @@ def test_roles_change_only_by_admin(svc, alice: Actor, admin: Actor) -> None:  #
     with pytest.raises(ValidationError):
         svc.users.set_role(admin, admin.user_id, "user")
     assert svc.users.list(admin).total == 2
+
+
+def test_edit_a_draft_and_not_a_running_video(svc, alice: Actor, bob: Actor) -> None:  # type: ignore[no-untyped-def]
+    video = draft(svc, alice)
+    edited = svc.videos.edit(alice, video.id, title="New title", aspect_ratio="9:16")
+    assert (edited.title, edited.meta.aspect_ratio.value) == ("New title", "9:16")
+    with pytest.raises(ValidationError) as exc:
+        svc.videos.edit(alice, video.id, status="completed")
+    assert exc.value.field == "status"
+    with pytest.raises(NotFound):
+        svc.videos.edit(bob, video.id, title="Mine now")
+    svc.videos.submit(alice, video.id)
+    with pytest.raises(InvalidTransition):
+        svc.videos.edit(alice, video.id, title="Too late")
+
+
+def test_update_and_delete_ad_records(svc, alice: Actor, bob: Actor, admin: Actor) -> None:  # type: ignore[no-untyped-def]
+    video = draft(svc, alice)
+    day = date(2026, 11, 20)
+    record = svc.ads.add(alice, AdInput(video.id, "meta", day, spend_amount="10", leads=1))
+    changed = svc.ads.update(alice, record.id, AdInput(video.id, "meta", day, spend_amount="12"))
+    assert changed.spend_amount == Decimal("12.00") and changed.leads == 0
+    assert svc.ads.get(admin, record.id) == changed
+    with pytest.raises(Forbidden):
+        svc.ads.delete(admin, record.id)
+    with pytest.raises(NotFound):
+        svc.ads.update(bob, record.id, AdInput(video.id, "meta", day))
+    svc.ads.delete(alice, record.id)
+    assert svc.ads.list(alice).total == 0
+
+
+def test_profile_of_the_signed_in_user(svc, alice: Actor) -> None:  # type: ignore[no-untyped-def]
+    assert svc.users.me(alice).email == "alice@example.com"
+    assert svc.users.update_me(alice, "  Alice A. ").full_name == "Alice A."
+    with pytest.raises(AuthError):
+        svc.users.me(Actor.anonymous())
+    assert svc.users.by_email("ALICE@example.com").id == alice.user_id
