@@ -9,6 +9,7 @@ from flask_login import login_required
 
 from revideo.domain.errors import EngineError, ValidationError
 from revideo.domain.page import PageRequest
+from revideo.domain.spoken import estimate_seconds
 from revideo.domain.video import AspectRatio, VideoPurpose, parse_enum
 from revideo.entrypoints.web._support import actor, attempt, svc
 from revideo.ports.repositories import PropertyFilter
@@ -19,6 +20,7 @@ bp.before_request(login_required(lambda: None))
 STEPS = ("property", "presenter", "script", "options")
 KEY = "video_wizard"
 PURPOSES = [(p.value, p.value.capitalize()) for p in VideoPurpose]
+TONES = ("warm", "luxury", "concise")
 ASPECTS = [
     (a.value, {"16:9": "Landscape 16:9", "9:16": "Portrait 9:16", "1:1": "Square 1:1"}[a.value])
     for a in AspectRatio
@@ -75,7 +77,7 @@ def _page(name: str, wiz: dict[str, Any], errors: dict[str, str], status: int = 
     elif name == "presenter":
         extra.update(avatars=engine.avatars(), voices=engine.voices())
     elif name == "script":
-        extra["purposes"] = PURPOSES
+        extra.update(purposes=PURPOSES, tones=TONES, spoken_seconds=estimate_seconds)
         if "script" not in wiz:
             _write(wiz)
     elif name == "options":
@@ -93,7 +95,9 @@ def _page(name: str, wiz: dict[str, Any], errors: dict[str, str], status: int = 
 
 
 def _write(wiz: dict[str, Any]) -> None:
-    draft = svc().videos.write_script(actor(), wiz["property_id"], wiz.get("purpose", "sale"))
+    draft = svc().videos.write_script(
+        actor(), wiz["property_id"], wiz.get("purpose", "sale"), tone=wiz.get("tone", "warm")
+    )
     wiz["script"] = draft.text
     wiz["script_notice"] = draft.notice
     session.modified = True
@@ -126,7 +130,10 @@ def _save_presenter(wiz: dict[str, Any]) -> None:
 def _save_script(wiz: dict[str, Any]) -> None:
     purpose = parse_enum("purpose", VideoPurpose, request.form.get("purpose", "sale")).value
     if request.form.get("rewrite"):
-        wiz["purpose"] = purpose
+        tone = request.form.get("tone", "warm")
+        if tone not in TONES:
+            raise ValidationError("tone", f"must be one of {', '.join(TONES)}")
+        wiz.update(purpose=purpose, tone=tone)
         _write(wiz)
         raise ValidationError("script_content", "a new script was written: check it, then go on")
     text = request.form.get("script_content", "").replace("\r\n", "\n").strip()

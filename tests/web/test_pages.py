@@ -215,6 +215,23 @@ class TestVideos:
         empty = alice.post("/videos/new/script", data={"script_content": "  "})
         assert empty.status_code == 400 and "script_content" in fields(empty.text)
 
+    def test_script_step_shows_length_and_spoken_time_and_rewrites_in_a_tone(
+        self, alice: Any
+    ) -> None:
+        alice.get(f"/videos/new?property={new_property(alice)}")
+        warm = alice.get("/videos/new/script").text
+        seconds = re.search(r'id="script-seconds">(\d+)<', warm)
+        assert seconds is not None and int(seconds[1]) > 0
+        luxury = alice.post(
+            "/videos/new/script", data={"rewrite": "1", "tone": "luxury", "purpose": "sale"}
+        )
+        assert luxury.status_code == 400  # the new script is shown for checking first
+        assert 'value="luxury" selected' in luxury.text
+        script = re.search(r'name="script_content"[^>]*>([^<]*)<', luxury.text)
+        assert script is not None and script[1] not in warm
+        bad = alice.post("/videos/new/script", data={"rewrite": "1", "tone": "shouty"})
+        assert bad.status_code == 400 and "tone" in fields(bad.text)
+
     @pytest.mark.parametrize(
         ("step", "data", "field"),
         [

@@ -6,9 +6,15 @@
   function countChars(area) {
     const max = parseInt(area.dataset.maxChars, 10);
     const out = document.querySelector(area.dataset.counter);
+    const seconds = area.dataset.seconds ? document.querySelector(area.dataset.seconds) : null;
     const update = () => {
       out.textContent = area.value.length;
       out.classList.toggle("text-danger", area.value.length > max);
+      if (seconds) {
+        // a rough live estimate at 150 words a minute; the server's figure counts numbers in full
+        const words = area.value.trim().split(/\s+/).filter(Boolean).length;
+        seconds.textContent = Math.round(words * 0.4);
+      }
     };
     area.addEventListener("input", update);
     update();
