@@ -20,7 +20,7 @@ import builtins
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from types import TracebackType
-from typing import Protocol
+from typing import Literal, Protocol
 
 import attrs
 
@@ -32,6 +32,9 @@ from revideo.domain.profile import Actor, Profile, Role
 from revideo.domain.property import Property, PropertyCategory
 from revideo.domain.render_job import RenderJob
 from revideo.domain.video import Video, VideoPurpose, VideoStatus
+
+Loop = Literal["sync", "archive", "retry"]
+"""The system loops that lease videos (see VideoRepository.lease)."""
 
 
 @attrs.frozen
@@ -128,6 +131,32 @@ class VideoRepository(Protocol):
 
     def unarchived(self, limit: int) -> builtins.list[Video]:
         """Completed videos whose file is not yet in our own storage."""
+        ...
+
+    def lock(self, video_id: str) -> Video:
+        """Like get, and hold the row until the unit of work ends (SELECT ... FOR UPDATE)."""
+        ...
+
+    # ---- the pipeline's leases (system actor only) ----------------------
+    def lease(
+        self, loop: Loop, owner: str, now: datetime, until: datetime, limit: int
+    ) -> builtins.list[Video]:
+        """Take up to `limit` videos due for `loop` that no live lease holds.
+
+        'sync': pending or processing; 'archive': completed and not archived;
+        'retry': draft or failed with an automatic retry due. A video is due
+        when its `due_at` (see release) has passed. The lease is `owner`'s
+        until `until`: concurrent callers never get the same video while it
+        lives (FOR UPDATE SKIP LOCKED), and a crashed owner's lease runs out.
+        """
+        ...
+
+    def release(self, video_id: str, owner: str, due_at: datetime, checked_at: datetime) -> None:
+        """End `owner`'s lease (if it still holds it); the video is next due at `due_at`."""
+        ...
+
+    def schedule_retry(self, video_id: str, at: datetime | None) -> None:
+        """Make an automatic new render attempt due at `at` (None cancels it)."""
         ...
 
 

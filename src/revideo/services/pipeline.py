@@ -1,22 +1,44 @@
-"""The system side of rendering: engine reports, polling, reconciling, archiving."""
+"""
+The system side of rendering: engine reports, polling, reconciling, retries, archiving.
+
+Every loop works on leased videos (VideoRepository.lease), so any number of
+workers can run rounds at once without checking a video twice; every change
+to a video happens under its row lock (VideoRepository.lock), so a webhook
+and a poll arriving together cannot undo each other.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+import os
+import socket
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import attrs
 
-from revideo.domain.errors import EngineError, EngineRejected, EngineUnavailable, RevideoError
+from revideo.domain.errors import (
+    EngineError,
+    EngineOutcomeUnknown,
+    EngineRejected,
+    EngineUnavailable,
+    InvalidTransition,
+    NotFound,
+    RevideoError,
+)
 from revideo.domain.profile import Actor
 from revideo.domain.render_job import RenderJob
 from revideo.domain.video import EngineReport, Video, VideoStatus
 from revideo.ports.media_store import VIDEOS_BUCKET, MediaStore
-from revideo.ports.repositories import UnitOfWork
+from revideo.ports.repositories import Loop, UnitOfWork
 from revideo.ports.video_engine import VideoEngine
-from revideo.services._base import Clock, Context
-from revideo.services.videos import RenderPolicy, record_accepted
+from revideo.services._base import Context
+from revideo.services.videos import LOST, STUCK, RenderPolicy, RenderStarter, record_accepted
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor.service()
@@ -24,12 +46,28 @@ SYSTEM = Actor.service()
 
 @attrs.frozen
 class RoundResult:
-    """What one sync, reconcile or archive round did."""
+    """What one sync, reconcile, retry or archive round did."""
 
     checked: int = 0
     changed: int = 0
     failed: int = 0
     deferred: int = 0
+
+    @classmethod
+    def of(cls, outcomes: Counter[str]) -> RoundResult:
+        """Totals from per-video outcomes ('checked', 'changed', 'failed', 'deferred')."""
+        moved = outcomes["changed"] + outcomes["failed"]
+        return cls(
+            checked=outcomes["checked"] + moved,
+            changed=outcomes["changed"],
+            failed=outcomes["failed"],
+            deferred=outcomes["deferred"],
+        )
+
+
+def worker_name() -> str:
+    """A name for this worker's leases: host, process and a random tag."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 @attrs.frozen
@@ -38,81 +76,131 @@ class Pipeline:
     engine: VideoEngine
     store: MediaStore
     policy: RenderPolicy = attrs.field(factory=RenderPolicy)
+    owner: str = attrs.field(factory=worker_name)
 
-    def run_round(self) -> dict[str, RoundResult]:
-        """One pass of every system loop: settle lost starts, poll, archive."""
-        return {
-            "reconcile": self.reconcile(),
-            "sync": self.sync(),
-            "archive": self.archive(),
+    def run_round(self, stop: threading.Event | None = None) -> dict[str, RoundResult]:
+        """One pass of every system loop: settle lost starts, poll, retry, archive."""
+        loops: dict[str, Callable[[], RoundResult]] = {
+            "reconcile": self.reconcile,
+            "sync": lambda: self.sync(stop=stop),
+            "retry": self.retry,
+            "archive": self.archive,
         }
+        results: dict[str, RoundResult] = {}
+        for name, loop in loops.items():
+            if stop is not None and stop.is_set():
+                break
+            results[name] = loop()
+        return results
 
     # ---- status -----------------------------------------------------------
     def apply_report(self, report: EngineReport) -> Video | None:
         """Apply one engine report; None when no video has that engine id."""
         with self.ctx.uow(SYSTEM) as uow:
-            video = uow.videos.by_engine_id(report.engine_video_id)
-            if video is None:
+            found = uow.videos.by_engine_id(report.engine_video_id)
+            if found is None:
                 log.info("report for unknown engine video %s ignored", report.engine_video_id)
                 return None
-            observed = video.observe(report)
-            if observed != video:
-                video = uow.videos.update(observed)
-            self._observe_job(uow, video, report)
-            return video
+            return self._apply(uow, uow.videos.lock(found.id), report)
 
-    def _observe_job(self, uow: UnitOfWork, video: Video, report: EngineReport) -> None:
+    def _apply(self, uow: UnitOfWork, video: Video, report: EngineReport) -> Video:
+        """Apply a report to a locked video and its render job, in the caller's transaction."""
+        now = self.ctx.clock()
         for job in uow.render_jobs.for_video(video.id):
             if job.heygen_job_id != report.engine_video_id:
                 continue
-            seen = job.observe(report, self.ctx.clock())
+            seen = job.observe(report, now)
             if seen.status is VideoStatus.COMPLETED and seen.cost_credits is None:
-                seen = seen.charge(self._rate_cost(report.duration))
+                seen = self._charged(seen, report.duration)
             if seen != job:
                 uow.render_jobs.update(seen)
+        observed = video.observe(report)
+        if observed == video:
+            return video
+        observed = uow.videos.update(observed)
+        if observed.status is VideoStatus.FAILED:
+            self._plan_retry(uow, observed.id, now)
+        return observed
 
-    def _rate_cost(self, seconds: float | None) -> Decimal:
-        minutes = Decimal(str(seconds or 0)) / 60
-        return (minutes * self.policy.credits_per_minute).quantize(Decimal("0.01"))
+    def _charged(self, job: RenderJob, seconds: float | None) -> RenderJob:
+        if not seconds:
+            return job  # a webhook tells no duration: the archive step charges it
+        minutes = Decimal(str(seconds)) / 60
+        return job.charge((minutes * self.policy.credits_per_minute).quantize(Decimal("0.01")))
 
-    def sync(self, limit: int = 50) -> RoundResult:
-        """Poll the engine for in-flight videos; give up on those stuck too long."""
-        with self.ctx.uow(SYSTEM) as uow:
-            flying = uow.videos.in_flight(limit)
-        checked = changed = failed = 0
-        for video in flying:
-            try:
-                report = self.engine.status(video.heygen_video_id or "")
-            except EngineUnavailable as exc:
-                log.warning("engine busy, sync round stopped: %s", exc)
-                return RoundResult(checked, changed, failed, deferred=len(flying) - checked)
-            except EngineRejected as exc:
-                report = EngineReport(
-                    video.heygen_video_id or "", VideoStatus.FAILED, error=str(exc)
-                )
-            checked += 1
-            after = self.apply_report(report)
-            if after is not None and after.status is not video.status:
-                changed += 1
-            elif after is not None and self._stuck(after):
-                self._give_up(after)
-                failed += 1
-        return RoundResult(checked, changed, failed)
+    def _plan_retry(self, uow: UnitOfWork, video_id: str, now: datetime) -> None:
+        due = self.policy.auto_retry_due(uow.render_jobs.for_video(video_id), now)
+        uow.videos.schedule_retry(video_id, due)
 
-    def _stuck(self, video: Video) -> bool:
-        started = video.updated_at or video.created_at
-        return started is not None and self.ctx.clock() - started > self.policy.stuck_after
+    def sync(self, limit: int = 100_000, stop: threading.Event | None = None) -> RoundResult:
+        """Poll every due in-flight video once, `poll_concurrency` at a time.
 
-    def _give_up(self, video: Video) -> None:
+        When the engine says it is busy or down, no new polls start this round
+        and the videos not yet polled are due again after its Retry-After.
+        """
+        size = max(1, self.policy.poll_concurrency)
+        gate, outcomes = _Gate(), Counter[str]()
+        leased, more = 0, True
+        running: set[Future[str]] = set()
+        with ThreadPoolExecutor(size, thread_name_prefix="revideo-sync") as pool:
+            while True:
+                halted = gate.closed or (stop is not None and stop.is_set())
+                if more and not halted and len(running) <= size and leased < limit:
+                    batch = self._lease("sync", min(size, limit - leased))
+                    leased, more = leased + len(batch), bool(batch)
+                    running |= {pool.submit(self._poll, video, gate, stop) for video in batch}
+                    continue
+                if not running:
+                    break
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                outcomes.update(f.result() for f in done)
+        return RoundResult.of(outcomes)
+
+    def _poll(self, video: Video, gate: _Gate, stop: threading.Event | None) -> str:
+        now = self.ctx.clock()
+        if gate.closed or (stop is not None and stop.is_set()):
+            self._release(video.id, now + (gate.wait or timedelta(0)))
+            return "deferred"
+        try:
+            report = self.engine.status(video.heygen_video_id or "")
+        except EngineRejected as exc:
+            gone = f"the engine no longer knows this render ({exc}); generate it again"
+            report = EngineReport(video.heygen_video_id or "", VideoStatus.FAILED, error=gone)
+        except EngineError as exc:
+            wait_for = _retry_after(exc, self.policy.busy_backoff)
+            log.warning("engine unavailable, polling paused for %s: %s", wait_for, exc)
+            gate.close(wait_for)
+            self._release(video.id, now + wait_for)
+            return "deferred"
+        return self._settle_poll(video, report, now)
+
+    def _settle_poll(self, video: Video, report: EngineReport, now: datetime) -> str:
+        try:
+            with self.ctx.uow(SYSTEM) as uow:
+                current = uow.videos.lock(video.id)
+                after = self._apply(uow, current, report)
+                outcome = "changed" if after.status is not current.status else "checked"
+                if after.status.in_flight and self._stuck(uow, after, now):
+                    self._give_up(uow, after, now)
+                    outcome = "failed"
+                due = now + self.policy.poll_every if after.status.in_flight else now
+                uow.videos.release(video.id, self.owner, due, now)  # ended: archive it now
+                return outcome
+        except NotFound:
+            return "checked"  # deleted meanwhile
+
+    def _stuck(self, uow: UnitOfWork, video: Video, now: datetime) -> bool:
+        job = _current_job(uow, video)
+        started = job.started_at if job is not None else video.updated_at
+        return started is not None and now - started > self.policy.stuck_after
+
+    def _give_up(self, uow: UnitOfWork, video: Video, now: datetime) -> None:
         hours = self.policy.stuck_after.total_seconds() / 3600
-        reason = f"the render was still unfinished after {hours:g} hours; retry it"
-        with self.ctx.uow(SYSTEM) as uow:
-            current = uow.videos.get(video.id)
-            if current.status.in_flight:
-                uow.videos.update(current.give_up(reason))
-                for job in uow.render_jobs.for_video(video.id):
-                    if job.heygen_job_id == current.heygen_video_id:
-                        uow.render_jobs.update(job.fail(reason, self.ctx.clock()))
+        reason = f"{STUCK} {hours:g} hours (checked again just now); retry it"
+        uow.videos.update(video.give_up(reason))
+        job = _current_job(uow, video)
+        if job is not None:
+            uow.render_jobs.update(job.fail(reason, now))
 
     # ---- lost answers -------------------------------------------------------
     def reconcile(self) -> RoundResult:
@@ -120,46 +208,127 @@ class Pipeline:
         cutoff = self.ctx.clock() - self.policy.unknown_grace
         with self.ctx.uow(SYSTEM) as uow:
             lost = uow.render_jobs.unsettled(cutoff)
-        changed = failed = 0
+        outcomes = Counter[str]()
         for job in lost:
             try:
                 engine_id = self.engine.find(job.id)
             except EngineError as exc:
                 log.warning("cannot reconcile job %s yet: %s", job.id, exc)
+                outcomes["deferred"] += 1
                 continue
+            outcomes[self._settle_lost(job, engine_id)] += 1
+        return RoundResult.of(outcomes)
+
+    def _settle_lost(self, job: RenderJob, engine_id: str | None) -> str:
+        try:
             with self.ctx.uow(SYSTEM) as uow:
                 if engine_id is not None:
                     record_accepted(uow, job, engine_id)
-                    changed += 1
-                else:
-                    _lost(uow, job, self.ctx.clock)
-                    failed += 1
-        return RoundResult(len(lost), changed, failed)
+                    return "changed"
+                self._lost(uow, job)
+                return "failed"
+        except (InvalidTransition, NotFound) as exc:
+            log.info("job %s was settled meanwhile: %s", job.id, exc)
+            return "checked"
+
+    def _lost(self, uow: UnitOfWork, job: RenderJob) -> None:
+        now = self.ctx.clock()
+        video = uow.videos.lock(job.video_id)
+        if uow.render_jobs.get(job.id).settled:
+            raise InvalidTransition(video.id, "settled", "reconcile")
+        reason = f"{LOST}; generate it again"
+        uow.render_jobs.update(job.fail(reason, now))
+        if video.status in (VideoStatus.DRAFT, VideoStatus.FAILED):
+            uow.videos.update(video.reject(reason))
+            self._plan_retry(uow, video.id, now)
+
+    # ---- automatic retries --------------------------------------------------
+    def retry(self, limit: int = 20) -> RoundResult:
+        """Start a new attempt of videos whose last render failed in a way worth retrying."""
+        outcomes = Counter[str]()
+        for video in self._lease("retry", limit):
+            try:
+                outcomes[self._retry_one(video)] += 1
+            finally:
+                self._release(video.id, self.ctx.clock())
+        return RoundResult.of(outcomes)
+
+    def _retry_one(self, video: Video) -> str:
+        now = self.ctx.clock()
+        with self.ctx.uow(SYSTEM) as uow:
+            if self.policy.auto_retry_due(uow.render_jobs.for_video(video.id), now) is None:
+                uow.videos.schedule_retry(video.id, None)
+                return "checked"
+
+        def taken(uow: UnitOfWork, _: Video) -> None:
+            uow.videos.schedule_retry(video.id, None)
+
+        starter = RenderStarter(self.ctx, self.engine, self.policy)
+        try:
+            starter.start(SYSTEM, video.id, on_open=taken)
+        except EngineOutcomeUnknown:
+            return "deferred"  # reconcile settles it
+        except EngineUnavailable as exc:
+            with self.ctx.uow(SYSTEM) as uow:
+                due = self.policy.auto_retry_due(uow.render_jobs.for_video(video.id), now)
+                later = now + _retry_after(exc, self.policy.retry_delay)
+                uow.videos.schedule_retry(video.id, max(due, later) if due else None)
+            return "deferred"
+        except RevideoError as exc:
+            log.info("automatic retry of video %s refused: %s", video.id, exc)
+            with self.ctx.uow(SYSTEM) as uow:
+                uow.videos.schedule_retry(video.id, None)
+            return "failed"
+        return "changed"
 
     # ---- archive ------------------------------------------------------------
     def archive(self, limit: int = 20) -> RoundResult:
-        """Copy finished renders into our own storage before the engine's links expire."""
-        with self.ctx.uow(SYSTEM) as uow:
-            done = uow.videos.unarchived(limit)
-        changed = failed = 0
-        for video in done:
+        """Copy finished renders into our own storage before the engine's links expire.
+
+        A failed copy keeps the engine's URL and is tried again after
+        `policy.archive_retry`, with a fresh link from the engine each time.
+        """
+        outcomes = Counter[str]()
+        for video in self._lease("archive", limit):
             try:
                 self._archive_one(video)
-                changed += 1
+                outcomes["changed"] += 1
             except RevideoError as exc:
                 log.warning("archive of video %s failed, will retry: %s", video.id, exc)
-                failed += 1
-        return RoundResult(len(done), changed, failed)
+                self._release(video.id, self.ctx.clock() + self.policy.archive_retry)
+                outcomes["failed"] += 1
+        return RoundResult.of(outcomes)
 
     def _archive_one(self, video: Video) -> None:
-        video_url = self._copy(video, video.video_url, "mp4", "video/mp4")
-        thumb_url = video.thumbnail_url
-        if thumb_url:
-            thumb_url = self._copy(video, thumb_url, "jpg", "image/jpeg")
+        fresh = self._fresh_links(video)
+        source = (fresh.video_url if fresh else None) or video.video_url
+        thumb_source = (fresh.thumbnail_url if fresh else None) or video.thumbnail_url
+        video_url = self._copy(video, source, "mp4", "video/mp4")
+        thumb_url = self._copy(video, thumb_source, "jpg", "image/jpeg") if thumb_source else None
+        now = self.ctx.clock()
         with self.ctx.uow(SYSTEM) as uow:
-            current = uow.videos.get(video.id)
-            if current.video_url == video.video_url and current.archived_at is None:
-                uow.videos.update(current.archive(video_url, thumb_url, self.ctx.clock()))
+            current = uow.videos.lock(video.id)
+            same = current.heygen_video_id == video.heygen_video_id
+            if same and current.status is VideoStatus.COMPLETED and current.archived_at is None:
+                duration = current.meta.duration or (fresh.duration if fresh else None)
+                done = current.archive(video_url, thumb_url, now)
+                meta = attrs.evolve(done.meta, duration=duration)
+                uow.videos.update(attrs.evolve(done, meta=meta))
+                job = _current_job(uow, current)
+                if job is not None and job.cost_credits is None:
+                    charged = self._charged(job, duration)
+                    if charged != job:
+                        uow.render_jobs.update(charged)
+            uow.videos.release(video.id, self.owner, now, now)
+
+    def _fresh_links(self, video: Video) -> EngineReport | None:
+        """The engine's current report (links are re-signed on every status call)."""
+        try:
+            report = self.engine.status(video.heygen_video_id or "")
+        except EngineError as exc:
+            log.info("no fresh links for video %s, using the stored ones: %s", video.id, exc)
+            return None
+        return report if report.status is VideoStatus.COMPLETED else None
 
     def _copy(self, video: Video, url: str | None, ext: str, content_type: str) -> str:
         if not url:
@@ -171,13 +340,41 @@ class Pipeline:
             raise EngineRejected("short_file", f"stored {stored.size} of {counted.size} bytes")
         return stored.public_url
 
+    # ---- leases -------------------------------------------------------------
+    def _lease(self, loop: Loop, limit: int) -> list[Video]:
+        now = self.ctx.clock()
+        with self.ctx.uow(SYSTEM) as uow:
+            return uow.videos.lease(loop, self.owner, now, now + self.policy.lease_ttl, limit)
 
-def _lost(uow: UnitOfWork, job: RenderJob, clock: Clock) -> None:
-    reason = "the engine never received this render; generate it again"
-    uow.render_jobs.update(job.fail(reason, clock()))
-    video = uow.videos.get(job.video_id)
-    if video.status in (VideoStatus.DRAFT, VideoStatus.FAILED):
-        uow.videos.update(video.reject(reason))
+    def _release(self, video_id: str, due_at: datetime) -> None:
+        with self.ctx.uow(SYSTEM) as uow:
+            uow.videos.release(video_id, self.owner, due_at, self.ctx.clock())
+
+
+def _current_job(uow: UnitOfWork, video: Video) -> RenderJob | None:
+    jobs = [j for j in uow.render_jobs.for_video(video.id) if j.heygen_job_id is not None]
+    return next((j for j in reversed(jobs) if j.heygen_job_id == video.heygen_video_id), None)
+
+
+def _retry_after(exc: EngineError, default: timedelta) -> timedelta:
+    seconds = getattr(exc, "retry_after", None)
+    return timedelta(seconds=seconds) if seconds else default
+
+
+class _Gate:
+    """Closes when the engine is busy or down: no new polls start this round."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.wait: timedelta | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self.wait is not None
+
+    def close(self, wait_for: timedelta) -> None:
+        with self._lock:
+            self.wait = max(self.wait or wait_for, wait_for)
 
 
 class _Counted:

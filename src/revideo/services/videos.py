@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import attrs
@@ -12,6 +13,7 @@ import attrs
 from revideo.domain.errors import (
     EngineError,
     EngineOutcomeUnknown,
+    EngineUnavailable,
     InvalidTransition,
     StorageError,
 )
@@ -33,6 +35,25 @@ from revideo.ports.script_writer import ScriptDraft, ScriptWriter
 from revideo.ports.video_engine import ClosingCard, Photo, RenderRequest, VideoEngine
 from revideo.services._base import Context, require_owner, signed_in
 
+# Reasons the pipeline writes on render jobs; the prefixes tell automatic
+# retries what happened (see RenderPolicy.retry_worthy).
+LOST = "the engine never received this render"
+BUSY = "the engine was busy"
+STUCK = "the render was still unfinished after"
+PERMANENT = (
+    "too long",
+    "40119",
+    "credit",
+    "quota",
+    "avatar",
+    "voice",
+    "blocked",
+    "invalid",
+    "not supported",
+    "not_found",
+    "no longer knows",
+)
+
 
 @attrs.frozen
 class RenderPolicy:
@@ -46,6 +67,30 @@ class RenderPolicy:
     max_auto_attempts: int = 3
     stuck_after: timedelta = timedelta(hours=2)
     unknown_grace: timedelta = timedelta(minutes=2)
+    poll_every: timedelta = timedelta(seconds=30)
+    poll_concurrency: int = 8
+    lease_ttl: timedelta = timedelta(minutes=5)
+    busy_backoff: timedelta = timedelta(seconds=30)
+    retry_delay: timedelta = timedelta(minutes=1)
+    archive_retry: timedelta = timedelta(minutes=5)
+    permanent_failures: tuple[str, ...] = PERMANENT
+
+    def retry_worthy(self, job: RenderJob) -> bool:
+        """Whether a new attempt could succeed where this failed one did not."""
+        error = (job.error_message or "").lower()
+        if job.status is not VideoStatus.FAILED:
+            return False
+        if error.startswith((LOST, BUSY)):
+            return True  # the engine never took it: sending it again costs nothing twice
+        if job.heygen_job_id is None or error.startswith(STUCK):
+            return False  # refused at the door, or maybe still rendering (paid) somewhere
+        return not any(p in error for p in self.permanent_failures)
+
+    def auto_retry_due(self, jobs: builtins.list[RenderJob], now: datetime) -> datetime | None:
+        """When to start the next attempt by itself after the last of `jobs`, if at all."""
+        if not jobs or len(jobs) >= self.max_auto_attempts or not self.retry_worthy(jobs[-1]):
+            return None
+        return now + self.retry_delay
 
 
 @attrs.frozen
@@ -152,11 +197,35 @@ class VideoService:
         the idempotency handle, so a crash or a lost answer is settled later by
         `Pipeline.reconcile` without paying twice.
         """
-        job, request = self._open_job(actor, video_id)
+        return RenderStarter(self.ctx, self.engine, self.policy).start(actor, video_id)
+
+    retry = submit
+
+
+OnOpen = Callable[[UnitOfWork, Video], None]
+
+
+@attrs.frozen
+class RenderStarter:
+    """Starts one render attempt crash-safely (used by users and by automatic retries)."""
+
+    ctx: Context
+    engine: VideoEngine
+    policy: RenderPolicy
+
+    def start(self, actor: Actor, video_id: str, on_open: OnOpen | None = None) -> Video:
+        """Write the job, call the engine with the job id as handle, record its answer.
+
+        `on_open` runs inside the transaction that writes the job.
+        """
+        job, request = self._open_job(actor, video_id, on_open)
         quota_before = self._quota()
         try:
             engine_id = self.engine.create(request)
         except EngineOutcomeUnknown:
+            raise
+        except EngineUnavailable as exc:
+            self._refused(actor, job, f"{BUSY}: {exc}; generate it again later")
             raise
         except EngineError as exc:
             self._refused(actor, job, str(exc))
@@ -164,11 +233,11 @@ class VideoService:
         with self.ctx.uow(actor) as uow:
             return record_accepted(uow, job, engine_id, self._spent(quota_before))
 
-    retry = submit
-
-    def _open_job(self, actor: Actor, video_id: str) -> tuple[RenderJob, RenderRequest]:
+    def _open_job(
+        self, actor: Actor, video_id: str, on_open: OnOpen | None
+    ) -> tuple[RenderJob, RenderRequest]:
         with self.ctx.uow(actor) as uow:
-            video = uow.videos.get(video_id)
+            video = uow.videos.lock(video_id)  # two starts at once: the second waits, then sees
             require_owner(actor, video.user_id, "video", video_id)
             command = "retry" if video.status is VideoStatus.FAILED else "submit"
             video.check(command)
@@ -183,6 +252,8 @@ class VideoService:
                 started_at=self.ctx.clock(),
             )
             uow.render_jobs.add(job)
+            if on_open is not None:
+                on_open(uow, video)
             return job, self._request(uow, video, job)
 
     def _request(self, uow: UnitOfWork, video: Video, job: RenderJob) -> RenderRequest:
@@ -228,10 +299,14 @@ class VideoService:
 def record_accepted(
     uow: UnitOfWork, job: RenderJob, engine_id: str, cost: Decimal | None = None
 ) -> Video:
-    """The engine took the render: settle the job and move the video to pending."""
+    """The engine took the render: settle the job and move the video to pending.
+
+    The video row is locked first, so two workers settling the same job queue
+    up and the second finds it settled (InvalidTransition from the video).
+    """
+    video = uow.videos.lock(job.video_id)
     job = job.sent(engine_id)
     uow.render_jobs.update(job.charge(cost) if cost is not None else job)
-    video = uow.videos.get(job.video_id)
     video = (
         video.retry(engine_id) if video.status is VideoStatus.FAILED else video.submit(engine_id)
     )

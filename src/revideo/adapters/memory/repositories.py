@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import builtins
+import weakref
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -27,6 +29,7 @@ from revideo.domain.video import Video, VideoStatus
 from revideo.ports.repositories import (
     AdFilter,
     DailyPoint,
+    Loop,
     MergeCounts,
     PropertyFilter,
     VideoFilter,
@@ -162,7 +165,8 @@ def _media_key(m: PropertyMedia) -> tuple[int, str]:
 
 class InMemoryVideos(_Repo):
     def get(self, video_id: str) -> Video:
-        return self.tx.find(self.t.videos, video_id, "video", lambda v: v.user_id)
+        video: Video = self.tx.find(self.t.videos, video_id, "video", lambda v: v.user_id)
+        return video
 
     def add(self, video: Video) -> Video:
         self.tx.check_insert(video.user_id, "video", video.id)
@@ -201,15 +205,80 @@ class InMemoryVideos(_Repo):
         rows = self.tx.visible(self.t.videos.values(), lambda v: v.user_id)
         return next((v for v in rows if v.heygen_video_id == engine_video_id), None)
 
-    def in_flight(self, limit: int) -> list[Video]:
+    def in_flight(self, limit: int) -> builtins.list[Video]:
         rows = self.tx.visible(self.t.videos.values(), lambda v: v.user_id)
         flying = [v for v in rows if v.status.in_flight]
         return sorted(flying, key=lambda v: (v.updated_at, v.id))[:limit]
 
-    def unarchived(self, limit: int) -> list[Video]:
+    def unarchived(self, limit: int) -> builtins.list[Video]:
         rows = self.tx.visible(self.t.videos.values(), lambda v: v.user_id)
         done = [v for v in rows if v.status is VideoStatus.COMPLETED and v.archived_at is None]
         return sorted(done, key=lambda v: (v.updated_at, v.id))[:limit]
+
+    def lock(self, video_id: str) -> Video:
+        """The unit of work is serialised already: this is `get` plus the write check."""
+        video: Video = self.tx.writable(self.t.videos, video_id, "video", lambda v: v.user_id)
+        return video
+
+    def lease(
+        self, loop: Loop, owner: str, now: datetime, until: datetime, limit: int
+    ) -> builtins.list[Video]:
+        marks = _marks(self.tx.db)
+        wanted = _WANTED[loop]
+        due = []
+        for video in self.t.videos.values():
+            mark = marks.get(video.id, _Mark())
+            if wanted(video, mark, now) and mark.free(now):
+                due.append((mark.due_at is not None, mark.due_at or now, video.id, video))
+        due.sort(key=lambda d: d[:3])
+        taken = [d[3] for d in due[:limit]]
+        for video in taken:
+            marks[video.id] = attrs.evolve(marks.get(video.id, _Mark()), owner=owner, until=until)
+        return taken
+
+    def release(self, video_id: str, owner: str, due_at: datetime, checked_at: datetime) -> None:
+        marks = _marks(self.tx.db)
+        mark = marks.get(video_id)
+        if mark is not None and mark.owner == owner:
+            marks[video_id] = attrs.evolve(mark, owner=None, until=None, due_at=due_at)
+
+    def schedule_retry(self, video_id: str, at: datetime | None) -> None:
+        marks = _marks(self.tx.db)
+        marks[video_id] = attrs.evolve(marks.get(video_id, _Mark()), retry_at=at)
+
+
+@attrs.frozen
+class _Mark:
+    """The pipeline's note on one video: who leases it, when it is next due."""
+
+    owner: str | None = None
+    until: datetime | None = None
+    due_at: datetime | None = None
+    retry_at: datetime | None = None
+
+    def free(self, now: datetime) -> bool:
+        lease_over = self.until is None or self.until <= now
+        return lease_over and (self.due_at is None or self.due_at <= now)
+
+
+# The marks live beside the tables, outside transactions (like advisory state):
+# the fake's units of work are serialised, so leasing needs no more than this.
+_MARKS: weakref.WeakKeyDictionary[InMemoryDatabase, dict[str, _Mark]] = weakref.WeakKeyDictionary()
+
+
+def _marks(db: InMemoryDatabase) -> dict[str, _Mark]:
+    return _MARKS.setdefault(db, {})
+
+
+_WANTED: dict[str, Callable[[Video, _Mark, datetime], bool]] = {
+    "sync": lambda v, m, now: v.status.in_flight,
+    "archive": lambda v, m, now: v.status is VideoStatus.COMPLETED and v.archived_at is None,
+    "retry": lambda v, m, now: (
+        v.status in (VideoStatus.DRAFT, VideoStatus.FAILED)
+        and m.retry_at is not None
+        and m.retry_at <= now
+    ),
+}
 
 
 def _video_matches(video: Video, f: VideoFilter) -> bool:
@@ -224,7 +293,8 @@ def _video_matches(video: Video, f: VideoFilter) -> bool:
 
 class InMemoryRenderJobs(_Repo):
     def get(self, job_id: str) -> RenderJob:
-        return self.tx.find(self.t.jobs, job_id, "render job", lambda j: j.user_id)
+        job: RenderJob = self.tx.find(self.t.jobs, job_id, "render job", lambda j: j.user_id)
+        return job
 
     def add(self, job: RenderJob) -> RenderJob:
         self.tx.check_insert(job.user_id, "render job", job.id)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import builtins
 from datetime import datetime
 
-from revideo.adapters.postgres import convert
+from revideo.adapters.postgres import convert, leases
 from revideo.adapters.postgres._table import Table
 from revideo.adapters.postgres.errors import is_uuid
+from revideo.domain.errors import Forbidden
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.render_job import RenderJob
 from revideo.domain.video import Video
-from revideo.ports.repositories import VideoFilter
+from revideo.ports.repositories import Loop, VideoFilter
 
 _VIDEO_FIELDS = (
     "title",
@@ -90,6 +91,33 @@ class PostgresVideos(Table[Video]):
             [limit],
         )
         return [convert.video(r) for r in rows]
+
+    def lock(self, video_id: str) -> Video:
+        found = (
+            self.rows("SELECT * FROM public.videos WHERE id = %s FOR UPDATE", [video_id])
+            if is_uuid(video_id)
+            else []
+        )
+        if not found:
+            self.row(video_id)  # NotFound, or visible but not ours
+            raise Forbidden("change", self.kind, video_id)
+        return convert.video(found[0])
+
+    def lease(
+        self, loop: Loop, owner: str, now: datetime, until: datetime, limit: int
+    ) -> builtins.list[Video]:
+        ensure = leases.ensure_query(loop)
+        if ensure is not None:
+            self.rows(ensure + " RETURNING video_id")
+        taken = self.rows(leases.take_query(loop), leases.take_params(owner, now, until, limit))
+        return [convert.video(r) for r in taken]
+
+    def release(self, video_id: str, owner: str, due_at: datetime, checked_at: datetime) -> None:
+        params = {"id": video_id, "owner": owner, "due": due_at, "checked": checked_at}
+        self.rows(leases.RELEASE + " RETURNING video_id", params)
+
+    def schedule_retry(self, video_id: str, at: datetime | None) -> None:
+        self.rows(leases.SCHEDULE + " RETURNING video_id", {"id": video_id, "at": at})
 
 
 class PostgresRenderJobs(Table[RenderJob]):
