@@ -1,0 +1,144 @@
+"""
+Crash injection at every step of submit and of completion handling.
+
+A step is any call through a port: each engine call, each media write, each
+commit (just before it and just after it). For k = 1, 2, ... a fresh video is
+driven from submit to archive by a worker that crashes at step k, then a
+fresh worker recovers; the loop ends when a run has fewer than k steps, so
+every step has had its crash. The crash is an exception, or the process is
+killed outright (a forked worker calls os._exit: no finally, no rollback but
+the server's). After recovery every video is completed and archived, the
+simulator accepted exactly one render for it, and no job is left open.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Any
+
+import pytest
+
+from revideo.adapters.files import FilesMediaStore
+from revideo.adapters.postgres import PostgresDatabase
+from revideo.domain.video import VideoStatus
+from revideo.ports.media_store import VIDEOS_BUCKET
+from tests.integration.pipeline.harness import (
+    KILLED,
+    Crash,
+    CrashingBackend,
+    CrashingEngine,
+    CrashingStore,
+    CrashPlan,
+    Rig,
+    make_engine,
+    make_services,
+)
+
+pytestmark = pytest.mark.integration
+MAX_STEPS = 80
+
+
+def drive(rig: Rig, video_id: str, plan: CrashPlan, db: Any, engine: Any, store: Any) -> None:
+    """Submit the video and run worker rounds until it is archived, through crashy ports."""
+    svc = make_services(
+        CrashingBackend(db, plan),
+        CrashingEngine(engine, plan),
+        CrashingStore(store, plan),
+        rig.clock,
+        rig.data_dir,
+    )
+    svc.videos.submit(rig.actor, video_id)
+    rig.advance(60)
+    svc.pipeline.run_round()
+
+
+def recover(rig: Rig, video_id: str) -> None:
+    """A new worker: rounds (minutes apart, so leases and grace periods run out) until done."""
+    worker = rig.pipeline()
+    for _ in range(8):
+        rig.advance(200)
+        worker.run_round()
+        video = rig.video(video_id)
+        if video.status.terminal and (video.archived_at or video.status is VideoStatus.FAILED):
+            return
+
+
+def check(rig: Rig, video_id: str, label: str) -> None:
+    video = rig.video(video_id)
+    jobs = rig.svc.videos.jobs(rig.actor, video_id)
+    if video.status is VideoStatus.DRAFT and not jobs:
+        # the crash came before the first commit: nothing happened, the user sees an
+        # error and generates again
+        rig.svc.videos.submit(rig.actor, video_id)
+        recover(rig, video_id)
+        video = rig.video(video_id)
+        jobs = rig.svc.videos.jobs(rig.actor, video_id)
+    assert video.status is VideoStatus.COMPLETED, (label, video.status, video.error_message)
+    assert video.archived_at is not None, label
+    blob = b"".join(rig.store.open(VIDEOS_BUCKET, f"{video.user_id}/{video.id}.mp4"))
+    assert blob[4:8] == b"ftyp", label
+    creates = rig.sim.creates_by_handle()
+    assert sum(creates[j.id] for j in jobs) == 1, (label, "renders accepted", jobs)
+    assert all(j.status.terminal for j in jobs), (label, jobs)
+    done = [j for j in jobs if j.status is VideoStatus.COMPLETED]
+    assert len(done) == 1 and done[0].cost_credits is not None, (label, jobs)
+    assert done[0].heygen_job_id == video.heygen_video_id, label
+
+
+def test_an_exception_at_any_step_is_recovered(rig: Rig) -> None:
+    crashed_at: list[str] = []
+    for k in range(1, MAX_STEPS):
+        video = rig.draft(f"Crash {k}")
+        plan = CrashPlan(k)
+        try:
+            drive(rig, video.id, plan, rig.db, rig.engine, rig.store)
+        except Crash:
+            crashed_at.append(plan.steps[-1])
+        recover(rig, video.id)
+        check(rig, video.id, f"exception at step {k}: {plan.steps[-1:]}")
+        if len(plan.steps) < k:
+            break
+    else:
+        pytest.fail("the run never ended without a crash")
+    assert {"engine.create:before", "engine.create:after", "store.put:after"} <= set(crashed_at)
+    assert len(crashed_at) >= 15, crashed_at
+
+
+def test_a_killed_worker_at_any_step_is_recovered(rig: Rig, pg_server: Any) -> None:
+    killed = 0
+    for k in range(1, MAX_STEPS):
+        video = rig.draft(f"Kill {k}")
+        status = _run_forked(rig, video.id, k, pg_server.app)
+        assert status in (0, KILLED), f"worker failed at step {k} (status {status})"
+        killed += status == KILLED
+        recover(rig, video.id)
+        check(rig, video.id, f"killed at step {k}")
+        if status == 0:
+            break
+    else:
+        pytest.fail("the run never ended without a kill")
+    assert killed >= 15
+
+
+def _run_forked(rig: Rig, video_id: str, k: int, dsn: str) -> int:
+    """Drive the video in a forked worker killed at step k; return its exit status."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: its own connections, never the parent's pool
+        code = 1
+        try:
+            db = PostgresDatabase.connect(dsn, min_size=1, max_size=2)
+            engine = make_engine(rig.sim)
+            store = FilesMediaStore(rig.store.root, base_url=rig.store.base_url)
+            drive(rig, video_id, CrashPlan(k, kill=True), db, engine, store)
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    # the child's clocks moved only in its own memory: move ours the same way
+    rig.clock.advance(seconds=60)
+    return os.waitstatus_to_exitcode(status)
