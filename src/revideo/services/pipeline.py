@@ -83,8 +83,8 @@ class Pipeline:
         loops: dict[str, Callable[[], RoundResult]] = {
             "reconcile": self.reconcile,
             "sync": lambda: self.sync(stop=stop),
-            "retry": self.retry,
-            "archive": self.archive,
+            "retry": lambda: self.retry(stop=stop),
+            "archive": lambda: self.archive(stop=stop),
         }
         results: dict[str, RoundResult] = {}
         for name, loop in loops.items():
@@ -138,23 +138,7 @@ class Pipeline:
         When the engine says it is busy or down, no new polls start this round
         and the videos not yet polled are due again after its Retry-After.
         """
-        size = max(1, self.policy.poll_concurrency)
-        gate, outcomes = _Gate(), Counter[str]()
-        leased, more = 0, True
-        running: set[Future[str]] = set()
-        with ThreadPoolExecutor(size, thread_name_prefix="revideo-sync") as pool:
-            while True:
-                halted = gate.closed or (stop is not None and stop.is_set())
-                if more and not halted and len(running) <= size and leased < limit:
-                    batch = self._lease("sync", min(size, limit - leased))
-                    leased, more = leased + len(batch), bool(batch)
-                    running |= {pool.submit(self._poll, video, gate, stop) for video in batch}
-                    continue
-                if not running:
-                    break
-                done, running = wait(running, return_when=FIRST_COMPLETED)
-                outcomes.update(f.result() for f in done)
-        return RoundResult.of(outcomes)
+        return self._drain("sync", self._poll, limit, stop)
 
     def _poll(self, video: Video, gate: _Gate, stop: threading.Event | None) -> str:
         now = self.ctx.clock()
@@ -243,15 +227,15 @@ class Pipeline:
             self._plan_retry(uow, video.id, now)
 
     # ---- automatic retries --------------------------------------------------
-    def retry(self, limit: int = 20) -> RoundResult:
+    def retry(self, limit: int = 1_000, stop: threading.Event | None = None) -> RoundResult:
         """Start a new attempt of videos whose last render failed in a way worth retrying."""
-        outcomes = Counter[str]()
-        for video in self._lease("retry", limit):
-            try:
-                outcomes[self._retry_one(video)] += 1
-            finally:
-                self._release(video.id, self.ctx.clock())
-        return RoundResult.of(outcomes)
+        return self._drain("retry", self._retry_leased, limit, stop)
+
+    def _retry_leased(self, video: Video, gate: _Gate, stop: threading.Event | None) -> str:
+        try:
+            return self._retry_one(video)
+        finally:
+            self._release(video.id, self.ctx.clock())
 
     def _retry_one(self, video: Video) -> str:
         now = self.ctx.clock()
@@ -282,29 +266,34 @@ class Pipeline:
         return "changed"
 
     # ---- archive ------------------------------------------------------------
-    def archive(self, limit: int = 20) -> RoundResult:
+    def archive(self, limit: int = 1_000, stop: threading.Event | None = None) -> RoundResult:
         """Copy finished renders into our own storage before the engine's links expire.
 
         A failed copy keeps the engine's URL and is tried again after
-        `policy.archive_retry`, with a fresh link from the engine each time.
+        `policy.archive_retry`, with a fresh link from the engine.
         """
-        outcomes = Counter[str]()
-        for video in self._lease("archive", limit):
-            try:
-                self._archive_one(video)
-                outcomes["changed"] += 1
-            except RevideoError as exc:
-                log.warning("archive of video %s failed, will retry: %s", video.id, exc)
-                self._release(video.id, self.ctx.clock() + self.policy.archive_retry)
-                outcomes["failed"] += 1
-        return RoundResult.of(outcomes)
+        return self._drain("archive", self._archive_leased, limit, stop)
+
+    def _archive_leased(self, video: Video, gate: _Gate, stop: threading.Event | None) -> str:
+        try:
+            self._archive_one(video)
+        except RevideoError as exc:
+            log.warning("archive of video %s failed, will retry: %s", video.id, exc)
+            self._release(video.id, self.ctx.clock() + self.policy.archive_retry)
+            return "failed"
+        return "changed"
 
     def _archive_one(self, video: Video) -> None:
-        fresh = self._fresh_links(video)
-        source = (fresh.video_url if fresh else None) or video.video_url
-        thumb_source = (fresh.thumbnail_url if fresh else None) or video.thumbnail_url
-        video_url = self._copy(video, source, "mp4", "video/mp4")
-        thumb_url = self._copy(video, thumb_source, "jpg", "image/jpeg") if thumb_source else None
+        fresh = None
+        if not video.thumbnail_url or video.meta.duration is None:
+            fresh = self._fresh_links(video)  # a webhook names the file only
+        try:
+            video_url, thumb_url = self._copy_files(video, fresh)
+        except EngineRejected:
+            fresh = None if fresh is not None else self._fresh_links(video)
+            if fresh is None:
+                raise
+            video_url, thumb_url = self._copy_files(video, fresh)  # the old link had expired
         now = self.ctx.clock()
         with self.ctx.uow(SYSTEM) as uow:
             current = uow.videos.lock(video.id)
@@ -320,6 +309,12 @@ class Pipeline:
                     if charged != job:
                         uow.render_jobs.update(charged)
             uow.videos.release(video.id, self.owner, now, now)
+
+    def _copy_files(self, video: Video, fresh: EngineReport | None) -> tuple[str, str | None]:
+        source = (fresh.video_url if fresh else None) or video.video_url
+        thumb = (fresh.thumbnail_url if fresh else None) or video.thumbnail_url
+        video_url = self._copy(video, source, "mp4", "video/mp4")
+        return video_url, self._copy(video, thumb, "jpg", "image/jpeg") if thumb else None
 
     def _fresh_links(self, video: Video) -> EngineReport | None:
         """The engine's current report (links are re-signed on every status call)."""
@@ -341,6 +336,33 @@ class Pipeline:
         return stored.public_url
 
     # ---- leases -------------------------------------------------------------
+    def _drain(
+        self, loop: Loop, work: _Work, limit: int, stop: threading.Event | None
+    ) -> RoundResult:
+        """Lease due videos of `loop` batch by batch and work on them, several at a time.
+
+        Each video is released by `work` with its next due time, so one round
+        takes every due video once. The round ends early when the engine is
+        busy (the gate closes) or `stop` is set.
+        """
+        size = max(1, self.policy.poll_concurrency)
+        gate, outcomes = _Gate(), Counter[str]()
+        leased, more = 0, True
+        running: set[Future[str]] = set()
+        with ThreadPoolExecutor(size, thread_name_prefix=f"revideo-{loop}") as pool:
+            while True:
+                halted = gate.closed or (stop is not None and stop.is_set())
+                if more and not halted and len(running) <= size and leased < limit:
+                    batch = self._lease(loop, min(size, limit - leased))
+                    leased, more = leased + len(batch), bool(batch)
+                    running |= {pool.submit(work, video, gate, stop) for video in batch}
+                    continue
+                if not running:
+                    break
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                outcomes.update(f.result() for f in done)
+        return RoundResult.of(outcomes)
+
     def _lease(self, loop: Loop, limit: int) -> list[Video]:
         now = self.ctx.clock()
         with self.ctx.uow(SYSTEM) as uow:
@@ -359,6 +381,9 @@ def _current_job(uow: UnitOfWork, video: Video) -> RenderJob | None:
 def _retry_after(exc: EngineError, default: timedelta) -> timedelta:
     seconds = getattr(exc, "retry_after", None)
     return timedelta(seconds=seconds) if seconds else default
+
+
+_Work = Callable[[Video, "_Gate", "threading.Event | None"], str]
 
 
 class _Gate:
