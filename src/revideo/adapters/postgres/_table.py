@@ -90,17 +90,23 @@ class Table(Generic[T]):
             raise Forbidden("delete", self.kind, key)
 
     def page(self, where: str, params: list[Any], order: str, page: PageRequest) -> Page[T]:
-        """One page of the visible rows matching `where`, and how many match in all."""
+        """One page of the visible rows matching `where`, and how many match in all.
+
+        Both queries go out in one pipeline: one round trip, not two.
+        """
         if self.owner and self.table != "profiles":
             where, params = f"user_id = %s AND {where}", [self.owner, *params]
-        counted = self.rows(f"SELECT count(*) AS n FROM public.{self.table} WHERE {where}", params)
-        total = int(counted[0]["n"])
-        items: list[T] = []
-        if total > page.offset:
-            found = self.rows(
-                f"SELECT * FROM public.{self.table} WHERE {where} ORDER BY {order}"
-                " LIMIT %s OFFSET %s",
-                [*params, page.size, page.offset],
-            )
-            items = [type(self).to_domain(r) for r in found]
+        with database_errors(self.kind):
+            with self.conn.pipeline():
+                counted = self.conn.execute(
+                    f"SELECT count(*) AS n FROM public.{self.table} WHERE {where}", params
+                )
+                found = self.conn.execute(
+                    f"SELECT * FROM public.{self.table} WHERE {where} ORDER BY {order}"
+                    " LIMIT %s OFFSET %s",
+                    [*params, page.size, page.offset],
+                )
+            total = int(counted.fetchone()["n"])
+            rows = found.fetchall()
+        items = [type(self).to_domain(r) for r in rows]
         return Page(items=items, total=total, request=page)

@@ -26,7 +26,7 @@ Row = dict[str, Any]
 
 
 def _make_converter() -> cattrs.Converter:
-    converter = cattrs.Converter()
+    converter = cattrs.Converter(detailed_validation=False)
     for kind in (datetime, date, Decimal):
         converter.register_structure_hook(kind, lambda value, _: value)
         converter.register_unstructure_hook(kind, lambda value: value)
