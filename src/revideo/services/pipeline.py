@@ -159,6 +159,11 @@ class Pipeline:
         return self._settle_poll(video, report, now)
 
     def _settle_poll(self, video: Video, report: EngineReport, now: datetime) -> str:
+        if video.observe(report) == video and not self._maybe_stuck(video, now):
+            # Nothing new: reports only move forward, so one that does not advance
+            # this (possibly older) copy cannot advance the row either.
+            self._release(video.id, now + self.policy.poll_every)
+            return "checked"
         try:
             with self.ctx.uow(SYSTEM) as uow:
                 current = uow.videos.lock(video.id)
@@ -172,6 +177,10 @@ class Pipeline:
                 return outcome
         except NotFound:
             return "checked"  # deleted meanwhile
+
+    def _maybe_stuck(self, video: Video, now: datetime) -> bool:
+        """False when even the video's creation is too recent for a stuck render."""
+        return video.created_at is None or now - video.created_at > self.policy.stuck_after
 
     def _stuck(self, uow: UnitOfWork, video: Video, now: datetime) -> bool:
         job = _current_job(uow, video)
