@@ -19,6 +19,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from types import TracebackType
 from typing import Literal, Protocol
 
@@ -34,6 +35,8 @@ from revideo.domain.render_job import RenderJob
 from revideo.domain.video import Video, VideoPurpose, VideoStatus
 
 Loop = Literal["sync", "archive", "retry"]
+BreakdownBy = Literal["video", "property", "platform", "day", "user"]
+"""How AnalyticsQueries.breakdown groups ad rows."""
 """The system loops that lease videos (see VideoRepository.lease)."""
 
 
@@ -201,6 +204,27 @@ class AdRepository(Protocol):
         ...
 
 
+@attrs.frozen
+class Ratios:
+    """A group's ratios as the store computed them: 4 places half-up, None on a zero divisor."""
+
+    cpl: Decimal | None = None
+    ctr: Decimal | None = None
+    cpc: Decimal | None = None
+    cpm: Decimal | None = None
+    lead_rate: Decimal | None = None
+
+
+@attrs.frozen
+class BreakdownRow:
+    """One group of a breakdown: its key (an id, platform or ISO day), a label, sums, ratios."""
+
+    key: str
+    label: str
+    totals: AdTotals
+    ratios: Ratios
+
+
 class AnalyticsQueries(Protocol):
     def summary(self, filter: AdFilter) -> Summary:
         """Ad totals, videos by status and render cost over the visible rows."""
@@ -211,6 +235,10 @@ class AnalyticsQueries(Protocol):
         ...
 
     def by_platform(self, filter: AdFilter) -> dict[AdPlatform, AdTotals]: ...
+    def breakdown(self, filter: AdFilter, by: BreakdownBy) -> builtins.list[BreakdownRow]:
+        """Ad totals and ratios per video, property, platform, day or user, computed by the
+        store; biggest spend first, then by label. Groups without rows are left out."""
+        ...
 
 
 class UnitOfWork(Protocol):

@@ -28,10 +28,13 @@ from revideo.domain.render_job import RenderJob
 from revideo.domain.video import Video, VideoStatus
 from revideo.ports.repositories import (
     AdFilter,
+    BreakdownBy,
+    BreakdownRow,
     DailyPoint,
     Loop,
     MergeCounts,
     PropertyFilter,
+    Ratios,
     VideoFilter,
 )
 
@@ -434,6 +437,33 @@ class InMemoryAnalytics(_Repo):
         for ad in filtered_ads(self.tx, filter):
             groups.setdefault(ad.platform, []).append(ad)
         return {p: analytics.totals(groups[p]) for p in AdPlatform if p in groups}
+
+    def breakdown(self, filter: AdFilter, by: BreakdownBy) -> list[BreakdownRow]:
+        groups: dict[str, list[AdRecord]] = {}
+        for ad in filtered_ads(self.tx, filter):
+            groups.setdefault(self._group(ad, by), []).append(ad)
+        rows = []
+        for key, ads in groups.items():
+            t = analytics.totals(ads)
+            ratios = Ratios(t.cpl, t.ctr, t.cpc, t.cpm, t.lead_rate)
+            rows.append(BreakdownRow(key, self._label(key, by), t, ratios))
+        return sorted(rows, key=lambda r: (-r.totals.spend, r.label, r.key))
+
+    def _group(self, ad: AdRecord, by: BreakdownBy) -> str:
+        if by == "property":
+            video = self.t.videos.get(ad.video_id)
+            return video.property_id if video is not None else ""
+        keys = {"video": ad.video_id, "platform": ad.platform.value, "user": ad.user_id}
+        return keys.get(by) or ad.date_recorded.isoformat()
+
+    def _label(self, key: str, by: BreakdownBy) -> str:
+        if by == "user":
+            profile = self.t.profiles.get(key)
+            return profile.email if profile is not None else key
+        if by in ("video", "property"):
+            row = (self.t.videos if by == "video" else self.t.properties).get(key)
+            return row.title if row is not None else key
+        return key
 
 
 def _video_in_scope(video: Video, f: AdFilter) -> bool:
