@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import attrs
 
 from revideo.domain.ads import AdPlatform
 from revideo.domain.analytics import AdTotals, Summary
 from revideo.domain.errors import ValidationError
 from revideo.domain.profile import Actor
-from revideo.ports.repositories import AdFilter, DailyPoint
+from revideo.ports.repositories import AdFilter, BreakdownBy, BreakdownRow, DailyPoint
 from revideo.services._base import Context, require_admin, signed_in
+
+BREAKDOWNS: tuple[str, ...] = ("video", "property", "platform", "day", "user")
 
 
 @attrs.frozen
@@ -29,6 +33,17 @@ class AnalyticsService:
     ) -> dict[AdPlatform, AdTotals]:
         with self.ctx.uow(actor) as uow:
             return uow.analytics.by_platform(self._scoped(actor, filter))
+
+    def breakdown(
+        self, actor: Actor, filter: AdFilter = AdFilter(), by: BreakdownBy | str = "video"
+    ) -> list[BreakdownRow]:
+        """Totals and ratios per video, property, platform or day; per user for admins."""
+        if by not in BREAKDOWNS:
+            raise ValidationError("by", f"must be one of {', '.join(BREAKDOWNS)}")
+        if by == "user":
+            require_admin(actor)
+        with self.ctx.uow(actor) as uow:
+            return uow.analytics.breakdown(self._scoped(actor, filter), cast(BreakdownBy, by))
 
     @staticmethod
     def _scoped(actor: Actor, filter: AdFilter) -> AdFilter:

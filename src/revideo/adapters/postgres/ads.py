@@ -16,7 +16,14 @@ from revideo.domain.analytics import AdTotals, Summary
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.profile import Actor
 from revideo.domain.video import VideoStatus
-from revideo.ports.repositories import AdFilter, DailyPoint, MergeCounts
+from revideo.ports.repositories import (
+    AdFilter,
+    BreakdownBy,
+    BreakdownRow,
+    DailyPoint,
+    MergeCounts,
+    Ratios,
+)
 
 _AD_FIELDS = ("platform", "date_recorded", "spend_amount", "impressions", "clicks", "leads")
 _NOTHING = "false"
@@ -43,6 +50,29 @@ WITH added AS (
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM added) AS added, (SELECT count(*) FROM ad_import_staging) AS staged
+"""
+
+
+_VIDEO = " JOIN public.videos v ON v.id = a.video_id"
+_GROUPS: dict[str, tuple[str, str, str]] = {  # key, label, joins
+    "video": ("a.video_id::text", "v.title", _VIDEO),
+    "property": (
+        "v.property_id::text",
+        "p.title",
+        _VIDEO + " JOIN public.properties p ON p.id = v.property_id",
+    ),
+    "platform": ("a.platform::text", "a.platform::text", ""),
+    "day": ("a.date_recorded::text", "a.date_recorded::text", ""),
+    "user": ("a.user_id::text", "u.email", " LEFT JOIN public.profiles u ON u.id = a.user_id"),
+}
+_BREAKDOWN = """
+SELECT key, coalesce(label, key) AS label, spend, impressions, clicks, leads,
+    public.ratio4(spend, leads) AS cpl, public.ratio4(clicks, impressions) AS ctr,
+    public.ratio4(spend, clicks) AS cpc, public.ratio4(spend * 1000, impressions) AS cpm,
+    public.ratio4(leads, clicks) AS lead_rate
+FROM (SELECT {key} AS key, min({label}) AS label, {sums}
+      FROM public.ad_performance a{joins} WHERE {where} GROUP BY 1) g
+ORDER BY spend DESC, coalesce(label, key) COLLATE "C", key COLLATE "C"
 """
 
 
@@ -203,3 +233,17 @@ class PostgresAnalytics:
         )
         found = {AdPlatform(r["platform"]): totals(r) for r in rows}
         return {p: found[p] for p in AdPlatform if p in found}
+
+    def breakdown(self, filter: AdFilter, by: BreakdownBy) -> list[BreakdownRow]:
+        filter = self._scoped(filter)
+        if not _valid(filter):
+            return []
+        key, label, joins = _GROUPS[by]
+        where, params = ad_where(filter)
+        query = _BREAKDOWN.format(key=key, label=label, sums=_SUMS, joins=joins, where=where)
+        return [_breakdown_row(r) for r in self._rows(query, params)]
+
+
+def _breakdown_row(r: Row) -> BreakdownRow:
+    ratios = Ratios(r["cpl"], r["ctr"], r["cpc"], r["cpm"], r["lead_rate"])
+    return BreakdownRow(str(r["key"]), str(r["label"]), totals(r), ratios)
