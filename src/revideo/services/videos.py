@@ -199,7 +199,10 @@ class VideoService:
         """
         return RenderStarter(self.ctx, self.engine, self.policy).start(actor, video_id)
 
-    retry = submit
+    def retry(self, actor: Actor, video_id: str) -> Video:
+        """Start a new attempt of a failed video (InvalidTransition in any other status)."""
+        starter = RenderStarter(self.ctx, self.engine, self.policy)
+        return starter.start(actor, video_id, command="retry")
 
 
 OnOpen = Callable[[UnitOfWork, Video], None]
@@ -213,12 +216,19 @@ class RenderStarter:
     engine: VideoEngine
     policy: RenderPolicy
 
-    def start(self, actor: Actor, video_id: str, on_open: OnOpen | None = None) -> Video:
+    def start(
+        self,
+        actor: Actor,
+        video_id: str,
+        on_open: OnOpen | None = None,
+        command: str | None = None,
+    ) -> Video:
         """Write the job, call the engine with the job id as handle, record its answer.
 
+        `command` is 'submit' or 'retry' (default: whichever the status allows);
         `on_open` runs inside the transaction that writes the job.
         """
-        job, request = self._open_job(actor, video_id, on_open)
+        job, request = self._open_job(actor, video_id, on_open, command)
         quota_before = self._quota()
         try:
             engine_id = self.engine.create(request)
@@ -234,12 +244,12 @@ class RenderStarter:
             return record_accepted(uow, job, engine_id, self._spent(quota_before))
 
     def _open_job(
-        self, actor: Actor, video_id: str, on_open: OnOpen | None
+        self, actor: Actor, video_id: str, on_open: OnOpen | None, command: str | None
     ) -> tuple[RenderJob, RenderRequest]:
         with self.ctx.uow(actor) as uow:
             video = uow.videos.lock(video_id)  # two starts at once: the second waits, then sees
             require_owner(actor, video.user_id, "video", video_id)
-            command = "retry" if video.status is VideoStatus.FAILED else "submit"
+            command = command or ("retry" if video.status is VideoStatus.FAILED else "submit")
             video.check(command)
             video.ready_to_render()
             if any(not j.settled for j in uow.render_jobs.for_video(video_id)):
