@@ -98,8 +98,22 @@ def delete(record_id: str, user_email: str | None) -> None:
 @click.option("--platform", type=click.Choice(["meta", "google", "youtube"]),
               help="Detected from the headers when not given.")  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="Show what would be added; change nothing.")
-@click.option("--choose", "choices", multiple=True, metavar="NAME=VIDEO_ID",
-              help="Map an ad or campaign name to a video (repeatable).")  # fmt: skip
+@click.option(
+    "--choose",
+    "choices",
+    multiple=True,
+    metavar="NAME=VIDEO_ID",
+    help="Map an ad or campaign name to a video (repeatable).",
+)
+@click.option(
+    "--line",
+    "lines",
+    multiple=True,
+    metavar="LINE=VIDEO_ID",
+    help="Map the row on one line of the file to a video (repeatable).",
+)
+@click.option("--skip-errors", is_flag=True,
+              help="Import the good lines even if some lines have errors.")  # fmt: skip
 @user_option
 @json_option
 @friendly
@@ -108,20 +122,26 @@ def import_(
     platform: str | None,
     dry_run: bool,
     choices: tuple[str, ...],
+    lines: tuple[str, ...],
+    skip_errors: bool,
     user_email: str | None,
     as_json: bool,
 ) -> None:
     """Import a Meta or Google Ads report (CSV, TSV or XLSX as downloaded)."""
-    picked = {}
-    for choice in choices:
-        name, sep, video_id = choice.rpartition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter("use NAME=VIDEO_ID", param_hint="'--choose'")
-        picked[name] = video_id.strip()
+    picked = dict(_pairs(choices, "--choose"))
+    by_line = {}
+    for line, video_id in _pairs(lines, "--line"):
+        if not line.strip().isdigit():
+            raise click.BadParameter("use LINE=VIDEO_ID, LINE a number", param_hint="'--line'")
+        by_line[int(line)] = video_id
     svc = services().ad_import
-    run = svc.preview if dry_run else svc.commit
     with file.open("rb") as stream:
-        report = run(acting(user_email), stream, platform, picked)
+        if dry_run:
+            report = svc.preview(acting(user_email), stream, platform, picked, by_line)
+        else:
+            report = svc.commit(
+                acting(user_email), stream, platform, picked, by_line, skip_errors=skip_errors
+            )
     if as_json:
         emit_json(report)
         return
@@ -136,3 +156,13 @@ def import_(
         click.echo(f"  unmapped line {row.line}: {row.campaign} / {row.ad}: {row.reason}")
     if report.unmapped_count > len(report.unmapped):
         click.echo(f"  … and {report.unmapped_count - len(report.unmapped)} more unmapped rows")
+
+
+def _pairs(values: tuple[str, ...], option: str) -> list[tuple[str, str]]:
+    pairs = []
+    for value in values:
+        name, sep, video_id = value.rpartition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter("use NAME=VIDEO_ID", param_hint=f"'{option}'")
+        pairs.append((name, video_id.strip()))
+    return pairs

@@ -10,6 +10,7 @@ import pytest
 from revideo.adapters.memory.database import InMemoryDatabase
 from revideo.domain.errors import ValidationError
 from revideo.domain.profile import Actor
+from revideo.services.ad_import import ImportRejected
 from revideo.services.videos import VideoInput
 from tests.support import Clock, memory_services, sample_property, user
 
@@ -53,13 +54,13 @@ def test_preview_changes_nothing_and_lists_every_problem(world) -> None:  # type
 
 def test_commit_adds_the_merged_rows_once(world) -> None:  # type: ignore[no-untyped-def]
     svc, agent, villa, loft = world
-    first = svc.ad_import.commit(agent, io.BytesIO(report(villa.id)))
+    first = svc.ad_import.commit(agent, io.BytesIO(report(villa.id)), skip_errors=True)
     assert (first.to_add, first.present, first.committed) == (2, 0, True)
     rows = {(r.video_id, r.date_recorded.day): r for r in svc.ads.list(agent).items}
     merged = rows[(villa.id, 1)]
     assert (merged.spend_amount, merged.impressions, merged.leads) == (Decimal("1300.00"), 10500, 6)
     assert rows[(loft.id, 2)].leads == 0
-    again = svc.ad_import.commit(agent, io.BytesIO(report(villa.id)))
+    again = svc.ad_import.commit(agent, io.BytesIO(report(villa.id)), skip_errors=True)
     assert (again.to_add, again.present) == (0, 2)
     assert svc.ads.list(agent).total == 2
 
@@ -67,7 +68,7 @@ def test_commit_adds_the_merged_rows_once(world) -> None:  # type: ignore[no-unt
 def test_an_explicit_choice_maps_a_row(world) -> None:  # type: ignore[no-untyped-def]
     svc, agent, villa, loft = world
     done = svc.ad_import.commit(
-        agent, io.BytesIO(report(villa.id)), "meta", {"Mystery ad": loft.id}
+        agent, io.BytesIO(report(villa.id)), "meta", {"Mystery ad": loft.id}, skip_errors=True
     )
     assert done.to_add == 2 and done.unmapped_count == 0
     loft_rows = [r for r in svc.ads.list(agent).items if r.video_id == loft.id]
@@ -77,7 +78,7 @@ def test_an_explicit_choice_maps_a_row(world) -> None:  # type: ignore[no-untype
 def test_another_users_videos_are_never_matched(world, clock: Clock) -> None:  # type: ignore[no-untyped-def]
     svc, agent, villa, _ = world
     stranger = user(svc.backend, "stranger@example.com")
-    result = svc.ad_import.commit(stranger, io.BytesIO(report(villa.id)))
+    result = svc.ad_import.commit(stranger, io.BytesIO(report(villa.id)), skip_errors=True)
     assert result.to_add == 0 and result.unmapped_count == 4
     assert svc.ads.list(agent).total == 0
 
@@ -91,3 +92,27 @@ def test_unreadable_files_and_anonymous_callers_are_refused(world) -> None:  # t
     assert exc.value.field == "platform"
     with pytest.raises(Exception, match="sign in"):
         svc.ad_import.preview(Actor.anonymous(), io.BytesIO(report(villa.id)))
+
+
+def test_a_line_with_an_error_refuses_the_whole_commit(world) -> None:  # type: ignore[no-untyped-def]
+    svc, agent, villa, _ = world
+    with pytest.raises(ImportRejected) as exc:
+        svc.ad_import.commit(agent, io.BytesIO(report(villa.id)))
+    assert exc.value.first.line == 6 and "line 6" in str(exc.value)
+    assert "nothing was imported" in str(exc.value)
+    assert svc.ads.list(agent).total == 0
+
+
+def test_a_choice_by_line_maps_only_that_row(world) -> None:  # type: ignore[no-untyped-def]
+    svc, agent, villa, loft = world
+    preview = svc.ad_import.preview(agent, io.BytesIO(report(villa.id)), lines={5: loft.id})
+    assert preview.unmapped_count == 0 and preview.to_add == 2  # joins loft's 2026-11-02 row
+    done = svc.ad_import.commit(
+        agent, io.BytesIO(report(villa.id)), lines={5: loft.id}, skip_errors=True
+    )
+    assert done.to_add == 2
+    loft_rows = [r for r in svc.ads.list(agent).items if r.video_id == loft.id]
+    assert [(r.spend_amount, r.clicks) for r in loft_rows] == [(Decimal("25.00"), 9)]
+    with pytest.raises(ValidationError) as exc:
+        svc.ad_import.preview(agent, io.BytesIO(report(villa.id)), lines={5: "not-mine"})
+    assert exc.value.field == "choices"

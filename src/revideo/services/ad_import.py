@@ -9,6 +9,8 @@ from typing import BinaryIO
 import attrs
 
 from revideo.domain.ad_matching import (
+    MatchedBy,
+    MergedAd,
     RowMatch,
     VideoRef,
     match_rows,
@@ -29,10 +31,13 @@ SHOWN = 200  # how many errors and unmapped rows a preview lists
 
 @attrs.frozen
 class Unmapped:
+    """A row no video was found for: its line, names, and why (a choice by line maps it)."""
+
     line: int
     campaign: str
     ad: str
     reason: str
+    ad_set: str = ""
 
 
 @attrs.frozen
@@ -50,6 +55,21 @@ class ImportReport:
     committed: bool
 
 
+class ImportRejected(ValidationError):
+    """A commit found lines with errors and skipping them was not allowed: nothing was written.
+
+    `report` is what the import would have done; `first` is the first error.
+    """
+
+    def __init__(self, report: ImportReport) -> None:
+        first = report.errors[0]
+        more = report.error_count - 1
+        tail = f" (and {more} more line{'s' if more > 1 else ''} with errors)" if more else ""
+        super().__init__("file", f"{first}{tail}; nothing was imported")
+        self.report = report
+        self.first = first
+
+
 class _Rollback(Exception):
     """Raised inside a unit of work to undo a dry run."""
 
@@ -65,9 +85,14 @@ class AdImportService:
         stream: BinaryIO,
         platform: AdPlatform | str | None = None,
         choices: Mapping[str, str] | None = None,
+        lines: Mapping[int, str] | None = None,
     ) -> ImportReport:
-        """Everything the import would do, without keeping any of it."""
-        return self._run(actor, stream, platform, choices, commit=False)
+        """Everything the import would do, without keeping any of it.
+
+        `choices` maps an ad, ad set or campaign name to a video id; `lines` maps a line
+        number of the file to a video id (a choice made in the preview for that row).
+        """
+        return self._run(actor, stream, platform, _Choices(choices, lines), commit=False)
 
     def commit(
         self,
@@ -75,43 +100,87 @@ class AdImportService:
         stream: BinaryIO,
         platform: AdPlatform | str | None = None,
         choices: Mapping[str, str] | None = None,
+        lines: Mapping[int, str] | None = None,
+        *,
+        skip_errors: bool = False,
     ) -> ImportReport:
-        """Add every new, valid row in one transaction (lines with errors are listed and
-        skipped); importing the same file twice adds nothing."""
-        return self._run(actor, stream, platform, choices, commit=True)
+        """Add every new row in one transaction; importing the same file twice adds nothing.
+
+        All or nothing: a line with an error raises ImportRejected and nothing is written,
+        unless `skip_errors` allows leaving such lines out. Unmapped rows are left out.
+        """
+        chosen = _Choices(choices, lines)
+        return self._run(actor, stream, platform, chosen, commit=True, skip_errors=skip_errors)
 
     def _run(
         self,
         actor: Actor,
         stream: BinaryIO,
         platform: AdPlatform | str | None,
-        choices: Mapping[str, str] | None,
+        chosen: _Choices,
         *,
         commit: bool,
+        skip_errors: bool = False,
     ) -> ImportReport:
         owner = signed_in(actor)
-        wanted = _platform(platform)
-        export = self.reader(stream, wanted)
+        export = self.reader(stream, _platform(platform))
         tally = _Tally()
         result: ImportReport | None = None
         try:
             with self.ctx.uow(actor) as uow:
-                videos = _video_refs(uow)
-                matches = match_rows(tally.rows(export), videos, choices)
+                videos = _video_refs(uow, owner)
+                chosen.check(videos)
+                rows = tally.rows(export)
+                matches = chosen.apply(match_rows(rows, videos, chosen.names))
                 merged, currency_errors = merge_matches(tally.watch(matches))
-                records = (
-                    AdRecord.from_input(self.ctx.ids(), owner, to_ad_input(m)) for m in merged
-                )
-                counts = uow.ads.merge(records)
-                tally.errors.extend(currency_errors)
-                tally.error_count += len(currency_errors)
+                tally.extend(currency_errors)
+                counts = uow.ads.merge(self._records(merged, owner, tally))
                 result = tally.report(export.platform, counts.added, counts.present, commit)
+                if commit and result.error_count and not skip_errors:
+                    raise ImportRejected(result)
                 if not commit:
                     raise _Rollback
         except _Rollback:
             pass
         assert result is not None
         return result
+
+    def _records(self, merged: Iterable[MergedAd], owner: str, tally: _Tally) -> Iterator[AdRecord]:
+        ids = self.ctx.ids
+        for item in merged:
+            try:
+                data = to_ad_input(item)
+            except ValidationError as e:  # e.g. a day's summed spend beyond numeric(10,2)
+                tally.extend([RowError(item.first_line, e.field, e.message)])
+                continue
+            yield AdRecord.from_input(ids(), owner, data)
+
+
+@attrs.frozen
+class _Choices:
+    """The user's explicit mappings: by name, and by line of the file."""
+
+    names: Mapping[str, str] | None
+    lines: Mapping[int, str] | None
+
+    def check(self, videos: builtins.list[VideoRef]) -> None:
+        mine = {v.id for v in videos}
+        for line, video_id in (self.lines or {}).items():
+            if video_id not in mine:
+                raise ValidationError(
+                    "choices", f"line {line}: {video_id} is not one of your videos"
+                )
+
+    def apply(self, matches: Iterable[RowMatch]) -> Iterator[RowMatch]:
+        lines = self.lines or {}
+        if not lines:
+            yield from matches
+            return
+        for match in matches:
+            video_id = lines.get(match.row.line)
+            if video_id:
+                match = attrs.evolve(match, video_id=video_id, matched_by=MatchedBy.CHOICE)
+            yield match
 
 
 def _platform(value: AdPlatform | str | None) -> AdPlatform | None:
@@ -125,12 +194,13 @@ def _platform(value: AdPlatform | str | None) -> AdPlatform | None:
         raise ValidationError("platform", "must be meta, google or youtube") from None
 
 
-def _video_refs(uow: UnitOfWork) -> builtins.list[VideoRef]:
+def _video_refs(uow: UnitOfWork, owner: str) -> builtins.list[VideoRef]:
+    """The actor's own videos (an admin sees everyone's, but imports only for themself)."""
     refs: list[VideoRef] = []
     request = PageRequest(1, 200)
     while True:
         page = uow.videos.list(VideoFilter(), request)
-        refs += [VideoRef(v.id, v.title) for v in page.items]
+        refs += [VideoRef(v.id, v.title) for v in page.items if v.user_id == owner]
         if not page.has_next:
             return refs
         request = PageRequest(request.number + 1, request.size)
@@ -162,8 +232,15 @@ class _Tally:
                 self.unmapped_count += 1
                 if len(self.unmapped) < SHOWN:
                     row = match.row
-                    self.unmapped.append(Unmapped(row.line, row.campaign, row.ad, match.reason))
+                    found = Unmapped(row.line, row.campaign, row.ad, match.reason, row.ad_set)
+                    self.unmapped.append(found)
             yield match
+
+    def extend(self, errors: Iterable[RowError]) -> None:
+        for error in errors:
+            self.error_count += 1
+            if len(self.errors) < SHOWN:
+                self.errors.append(error)
 
     def report(self, platform: AdPlatform, added: int, present: int, commit: bool) -> ImportReport:
         return ImportReport(
