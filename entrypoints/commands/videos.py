@@ -156,10 +156,14 @@ def retry(video_id: str, user_email: str | None, as_json: bool) -> None:
 @json_option
 @friendly
 def sync(as_json: bool) -> None:
-    """One round: settle lost starts, poll in-flight renders, archive finished files."""
+    """One round: settle lost starts, poll in-flight renders, retry, archive finished files.
+
+    Safe to run while workers run: videos are leased, never checked twice at once.
+    """
     results = services().pipeline.run_round()
     if as_json:
         emit_json(results)
         return
     for name, r in results.items():
-        click.echo(f"{name:>9}: {r.checked} checked, {r.changed} changed, {r.failed} failed")
+        later = f", {r.deferred} deferred (engine busy)" if r.deferred else ""
+        click.echo(f"{name:>9}: {r.checked} checked, {r.changed} changed, {r.failed} failed{later}")

@@ -77,6 +77,7 @@ class Pipeline:
     store: MediaStore
     policy: RenderPolicy = attrs.field(factory=RenderPolicy)
     owner: str = attrs.field(factory=worker_name)
+    busy: _Busy = attrs.field(factory=lambda: _Busy(), repr=False, eq=False)
 
     def run_round(self, stop: threading.Event | None = None) -> dict[str, RoundResult]:
         """One pass of every system loop: settle lost starts, poll, retry, archive."""
@@ -354,6 +355,8 @@ class Pipeline:
         takes every due video once. The round ends early when the engine is
         busy (the gate closes) or `stop` is set.
         """
+        if self.busy.until is not None and self.ctx.clock() < self.busy.until:
+            return RoundResult()  # the engine asked us to wait (Retry-After)
         size = max(1, self.policy.poll_concurrency)
         gate, outcomes = _Gate(), Counter[str]()
         leased, more = 0, True
@@ -370,6 +373,8 @@ class Pipeline:
                     break
                 done, running = wait(running, return_when=FIRST_COMPLETED)
                 outcomes.update(f.result() for f in done)
+        if gate.wait is not None:
+            self.busy.until = self.ctx.clock() + gate.wait
         return RoundResult.of(outcomes)
 
     def _lease(self, loop: Loop, limit: int) -> list[Video]:
@@ -390,6 +395,12 @@ def _current_job(uow: UnitOfWork, video: Video) -> RenderJob | None:
 def _retry_after(exc: EngineError, default: timedelta) -> timedelta:
     seconds = getattr(exc, "retry_after", None)
     return timedelta(seconds=seconds) if seconds else default
+
+
+class _Busy:
+    """Until when this worker leaves the engine alone (its last Retry-After)."""
+
+    until: datetime | None = None
 
 
 _Work = Callable[[Video, "_Gate", "threading.Event | None"], str]

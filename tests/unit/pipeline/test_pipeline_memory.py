@@ -1,0 +1,141 @@
+"""The pipeline's rules over the in-memory adapters and the fake engine (fast)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from revideo.adapters.memory.database import InMemoryDatabase
+from revideo.adapters.memory.engine import FakeVideoEngine
+from revideo.domain.errors import EngineUnavailable
+from revideo.domain.profile import Actor
+from revideo.domain.render_job import RenderJob
+from revideo.domain.video import EngineReport, VideoStatus
+from revideo.services.pipeline import Pipeline
+from revideo.services.videos import BUSY, LOST, PERMANENT, STUCK, RenderPolicy, VideoInput
+from tests.support import Clock, memory_services, sample_property, user
+
+
+class CountingEngine(FakeVideoEngine):
+    """The fake engine, counting status calls per render; can be busy for a while."""
+
+    def __init__(self, clock: Clock) -> None:
+        super().__init__(clock)
+        self.polls: Counter[str] = Counter()
+        self.busy_for = 0
+
+    def status(self, engine_video_id: str) -> EngineReport:
+        with self._lock:
+            self.polls[engine_video_id] += 1
+            if self.busy_for > 0:
+                self.busy_for -= 1
+                raise EngineUnavailable("429 Too Many Requests", retry_after=7)
+        return super().status(engine_video_id)
+
+
+@pytest.fixture
+def engine(clock: Clock) -> CountingEngine:
+    return CountingEngine(clock)
+
+
+@pytest.fixture
+def world(clock: Clock, engine: CountingEngine):  # type: ignore[no-untyped-def]
+    db = InMemoryDatabase(clock=clock)
+    svc = memory_services(clock, backend=db, engine=engine)
+    actor = user(db, "ann@example.com")
+    prop = svc.properties.create(actor, sample_property())
+    return svc, actor, prop.id
+
+
+def submit(world, count: int) -> list[str]:  # type: ignore[no-untyped-def]
+    svc, actor, prop_id = world
+    fields = {"script_content": "Hi.", "avatar_id": "fake-anna", "voice_id": "fake-voice-en"}
+    drafts = [
+        svc.videos.create_draft(actor, VideoInput(prop_id, f"V{n}", **fields)) for n in range(count)
+    ]
+    return [svc.videos.submit(actor, d.id).heygen_video_id for d in drafts]
+
+
+def test_concurrent_workers_split_a_round_without_overlap(world, engine, clock) -> None:  # type: ignore[no-untyped-def]
+    ids = submit(world, 60)
+    svc = world[0]
+    workers = [Pipeline(svc.pipeline.ctx, engine, svc.store) for _ in range(3)]
+    clock.advance(seconds=10)
+    with ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(lambda w: w.sync(), workers))
+    assert sum(r.checked for r in results) == 60
+    assert set(engine.polls) == set(ids) and set(engine.polls.values()) == {1}
+    assert sum(w.sync().checked for w in workers) == 0, "polled videos wait for poll_every"
+    clock.advance(seconds=31)
+    assert workers[0].sync().checked == 60
+
+
+def test_a_busy_engine_pauses_the_round_for_its_retry_after(world, engine, clock) -> None:  # type: ignore[no-untyped-def]
+    submit(world, 20)
+    engine.busy_for = 1
+    pipeline = world[0].pipeline
+    first = pipeline.sync()
+    assert first.deferred > 0 and first.checked + first.deferred < 20, "no new polls"
+    clock.advance(seconds=6)
+    assert pipeline.sync().checked == 0, "Retry-After (7 s) is honoured"
+    clock.advance(seconds=2)
+    assert pipeline.sync().checked == 20 - first.checked
+
+
+def test_a_stopped_round_leaves_the_rest_for_later(world, engine, clock) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    submit(world, 10)
+    stop = threading.Event()
+    stop.set()
+    assert world[0].pipeline.run_round(stop) == {}
+    assert sum(engine.polls.values()) == 0
+
+
+def job(error: str, engine_id: str | None = "e1") -> RenderJob:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    return RenderJob(
+        "j", "v", "u", 1, start, VideoStatus.FAILED, engine_id, start, error_message=error
+    )
+
+
+@given(st.text(max_size=40), st.sampled_from(PERMANENT), st.text(max_size=40))
+def test_failures_naming_a_hopeless_cause_are_never_retried(a: str, cause: str, b: str) -> None:
+    assert not RenderPolicy().retry_worthy(job(a + cause + b))
+
+
+@given(st.text(max_size=60))
+def test_renders_the_engine_never_took_are_worth_sending_again(tail: str) -> None:
+    policy = RenderPolicy()
+    assert policy.retry_worthy(job(LOST + tail, None))
+    assert policy.retry_worthy(job(BUSY + tail, None))
+    assert not policy.retry_worthy(job(STUCK + tail))
+    assert not policy.retry_worthy(job("unknown avatar", None)), "refused at the door"
+    assert not policy.retry_worthy(attrs.evolve(job(LOST), status=VideoStatus.COMPLETED))
+
+
+def test_the_cap_counts_every_attempt() -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    policy = RenderPolicy(max_auto_attempts=2, retry_delay=timedelta(minutes=3))
+    failed = job("Video generation failed")
+    assert policy.auto_retry_due([failed], now) == now + timedelta(minutes=3)
+    assert policy.auto_retry_due([failed, failed], now) is None
+    assert policy.auto_retry_due([], now) is None
+
+
+def test_leases_are_for_the_system_only_in_effect(world, clock) -> None:  # type: ignore[no-untyped-def]
+    submit(world, 2)
+    svc = world[0]
+    now = clock()
+    with svc.backend.unit_of_work(Actor.service()) as uow:
+        first = uow.videos.lease("sync", "a", now, now + timedelta(minutes=1), 10)
+        again = uow.videos.lease("sync", "b", now, now + timedelta(minutes=1), 10)
+        uow.videos.release(first[0].id, "b", now, now)  # not b's: nothing happens
+        after = uow.videos.lease("sync", "b", now, now + timedelta(minutes=1), 10)
+    assert len(first) == 2 and again == [] and after == []
