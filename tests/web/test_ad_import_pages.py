@@ -1,0 +1,117 @@
+"""The import page: upload, preview (errors, unmapped rows, per-row choices), commit, cancel."""
+
+from __future__ import annotations
+
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from tests.web.conftest import new_property, new_video
+
+
+def report(video_id: str, bad_line: bool = False) -> bytes:
+    lines = [
+        "Campaign name,Ad name,Day,Amount spent (USD),Impressions,Link clicks,Leads",
+        f"Spring,Tour rv-{video_id[:8]},2026-11-01,100.00,1000,10,4",
+        "Spring,Mystery ad,2026-11-02,30.00,500,5,1",
+    ]
+    if bad_line:
+        lines.append("Spring,Another,2026-11-03,lots,500,5,1")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def upload(client: Any, body: bytes, name: str = "meta.csv", **form: str) -> Any:
+    data = {"file": (io.BytesIO(body), name), **form}
+    return client.post("/ads/import", data=data, content_type="multipart/form-data")
+
+
+def token_of(html: str) -> str:
+    found = re.search(r'action="/ads/import/([A-Za-z0-9_-]+)"', html)
+    assert found, html
+    return found[1]
+
+
+def kept_files(tmp_path: Path) -> list[Path]:
+    return sorted(p for p in tmp_path.rglob("ad-imports/*/*") if p.is_file())
+
+
+def figures(services: Any, client_actor: Any) -> list[tuple[str, str, Decimal, int]]:
+    rows = services.ads.list(client_actor).items
+    return sorted((r.video_id, r.date_recorded.isoformat(), r.spend_amount, r.leads) for r in rows)
+
+
+def actor_for(services: Any, email: str) -> Any:
+    from revideo.domain.page import PageRequest
+    from revideo.domain.profile import Actor
+
+    with services.backend.unit_of_work(Actor.service()) as uow:
+        found = [p for p in uow.profiles.list(PageRequest(1, 100)).items if p.email == email]
+    return Actor.user(found[0].id, role=found[0].role, email=email)
+
+
+def test_preview_then_commit_with_a_per_row_choice(
+    alice: Any, services: Any, tmp_path: Path
+) -> None:
+    vid = new_video(alice, new_property(alice))
+    page = upload(alice, report(vid))
+    assert page.status_code == 200, page.text
+    html = page.text
+    assert re.search(r'id="count-to-add">1<', html) and re.search(r'id="count-unmapped">1<', html)
+    assert 'name="line-3"' in html and "Mystery ad" in html
+    token = token_of(html)
+    assert len(kept_files(tmp_path)) == 2  # the file and its details, kept server-side
+    me = actor_for(services, "alice@example.com")
+    assert services.ads.list(me).total == 0  # a preview writes nothing
+    again = alice.post(f"/ads/import/{token}", data={"action": "preview", "line-3": vid})
+    assert re.search(r'id="count-to-add">2<', again.text)
+    assert re.search(r'id="count-unmapped">0<', again.text)
+    done = alice.post(f"/ads/import/{token}", data={"action": "commit", "line-3": vid})
+    assert done.status_code == 302, done.text
+    assert figures(services, me) == [
+        (vid, "2026-11-01", Decimal("100.00"), 4),
+        (vid, "2026-11-02", Decimal("30.00"), 1),
+    ]
+    assert kept_files(tmp_path) == []  # cleaned up after the commit
+    assert alice.post(f"/ads/import/{token}", data={"action": "commit"}).status_code == 404
+    second = upload(alice, report(vid))
+    assert re.search(r'id="count-to-add">0<', second.text)
+    assert re.search(r'id="count-present">1<', second.text)
+
+
+def test_lines_with_errors_block_the_commit_unless_skipped(alice: Any, services: Any) -> None:
+    vid = new_video(alice, new_property(alice))
+    html = upload(alice, report(vid, bad_line=True)).text
+    assert re.search(
+        r"<td>4</td><td>Amount spent \(USD\)</td><td>&#39;lots&#39; is not a number", html
+    )
+    token = token_of(html)
+    refused = alice.post(f"/ads/import/{token}", data={"action": "commit"})
+    assert refused.status_code == 400
+    assert "line 4" in refused.text and "nothing was imported" in refused.text
+    me = actor_for(services, "alice@example.com")
+    assert services.ads.list(me).total == 0
+    done = alice.post(f"/ads/import/{token}", data={"action": "commit", "skip_errors": "on"})
+    assert done.status_code == 302
+    assert [r.date_recorded.isoformat() for r in services.ads.list(me).items] == ["2026-11-01"]
+
+
+def test_unreadable_files_name_the_problem_and_keep_nothing(alice: Any, tmp_path: Path) -> None:
+    answer = upload(alice, b"hello\nthere\n")
+    assert answer.status_code == 400 and 'data-field="file"' in answer.text
+    assert "no header row" in answer.text
+    assert upload(alice, b"", name="").status_code == 400
+    assert kept_files(tmp_path) == []
+
+
+def test_cancel_forgets_the_file_and_others_cannot_use_it(
+    alice: Any, bob: Any, tmp_path: Path
+) -> None:
+    vid = new_video(alice, new_property(alice))
+    token = token_of(upload(alice, report(vid)).text)
+    assert bob.post(f"/ads/import/{token}", data={"action": "commit"}).status_code == 404
+    assert bob.post(f"/ads/import/{token}/cancel").status_code == 404
+    assert alice.post(f"/ads/import/{token}/cancel").status_code == 302
+    assert kept_files(tmp_path) == []
+    assert alice.post("/ads/import/../../etc", data={"action": "commit"}).status_code == 404
