@@ -1,22 +1,27 @@
-"""Analytics: spend and leads over time, CPL by platform, success rate, usage cost; CSV."""
+"""Analytics: spend and leads over time, CPL by platform, success rate, usage cost; tables
+per video, property, platform and (admins) user with CTR, CPC, CPM, lead rate and CPL; every
+table exported as CSV or XLSX."""
 
 from __future__ import annotations
 
 import csv
 import io
+import tempfile
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, send_file
 from flask_login import login_required
 
 from revideo.domain.ads import AdPlatform
 from revideo.domain.errors import ValidationError
+from revideo.domain.page import PageRequest
 from revideo.domain.video import VideoStatus
 from revideo.entrypoints.web._support import actor, svc
 from revideo.entrypoints.web.assets import plotly_version
-from revideo.ports.repositories import AdFilter
+from revideo.ports.repositories import AdFilter, BreakdownRow, PropertyFilter, VideoFilter
 
 bp = Blueprint("analytics", __name__, url_prefix="/analytics")
 bp.before_request(login_required(lambda: None))
@@ -34,7 +39,7 @@ def _day(name: str) -> date | None:
 
 
 def ad_filter() -> AdFilter:
-    """The page's filters: date range, platform, property, video."""
+    """The page's filters: date range, platform, property, video, user (admins only)."""
     platform = request.args.get("platform", "").strip().lower()
     if platform and platform not in PLATFORMS:
         raise ValidationError("platform", f"must be one of {', '.join(PLATFORMS)}")
@@ -44,6 +49,7 @@ def ad_filter() -> AdFilter:
         platform=AdPlatform(platform) if platform else None,
         property_id=request.args.get("property", "").strip()[:64] or None,
         video_id=request.args.get("video", "").strip()[:64] or None,
+        user_id=request.args.get("user", "").strip()[:64] or None,
     )
 
 
@@ -112,8 +118,12 @@ def index() -> Any:
     summary = svc().analytics.summary(me, f)
     daily = svc().analytics.daily(me, f)
     platforms = svc().analytics.by_platform(me, f)
+    tables = {by: svc().analytics.breakdown(me, f, by) for by in _tables_for(me)}
     return render_template(
         "analytics/index.html",
+        tables=tables,
+        headings=TABLES,
+        choices=_choices(me),
         summary=summary,
         daily=daily,
         platforms=platforms,
@@ -152,3 +162,83 @@ def export() -> Any:
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=revideo-analytics.csv"},
     )
+
+
+# ---- tables per video, property, platform, user; their CSV and XLSX ----------------
+
+TABLES = {"video": "Video", "property": "Property", "platform": "Platform", "user": "User"}
+COLUMNS = ("spend", "impressions", "clicks", "leads", "ctr", "cpc", "cpm", "lead_rate", "cpl")
+_RISKY = ("=", "+", "-", "@", "\t", "\r")  # would start a spreadsheet formula
+
+
+def _tables_for(me: Any) -> list[str]:
+    return [by for by in TABLES if by != "user" or me.is_admin]
+
+
+def _choices(me: Any) -> dict[str, list[tuple[str, str]]]:
+    """What the property, video and (admin) user filters offer."""
+    props = svc().properties.list(me, PropertyFilter(), PageRequest(1, 200)).items
+    videos = svc().videos.list(me, VideoFilter(), PageRequest(1, 200)).items
+    found = {
+        "property": [(p.id, p.title) for p in props],
+        "video": [(v.id, v.title) for v in videos],
+    }
+    if me.is_admin:
+        found["user"] = [(u.id, u.email) for u in svc().users.list(me, PageRequest(1, 200)).items]
+    return found
+
+
+def _flat(rows: list[BreakdownRow]) -> Iterator[list[Any]]:
+    for r in rows:
+        t, q = r.totals, r.ratios
+        yield [r.key, r.label, t.spend, t.impressions, t.clicks, t.leads,
+               q.ctr, q.cpc, q.cpm, q.lead_rate, q.cpl]  # fmt: skip
+
+
+def _safe(text: str) -> str:
+    return "'" + text if text.startswith(_RISKY) else text
+
+
+def _csv(by: str, rows: list[BreakdownRow]) -> Iterator[str]:
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow([by, "label", *COLUMNS])
+    for values in _flat(rows):
+        values[1] = _safe(values[1])
+        w.writerow(["" if v is None else v for v in values])
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
+
+
+def _xlsx(by: str, rows: list[BreakdownRow]) -> Any:
+    from openpyxl import Workbook  # lazy: heavy
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(TABLES[by])
+    sheet.append([by, "label", *COLUMNS])
+    for values in _flat(rows):
+        label = WriteOnlyCell(sheet, value=values[1])
+        label.data_type = "s"  # a title starting with "=" stays text, never a formula
+        sheet.append([values[0], label, *values[2:]])
+    spool = tempfile.TemporaryFile()  # noqa: SIM115  (send_file closes it)
+    book.save(spool)
+    spool.seek(0)
+    return spool
+
+
+@bp.get("/table/<by>.<fmt>")
+def export_table(by: str, fmt: str) -> Any:
+    """One table of the page (per video, property, platform or user) as CSV or XLSX."""
+    me = actor()
+    if by not in TABLES or fmt not in ("csv", "xlsx"):
+        abort(404)
+    rows = svc().analytics.breakdown(me, ad_filter(), by)
+    name = f"revideo-by-{by}.{fmt}"
+    if fmt == "csv":
+        disposition = {"Content-Disposition": f"attachment; filename={name}"}
+        return Response(_csv(by, rows), mimetype="text/csv", headers=disposition)
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return send_file(_xlsx(by, rows), mimetype=kind, as_attachment=True, download_name=name)
