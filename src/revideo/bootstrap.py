@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import attrs
@@ -82,7 +83,12 @@ def bootstrap(
     ctx = Context(uow=backend.unit_of_work, clock=clock)
     # HeyGen posts per-video callbacks unsigned, so status arrives through the
     # signed, registered webhook endpoint and through polling instead.
-    policy = RenderPolicy(credits_per_minute=settings.credits_per_minute)
+    policy = RenderPolicy(
+        credits_per_minute=settings.credits_per_minute,
+        poll_concurrency=settings.poll_concurrency,
+        stuck_after=timedelta(minutes=settings.stuck_after_minutes),
+        max_auto_attempts=settings.max_auto_attempts,
+    )
     return Services(
         settings=settings,
         backend=backend,

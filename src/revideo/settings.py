@@ -34,6 +34,9 @@ class Settings:
     cron_secret: str | None = None
     public_url: str = "http://127.0.0.1:8000"
     credits_per_minute: Decimal = Decimal("1")
+    poll_concurrency: int = 8
+    stuck_after_minutes: int = 120
+    max_auto_attempts: int = 3
     llm_base_url: str | None = None
     llm_api_key: str | None = None
     llm_model: str | None = None
@@ -70,6 +73,9 @@ def load(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Se
         cron_secret=env.get("REVIDEO_CRON_SECRET"),
         public_url=env.get("REVIDEO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         credits_per_minute=_decimal(env, "REVIDEO_CREDITS_PER_MINUTE", "1"),
+        poll_concurrency=_whole(env, "REVIDEO_POLL_CONCURRENCY", 8, minimum=1),
+        stuck_after_minutes=_whole(env, "REVIDEO_STUCK_AFTER_MINUTES", 120, minimum=1),
+        max_auto_attempts=_whole(env, "REVIDEO_MAX_AUTO_ATTEMPTS", 3, minimum=1),
         llm_base_url=env.get("REVIDEO_LLM_BASE_URL"),
         llm_api_key=env.get("REVIDEO_LLM_API_KEY"),
         llm_model=env.get("REVIDEO_LLM_MODEL"),
@@ -116,6 +122,15 @@ def _decimal(env: Mapping[str, str], name: str, default: str) -> Decimal:
     if not value.is_finite() or value < 0:
         raise ConfigError(name, "must be a number of 0 or more")
     return value
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < minimum:
+        raise ConfigError(name, f"must be a whole number of {minimum} or more")
+    return int(raw)
 
 
 def _default_data_dir() -> str:

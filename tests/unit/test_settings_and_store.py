@@ -26,6 +26,8 @@ from revideo.settings import load
         ({"REVIDEO_CREDITS_PER_MINUTE": "-1"}, "REVIDEO_CREDITS_PER_MINUTE"),
         ({"REVIDEO_CREDITS_PER_MINUTE": "lots"}, "REVIDEO_CREDITS_PER_MINUTE"),
         ({"REVIDEO_PUBLIC_URL": "example.com"}, "REVIDEO_PUBLIC_URL"),
+        ({"REVIDEO_POLL_CONCURRENCY": "0"}, "REVIDEO_POLL_CONCURRENCY"),
+        ({"REVIDEO_MAX_AUTO_ATTEMPTS": "two"}, "REVIDEO_MAX_AUTO_ATTEMPTS"),
     ],
 )
 def test_bad_settings_name_the_setting(env: dict[str, str], setting: str) -> None:

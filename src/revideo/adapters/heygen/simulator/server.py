@@ -153,6 +153,7 @@ class HeyGenSimulator:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
     server_version = "HeyGenSimulator/1"
 
     def _serve(self) -> None:
