@@ -1,97 +1,92 @@
 """
 The whole journey in Debian's Chromium against a live waitress server:
 register → confirm (link from the outbox) → sign in → property wizard with two
-photos → generate a video with the fake engine → its status turns completed
-without a reload → ad figures → the analytics page draws its charts, with no
-request leaving 127.0.0.1. Screenshots of each page go to the test's tmp_path.
+photos → generate a video, rendered for real by the offline LocalEngine while a
+background worker syncs and archives it → its status turns completed without a
+reload → the archived H.264/AAC file loads and plays in the <video> element →
+ad figures → the analytics page draws its charts, with no request leaving
+127.0.0.1. Screenshots of each page go to <tmp_path>/screens.
 """
 
 from __future__ import annotations
 
-import os
+import hashlib
+import io
 import re
-import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from revideo.adapters.memory.database import InMemoryDatabase
-from tests.support import PNG, Clock
-from tests.web.conftest import make_app, make_services
+from tests.e2e.conftest import Site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = next(
-    (
-        p
-        for p in ("/usr/lib/chromium/chromium", shutil.which("chromium") or "")
-        if p and os.path.exists(p)
-    ),
-    None,
-)
+
+PLAY = """async () => {
+  const v = document.querySelector('#player');
+  v.muted = true;  // muted autoplay is allowed without a user gesture
+  if (v.readyState < 2) await new Promise((ok, bad) => {
+    v.addEventListener('loadeddata', ok, {once: true});
+    v.addEventListener('error', () => bad(new Error('media error ' + v.error.code)), {once: true});
+    v.preload = 'auto'; v.load(); });
+  const before = {rs: v.readyState, duration: v.duration, width: v.videoWidth,
+                  height: v.videoHeight, src: v.currentSrc};
+  await v.play(); const t0 = v.currentTime;
+  await new Promise(r => setTimeout(r, 800));
+  return {...before, t0, t1: v.currentTime, paused: v.paused, error: v.error && v.error.code};
+}"""
 
 
-@pytest.fixture
-def site(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[str, Any, Clock]]:
-    if CHROMIUM is None:
-        pytest.skip("no chromium installed (apt-get install chromium): browser tests skipped")
-    from waitress.server import create_server
+def photo(colour: tuple[int, int, int], label: str) -> bytes:
+    """A small PNG with something to look at in the rendered video."""
+    from PIL import Image, ImageDraw
 
-    if os.environ.get("REVIDEO_WEB_TEST_BACKEND") == "memory":
-        backend: Any = InMemoryDatabase()
-    else:
-        from tests.fixtures.postgres import pg_database, pg_server  # noqa: F401
-
-        backend = request.getfixturevalue("pg_database")
-    clock = Clock()
-    services = make_services(backend, clock, tmp_path / "media")
-    app = make_app(services, tmp_path, TESTING=False, WTF_CSRF_ENABLED=True)
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}", services, clock
-    finally:
-        server.close()
-        thread.join(5)
+    img = Image.new("RGB", (640, 427), colour)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((120, 90, 520, 340), outline=(255, 255, 255), width=12)
+    draw.text((140, 110), label, fill=(255, 255, 255))
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return out.getvalue()
 
 
-def test_journey(site: tuple[str, Any, Clock], tmp_path: Path) -> None:
+def test_journey(site: Site, chromium: str, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    base, services, clock = site
     photos = [tmp_path / "front.png", tmp_path / "back.png"]
-    for p in photos:
-        p.write_bytes(PNG)
+    for p, colour in zip(photos, [(70, 110, 160), (150, 100, 60)], strict=True):
+        p.write_bytes(photo(colour, p.stem))
     outside: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM)
-        context = browser.new_context(base_url=base)
+        browser = pw.chromium.launch(executable_path=chromium)
+        context = browser.new_context(base_url=site.url)
         context.set_default_timeout(15_000)
 
         def guard(route: Any) -> None:
-            if urlsplit(route.request.url).netloc == urlsplit(base).netloc:
+            url = urlsplit(route.request.url)
+            if url.netloc == urlsplit(site.url).netloc:
                 route.continue_()
-            else:
+                return
+            if url.scheme in ("http", "https", "ws", "wss"):  # other schemes go nowhere
                 outside.append(route.request.url)
-                route.abort()
+            route.abort()
 
         context.route("**/*", guard)
         page = context.new_page()
         shot = _shooter(page, tmp_path / "screens")
         try:
-            _sign_up_and_in(page, services, shot)
+            _sign_up_and_in(page, site.services, shot)
             _create_property(page, photos, shot)
             video_path = _generate(page, shot)
-            _watch_it_finish(page, services, clock, shot)
+            _watch_it_finish(page, site, shot)
+            _watch_it_play(page, site, shot)
             _add_ad(page, video_path, shot)
             _analytics(page, shot)
         finally:
             browser.close()
     assert outside == []
+    assert site.worker_errors == []
 
 
 def _shooter(page: Any, folder: Path) -> Any:
@@ -117,6 +112,7 @@ def _sign_up_and_in(page: Any, services: Any, shot: Any) -> None:
     link = re.search(r"https?://\S+", services.mailer.outbox[-1].body)[0]  # type: ignore[index]
     page.goto(link)
     page.wait_for_url("**/auth/login")
+    shot("login")
     page.fill("#email", "eve@example.com")
     page.fill("#password", "correct-horse-7")
     page.click("#submit")
@@ -149,28 +145,58 @@ def _create_property(page: Any, photos: list[Path], shot: Any) -> None:
 
 def _generate(page: Any, shot: Any) -> str:
     page.click("#generate")
+    page.wait_for_selector("input[name='avatar_id']:checked")
+    shot("presenter")
     page.click("#next")  # the first avatar and voice are chosen
     area = page.locator("#script_content")
     area.fill("Welcome to the browser loft, bright and close to everything.")
     assert page.inner_text("#script-count") == str(len(area.input_value()))
     shot("script")
     page.click("#next")
+    shot("options")
     page.click("#generate")
     page.wait_for_selector(".status-badge[data-status='pending']")
     shot("video-pending")
     return str(urlsplit(page.url).path)
 
 
-def _watch_it_finish(page: Any, services: Any, clock: Any, shot: Any) -> None:
-    page.evaluate("window.__same_page = true")
-    clock.advance(minutes=5)
-    rounds = services.pipeline.run_round()  # sync, then archive into our own store
-    assert rounds["sync"].changed == 1 and rounds["archive"].changed == 1
-    page.wait_for_selector(".status-badge[data-status='completed']", timeout=20_000)
+def _watch_it_finish(page: Any, site: Site, shot: Any) -> None:
+    """The worker renders, syncs and archives; the page follows without a reload."""
+    page.evaluate("window.__same_page = true; window.revideo.pollMs = 250")
+    page.wait_for_selector(".status-badge[data-status='completed']", timeout=45_000)
     assert page.evaluate("window.__same_page === true")  # updated in place, no reload
     assert page.is_visible("#player-box")
-    assert page.get_attribute("#player", "src").startswith("/media/generated-videos/")
+    src = page.get_attribute("#player", "src")
+    assert src.startswith("/media/generated-videos/") and src.endswith(".mp4")
+    archived = site.media / "generated-videos" / src.removeprefix("/media/generated-videos/")
+    rendered = list((site.renders / "videos").glob("*.mp4"))
+    assert len(rendered) == 1  # the engine's own copy, which the archive step copied
+    assert _digest(archived) == _digest(rendered[0])
     shot("video-completed")
+
+
+def _watch_it_play(page: Any, site: Site, shot: Any) -> None:
+    """Chromium loads the archived H.264/AAC file from our server and plays it."""
+    media: list[tuple[str, int]] = []
+    page.on(
+        "response",
+        lambda r: media.append((urlsplit(r.url).path, r.status)) if ".mp4" in r.url else None,
+    )
+    page.reload()  # a fresh page shows the finished player straight from the server
+    page.wait_for_selector(".status-badge[data-status='completed']")
+    res = page.evaluate(PLAY)
+    assert res["error"] is None
+    assert res["rs"] >= 2 and res["width"] == 1280 and res["height"] == 720
+    assert res["duration"] > 1.0
+    assert urlsplit(res["src"]).path == page.get_attribute("#player", "src")
+    assert res["t1"] > res["t0"] and not res["paused"]
+    src = page.get_attribute("#player", "src")
+    assert media and all(status in (200, 206) for path, status in media if path == src)
+    shot("video-playing")
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _add_ad(page: Any, video_path: str, shot: Any) -> None:

@@ -1,0 +1,135 @@
+"""
+A live site for the browser tests: the web app on waitress (127.0.0.1, a free
+port) over the real PostgreSQL (or the in-memory database with
+REVIDEO_WEB_TEST_BACKEND=memory), the offline LocalEngine rendering real
+H.264/AAC MP4s, files media in the test's folder, an outbox mailer, the real
+clock, and a background worker that runs pipeline rounds (sync, then archive)
+until the test ends.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from revideo.adapters.files import FilesMediaStore
+from revideo.adapters.local_auth import identity_for
+from revideo.adapters.memory.database import InMemoryDatabase
+from revideo.adapters.memory.store import OutboxMailer
+from revideo.bootstrap import Services, bootstrap
+from revideo.ports.video_engine import Photo
+from revideo.settings import load
+from tests.web.conftest import CRON, FAST, make_app
+
+CHROMIUM = next(
+    (
+        p
+        for p in ("/usr/lib/chromium/chromium", shutil.which("chromium") or "")
+        if p and os.path.exists(p)
+    ),
+    None,
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@attrs.frozen
+class Site:
+    """The running site: its URL, its services and the folders behind it."""
+
+    url: str
+    services: Services
+    media: Path
+    renders: Path
+    worker_errors: list[BaseException]
+
+
+@pytest.fixture
+def chromium() -> str:
+    if CHROMIUM is None:
+        pytest.skip("no chromium installed (apt-get install chromium): browser tests skipped")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    return CHROMIUM
+
+
+def local_services(backend: Any, data: Path) -> Services:
+    """Services on the offline engine, reading photos back from the files store."""
+    from revideo.adapters.local_engine import LocalEngine
+
+    env = {
+        "REVIDEO_DATA_DIR": str(data),
+        "REVIDEO_ENGINE": "local",
+        "REVIDEO_CRON_SECRET": CRON,
+        "REVIDEO_SECRET_KEY": "test-secret",
+    }
+    store = FilesMediaStore(data / "media", base_url="/media")
+
+    def read_photo(photo: Photo) -> bytes:
+        return b"".join(store.open(photo.bucket, photo.path))
+
+    mailer = OutboxMailer()
+    return bootstrap(
+        load(env, dotenv=False),
+        backend=backend,
+        engine=LocalEngine(data / "renders", read_photo=read_photo),
+        store=store,
+        mailer=mailer,
+        identity=identity_for(backend, mailer, secret="test", clock=utcnow, hasher=FAST),
+        clock=utcnow,
+    )
+
+
+def _work(services: Services, stop: threading.Event, errors: list[BaseException]) -> None:
+    """What `revideo worker` does, with a short poll interval: rounds until told to stop."""
+    quick = attrs.evolve(services.pipeline.policy, poll_every=timedelta(milliseconds=200))
+    pipeline = attrs.evolve(services.pipeline, policy=quick)
+    while not stop.is_set():
+        try:
+            pipeline.run_round(stop)
+        except Exception as exc:  # reported by the test, not lost in the thread
+            errors.append(exc)
+        stop.wait(0.2)
+
+
+@pytest.fixture
+def site(chromium: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Site]:
+    from waitress.server import create_server
+
+    if os.environ.get("REVIDEO_WEB_TEST_BACKEND") == "memory":
+        backend: Any = InMemoryDatabase()
+    else:
+        backend = request.getfixturevalue("pg_database")
+    services = local_services(backend, tmp_path / "data")
+    app = make_app(services, tmp_path, TESTING=False, WTF_CSRF_ENABLED=True)
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    stop, errors = threading.Event(), list[BaseException]()
+    threads = [
+        threading.Thread(target=server.run, daemon=True),
+        threading.Thread(target=_work, args=(services, stop, errors), daemon=True),
+    ]
+    for t in threads:
+        t.start()
+    try:
+        yield Site(
+            url=f"http://127.0.0.1:{server.effective_port}",
+            services=services,
+            media=tmp_path / "data" / "media",
+            renders=tmp_path / "data" / "renders",
+            worker_errors=errors,
+        )
+    finally:
+        stop.set()
+        server.close()
+        for t in threads:
+            t.join(10)
+        services.engine.close()
