@@ -1,0 +1,110 @@
+"""Plumbing shared by the PostgREST repositories: lookups, writes, pages, undo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, TypeVar
+
+from revideo.adapters.postgres.errors import is_uuid
+from revideo.adapters.supabase.errors import rest_errors
+from revideo.domain.errors import Forbidden, NotFound
+from revideo.domain.page import Page, PageRequest
+from revideo.domain.profile import Actor
+
+T = TypeVar("T")
+Row = dict[str, Any]
+
+
+class Rest:
+    """One unit of work's view of PostgREST: a client acting with one JWT.
+
+    PostgREST runs every request in its own transaction, so the unit of work
+    keeps `undo` steps (delete what it inserted) and runs them if its block
+    raises; see SupabaseUnitOfWork.
+    """
+
+    def __init__(self, client: Any, actor: Actor) -> None:
+        self.client = client
+        self.actor = actor
+        self.undo: list[Callable[[], None]] = []
+        self.locked: dict[str, str] = {}  # video id -> updated_at seen by lock()
+
+    def rpc(self, fn: str, args: Mapping[str, Any], kind: str = "record") -> Any:
+        with rest_errors(kind):
+            return self.client.rpc(fn, dict(args)).execute().data
+
+
+class RestTable(Generic[T]):
+    """One table through PostgREST (RLS decides what the JWT's user sees)."""
+
+    table: str
+    kind: str
+    to_domain: Callable[[Row], T]
+
+    def __init__(self, rest: Rest) -> None:
+        self.rest = rest
+
+    def query(self) -> Any:
+        return self.rest.client.table(self.table)
+
+    def rows(self, request: Any, key: str = "") -> list[Row]:
+        with rest_errors(self.kind, key):
+            return list(request.execute().data or [])
+
+    def row(self, key: str) -> Row:
+        """The visible row with this id, or NotFound."""
+        found = self.rows(self.query().select("*").eq("id", key), key) if is_uuid(key) else []
+        if not found:
+            raise NotFound(self.kind, key)
+        return found[0]
+
+    def get(self, key: str) -> T:
+        return type(self).to_domain(self.row(key))
+
+    def insert(self, values: Row, refs: Mapping[str, str] | None = None) -> T:
+        """INSERT one row (returning it as stored); undone if the unit of work fails."""
+        key = str(values.get("id", ""))
+        with rest_errors(self.kind, key, action="create", refs=refs):
+            rows = self.query().insert(values, returning="representation").execute().data
+        stored = rows[0]
+        self.rest.undo.append(lambda: self._forget(str(stored["id"])))
+        return type(self).to_domain(stored)
+
+    def _forget(self, key: str) -> None:
+        self.query().delete(returning="minimal").eq("id", key).execute()
+
+    def write(
+        self,
+        key: str,
+        values: Row,
+        refs: Mapping[str, str] | None = None,
+        where: Mapping[str, str] | None = None,
+    ) -> T:
+        """UPDATE one row; NotFound if invisible, Forbidden if visible but not ours."""
+        rows: list[Row] = []
+        if is_uuid(key):
+            request = self.query().update(values, returning="representation").eq("id", key)
+            for column, value in (where or {}).items():
+                request = request.eq(column, value)
+            with rest_errors(self.kind, key, refs=refs):
+                rows = list(request.execute().data or [])
+        if not rows:
+            self.row(key)
+            raise Forbidden("change", self.kind, key)
+        return type(self).to_domain(rows[0])
+
+    def delete(self, key: str) -> None:
+        rows: list[Row] = []
+        if is_uuid(key):
+            request = self.query().delete(returning="representation").eq("id", key)
+            with rest_errors(self.kind, key, action="delete"):
+                rows = list(request.execute().data or [])
+        if not rows:
+            self.row(key)
+            raise Forbidden("delete", self.kind, key)
+
+    def page(self, fn: str, args: Mapping[str, Any], page: PageRequest) -> Page[T]:
+        """One page from a `{total, items}` SQL function of the migrations."""
+        data = self.rest.rpc(fn, {**args, "p_limit": page.size, "p_offset": page.offset}, self.kind)
+        items = [type(self).to_domain(r) for r in data["items"]]
+        return Page(items=items, total=int(data["total"]), request=page)
