@@ -29,12 +29,15 @@ if TYPE_CHECKING:
 def auth_errors() -> Iterator[None]:
     """Turn Supabase Auth and network failures into AuthError."""
     import httpx
+    import pydantic
     from supabase_auth.errors import AuthError as SupabaseAuthError
 
     try:
         yield
     except (SupabaseAuthError, httpx.HTTPError) as exc:
         raise translate_auth(exc) from exc
+    except pydantic.ValidationError as exc:  # an answer that is not Supabase Auth's
+        raise AuthError("unavailable", f"unexpected answer from Supabase Auth: {exc}") from exc
 
 
 class SupabaseIdentity:
