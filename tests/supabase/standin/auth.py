@@ -69,7 +69,7 @@ def user_json(row: dict[str, Any], *, identities: bool = True) -> dict[str, Any]
             }
         ]
         if identities
-        else [],  # fmt: skip
+        else [],
     }
 
 
@@ -110,14 +110,14 @@ class AuthStandIn:
         return fail(404, "not_found", f"no route {req.method} {req.path}")
 
     # ---- users ---------------------------------------------------------------
-    def _user(self, where: str, value: Any) -> dict[str, Any] | None:
+    def _user(self, where: str, value: Any) -> Any:
         with self.pool.connection() as conn:
             return conn.execute(
                 f"SELECT {_COLUMNS}, encrypted_password FROM auth.users WHERE {where}", [value]
             ).fetchone()
 
     def _create(self, email: str, password: str, meta: Any, confirmed: bool,
-                user_id: str | None = None) -> dict[str, Any]:  # fmt: skip
+                user_id: str | None = None) -> Any:  # fmt: skip
         with self.pool.connection() as conn:
             return conn.execute(
                 "INSERT INTO auth.users (id, aud, role, email, encrypted_password,"

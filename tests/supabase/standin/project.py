@@ -21,7 +21,7 @@ class StandInProject:
 
         def pool(dsn: str, name: str) -> Any:
             kwargs = {"row_factory": dict_row, "autocommit": True}
-            return ConnectionPool(dsn, min_size=1, max_size=6, kwargs=kwargs, name=name)
+            return ConnectionPool(dsn, min_size=1, max_size=6, kwargs=kwargs, name=name, open=True)
 
         self.pools = [pool(app_dsn, "standin-api"), pool(admin_dsn, "standin-auth")]
         self.auth = AuthStandIn(self.pools[1])

@@ -18,6 +18,10 @@ from tests.supabase.standin.tokens import BadToken, claims_of
 
 OPS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<=",
        "like": "LIKE", "ilike": "ILIKE"}  # fmt: skip
+_SCOPE = (
+    "SELECT set_config('role', %s, true), set_config('request.jwt.claims', %s, true),"
+    " set_config('request.method', %s, true), set_config('request.path', %s, true)"
+)
 RESERVED = {"select", "order", "limit", "offset", "on_conflict", "columns"}
 
 
@@ -95,11 +99,7 @@ class PostgrestStandIn:
 
         try:
             with self.pool.connection() as conn, conn.transaction():
-                conn.execute(
-                    "SELECT set_config('role', %s, true), set_config('request.jwt.claims', %s, true),"
-                    " set_config('request.method', %s, true), set_config('request.path', %s, true)",
-                    [role, json.dumps(claims), req.method, "/" + req.path],
-                )
+                conn.execute(_SCOPE, [role, json.dumps(claims), req.method, "/" + req.path])
                 return self._run(conn, req)
         except psycopg.Error as exc:
             d = exc.diag

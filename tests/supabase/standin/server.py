@@ -69,6 +69,7 @@ class StandInServer:
 def _handler(services: dict[str, Service]) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out in two writes
 
         def _any(self) -> None:
             url = urlsplit(self.path)

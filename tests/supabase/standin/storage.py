@@ -22,7 +22,7 @@ def refuse(status: int, error: str, message: str) -> Reply:
     return send_json(400, {"statusCode": str(status), "error": error, "message": message})
 
 
-def multipart_file(req: Request) -> tuple[bytes, str]:
+def multipart_file(req: Request) -> tuple[Any, str]:
     """The `file` part of a multipart/form-data body: its bytes and content type."""
     head = f"Content-Type: {req.headers.get('Content-Type')}\r\n\r\n".encode()
     message = BytesParser(policy=HTTP).parsebytes(head + req.body)
@@ -112,7 +112,8 @@ class StorageStandIn:
         with self.pool.connection() as conn, conn.transaction():
             self._as(conn, claims)
             rows = conn.execute(
-                "DELETE FROM storage.objects WHERE bucket_id = %s AND name = ANY(%s) RETURNING name",
+                "DELETE FROM storage.objects WHERE bucket_id = %s AND name = ANY(%s)"
+                " RETURNING name",
                 [bucket, names],
             ).fetchall()
         for row in rows:
