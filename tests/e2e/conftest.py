@@ -4,7 +4,7 @@ port) over the real PostgreSQL (or the in-memory database with
 REVIDEO_WEB_TEST_BACKEND=memory), the offline LocalEngine rendering real
 H.264/AAC MP4s, files media in the test's folder, an outbox mailer, the real
 clock, and a background worker that runs pipeline rounds (sync, then archive)
-until the test ends.
+from when the test sets `worker_go` until it ends.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ class Site:
     media: Path
     renders: Path
     worker_errors: list[BaseException]
+    worker_go: threading.Event  # the worker starts its rounds once this is set
 
 
 @pytest.fixture
@@ -89,10 +90,22 @@ def local_services(backend: Any, data: Path) -> Services:
     )
 
 
-def _work(services: Services, stop: threading.Event, errors: list[BaseException]) -> None:
+def _serve(server: Any, stop: threading.Event) -> None:
+    try:
+        server.run()
+    except OSError:  # close() from the test's thread can race the select loop
+        if not stop.is_set():
+            raise
+
+
+def _work(
+    services: Services, go: threading.Event, stop: threading.Event, errors: list[BaseException]
+) -> None:
     """What `revideo worker` does, with a short poll interval: rounds until told to stop."""
     quick = attrs.evolve(services.pipeline.policy, poll_every=timedelta(milliseconds=200))
     pipeline = attrs.evolve(services.pipeline, policy=quick)
+    while not (go.is_set() or stop.is_set()):
+        stop.wait(0.05)
     while not stop.is_set():
         try:
             pipeline.run_round(stop)
@@ -112,10 +125,10 @@ def site(chromium: str, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
     services = local_services(backend, tmp_path / "data")
     app = make_app(services, tmp_path, TESTING=False, WTF_CSRF_ENABLED=True)
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    stop, errors = threading.Event(), list[BaseException]()
+    go, stop, errors = threading.Event(), threading.Event(), list[BaseException]()
     threads = [
-        threading.Thread(target=server.run, daemon=True),
-        threading.Thread(target=_work, args=(services, stop, errors), daemon=True),
+        threading.Thread(target=_serve, args=(server, stop), daemon=True),
+        threading.Thread(target=_work, args=(services, go, stop, errors), daemon=True),
     ]
     for t in threads:
         t.start()
@@ -126,6 +139,7 @@ def site(chromium: str, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
             media=tmp_path / "data" / "media",
             renders=tmp_path / "data" / "renders",
             worker_errors=errors,
+            worker_go=go,
         )
     finally:
         stop.set()

@@ -139,18 +139,21 @@ def _create_property(page: Any, photos: list[Path], shot: Any) -> None:
     page.click("#create")
     page.wait_for_selector("#generate")
     assert page.locator("img.gallery-photo").count() == 2
-    assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    page.wait_for_function("[...document.images].every(i => i.complete)")  # loaded or broken
+    assert page.evaluate("[...document.images].every(i => i.naturalWidth > 0)")
     shot("property")
 
 
 def _generate(page: Any, shot: Any) -> str:
+    from playwright.sync_api import expect
+
     page.click("#generate")
     page.wait_for_selector("input[name='avatar_id']:checked")
     shot("presenter")
     page.click("#next")  # the first avatar and voice are chosen
     area = page.locator("#script_content")
     area.fill("Welcome to the browser loft, bright and close to everything.")
-    assert page.inner_text("#script-count") == str(len(area.input_value()))
+    expect(page.locator("#script-count")).to_have_text(str(len(area.input_value())))
     shot("script")
     page.click("#next")
     shot("options")
@@ -163,6 +166,7 @@ def _generate(page: Any, shot: Any) -> str:
 def _watch_it_finish(page: Any, site: Site, shot: Any) -> None:
     """The worker renders, syncs and archives; the page follows without a reload."""
     page.evaluate("window.__same_page = true; window.revideo.pollMs = 250")
+    site.worker_go.set()  # only now: the page above was sure to show `pending`
     page.wait_for_selector(".status-badge[data-status='completed']", timeout=45_000)
     assert page.evaluate("window.__same_page === true")  # updated in place, no reload
     assert page.is_visible("#player-box")
