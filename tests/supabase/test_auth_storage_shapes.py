@@ -88,8 +88,8 @@ class TestAuthShapes:
         assert session.user_id == ALICE
 
     def test_an_actor_without_a_session_gets_one_minted_by_the_admin_api(self) -> None:
-        link = {**auth_user(ALICE, EMAIL), "action_link": "x", "email_otp": "1",
-                "hashed_token": "h-9", "redirect_to": "", "verification_type": "magiclink"}  # fmt: skip
+        extra = {"action_link": "x", "email_otp": "1", "hashed_token": "h-9", "redirect_to": ""}
+        link = {**auth_user(ALICE, EMAIL), **extra, "verification_type": "magiclink"}
         rec = Recorder({
             ("GET", f"/auth/v1/admin/users/{ALICE}"): reply(200, auth_user(ALICE, EMAIL)),
             ("POST", "/auth/v1/admin/generate_link"): reply(200, link),
@@ -108,7 +108,7 @@ class TestAuthShapes:
 @pytest.mark.parametrize(
     ("status", "error", "code"),
     [
-        (400, {"code": 400, "error_code": "invalid_credentials", "msg": "Invalid login credentials"},
+        (400, {"code": 400, "error_code": "invalid_credentials", "msg": "Invalid login"},
          "invalid_credentials"),
         (400, {"code": 400, "error_code": "email_not_confirmed", "msg": "Email not confirmed"},
          "email_not_confirmed"),
