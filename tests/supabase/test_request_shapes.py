@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from revideo.adapters.supabase import convert
+from revideo.domain.ads import AdPlatform
 from revideo.domain.errors import (
     ConfigError,
     Duplicate,
@@ -100,7 +101,7 @@ class TestData:
         rec = Recorder({("POST", "/rest/v1/rpc/revideo_ad_summary"): reply(200, answer)})
         backend, _ = signed_in(rec)
         with backend.unit_of_work(Actor.user(ALICE)) as uow:  # type: ignore[attr-defined]
-            summary = uow.analytics.summary(AdFilter(platform="meta"))
+            summary = uow.analytics.summary(AdFilter(platform=AdPlatform.META))
         assert body(rec.last("/rest/v1/rpc/revideo_ad_summary")) == {
             "f": {"platform": "meta", "user_id": ALICE}
         }

@@ -7,6 +7,7 @@ SQL functions behind rpc() (merge, breakdown, leases), and start-up checks.
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -52,7 +53,7 @@ class TestAuth:
     def test_the_local_auth_error_codes(self, supabase_backend: SupabaseBackend) -> None:
         identity = supabase_backend.identity()
         identity.create_user("ann@example.test", GOOD, "Ann")
-        cases = [
+        cases: list[tuple[Callable[[], object], str]] = [
             (lambda: identity.sign_in("ann@example.test", "wrong-pass-1"), "invalid_credentials"),
             (lambda: identity.sign_up("ann@example.test", GOOD, "", CALLBACK), "user_exists"),
             (lambda: identity.create_user("ANN@example.test", GOOD), "user_exists"),
