@@ -148,12 +148,11 @@ def prepare_users(admin_dsn: str) -> dict[str, str]:
             " WHERE email = ANY(%s)",
             [hashed, list(WHO.values())],
         )
-        return {
-            who: str(
-                conn.execute("SELECT id FROM profiles WHERE email = %s", [email]).fetchone()[0]
-            )  # type: ignore[index]
-            for who, email in WHO.items()
-        }
+        rows = conn.execute(
+            "SELECT email, id::text FROM profiles WHERE email = ANY(%s)", [list(WHO.values())]
+        ).fetchall()
+    found = dict(rows)
+    return {who: found[email] for who, email in WHO.items()}
 
 
 def make_app(app_dsn: str, data_dir: Path) -> tuple[Any, Any]:
