@@ -151,7 +151,7 @@ def prepare_users(admin_dsn: str) -> dict[str, str]:
         rows = conn.execute(
             "SELECT email, id::text FROM profiles WHERE email = ANY(%s)", [list(WHO.values())]
         ).fetchall()
-    found = dict(rows)
+    found: dict[str, str] = dict(rows)
     return {who: found[email] for who, email in WHO.items()}
 
 
