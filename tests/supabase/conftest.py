@@ -1,57 +1,14 @@
-"""
-Fixtures for the Supabase adapter: a loopback stand-in project over the test
-PostgreSQL (`pg_server`), and a SupabaseBackend on it as the contract suite's
-`backend`.
-"""
+"""The Supabase adapter's tests: the stand-in fixtures, and the contract suite's `backend`."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from revideo.adapters.supabase import SupabaseBackend
-from revideo.settings import Settings
-from tests.fixtures.postgres import PgServer, clean
-from tests.supabase.standin.project import StandInProject
-
-
-@pytest.fixture(scope="session")
-def standin(
-    pg_server: PgServer, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[StandInProject]:
-    project = StandInProject(pg_server.admin, pg_server.app, tmp_path_factory.mktemp("storage"))
-    try:
-        yield project
-    finally:
-        project.close()
-
-
-def settings_for(project: StandInProject, data_dir: Path) -> Settings:
-    return Settings(
-        data_dir=data_dir,
-        backend="supabase",
-        supabase_url=project.url,
-        supabase_anon_key=project.anon_key,
-        supabase_service_role_key=project.service_key,
-    )
+from tests.supabase.fixtures import standin, supabase_backend  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
-def supabase_backend(
-    standin: StandInProject, pg_server: PgServer, tmp_path: Path
-) -> Iterator[SupabaseBackend]:
-    clean(pg_server.admin)
-    standin.auth.outbox.clear()
-    backend = SupabaseBackend.from_settings(settings_for(standin, tmp_path))
-    try:
-        yield backend
-    finally:
-        backend.close()
-
-
-@pytest.fixture
-def backend(supabase_backend: SupabaseBackend) -> SupabaseBackend:
+def backend(supabase_backend: SupabaseBackend) -> SupabaseBackend:  # noqa: F811
     """The contract suite's backend (tests/contract), here always Supabase."""
     return supabase_backend

@@ -20,7 +20,7 @@ from revideo.domain.errors import AuthError, ConfigError, Forbidden, NotFound, R
 from revideo.domain.profile import Actor, Role
 from revideo.ports.repositories import AdFilter
 from tests.contract.conftest import a_property, a_video, an_ad
-from tests.supabase.conftest import settings_for
+from tests.supabase.fixtures import settings_for
 from tests.supabase.standin.project import StandInProject
 
 GOOD = "correct-horse-9"
@@ -256,3 +256,17 @@ def test_a_key_the_project_did_not_issue_is_refused_at_start(
     with pytest.raises(ConfigError) as caught:
         SupabaseBackend.from_settings(settings)
     assert caught.value.setting == "SUPABASE_SERVICE_ROLE_KEY"
+
+
+def test_mails_follow_the_documented_template_back_to_our_callback(
+    supabase_backend: SupabaseBackend, standin: StandInProject
+) -> None:
+    from revideo.adapters.memory.store import OutboxMailer
+
+    outbox = OutboxMailer()
+    standin.auth.mailer = outbox
+    identity = supabase_backend.identity(outbox)
+    user_id = identity.sign_up("mia@example.test", GOOD, "Mia", CALLBACK)
+    link = outbox.outbox[-1].body.split()[-1]
+    assert link.startswith(f"{CALLBACK}?token=")
+    assert identity.confirm(link.split("token=")[1]).user_id == user_id
