@@ -16,7 +16,10 @@ import pytest
 
 from revideo.adapters.supabase import SupabaseBackend
 from revideo.domain import analytics
+from revideo.domain.ad_rows import MappedAd
+from revideo.domain.ads import AdPlatform
 from revideo.domain.errors import AuthError, ConfigError, Forbidden, NotFound, RevideoError
+from revideo.domain.page import PageRequest
 from revideo.domain.profile import Actor, Role
 from revideo.ports.repositories import AdFilter
 from tests.contract.conftest import a_property, a_video, an_ad
@@ -171,13 +174,18 @@ class TestSqlFunctions:
             prop = uow.properties.add(a_property(alice.id))
             video = uow.videos.add(a_video(alice.id, prop.id))
             first = uow.ads.add(an_ad(alice.id, video.id, day))
-        rows = [an_ad(alice.id, video.id, day + timedelta(days=n), spend_amount=Decimal("0.03"),
-                      leads=n % 3) for n in range(3)]  # fmt: skip
+        rows = [
+            MappedAd(n + 2, video.id, AdPlatform.META, day + timedelta(days=n),
+                     spend=Decimal("0.03"), impressions=1000, clicks=25, leads=Decimal(n % 3))
+            for n in range(3)
+        ]  # fmt: skip
         with supabase_backend.unit_of_work(me) as uow:
-            counts = uow.ads.merge(iter(rows))
+            counts = uow.ads.merge(iter(rows), alice.id)
             breakdown = uow.analytics.breakdown(AdFilter(), "video")
         assert (counts.added, counts.present) == (2, 1)
-        kept = [first, *rows[1:]]
+        with supabase_backend.unit_of_work(me) as uow:
+            kept = uow.ads.list(AdFilter(), PageRequest()).items
+        assert first in kept and len(kept) == 3
         totals = analytics.totals(kept)
         assert [(b.key, b.label, b.totals) for b in breakdown] == [(video.id, video.title, totals)]
         assert breakdown[0].ratios.cpl == analytics.cpl(totals.spend, totals.leads)
@@ -189,7 +197,7 @@ class TestSqlFunctions:
         with supabase_backend.unit_of_work(me) as uow:
             video = uow.videos.add(a_video(alice.id, uow.properties.add(a_property(alice.id)).id))
         with pytest.raises(RuntimeError), supabase_backend.unit_of_work(me) as uow:
-            uow.ads.merge([an_ad(alice.id, video.id, date(2026, 11, 2))])
+            uow.ads.merge([MappedAd(2, video.id, AdPlatform.META, date(2026, 11, 2))], alice.id)
             raise RuntimeError("boom")
         with supabase_backend.unit_of_work(me) as uow:
             assert uow.analytics.summary(AdFilter()).ads == analytics.AdTotals()
