@@ -11,7 +11,8 @@ A name that refers to several videos (several references, a short id two videos 
 two videos share) leaves the row unmapped with the reason; nothing is ever guessed.
 
 Natural key: (platform, video id, day). Rows of one file with the same key (several ads of one
-video on one day, or a video's rows from several campaigns) are summed into one `MergedAd`.
+video on one day, or a video's rows from several campaigns) are summed: a repository's merge
+does it on the `MappedAd`s it is given (PostgreSQL in SQL; `merge_mapped` here for the others).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 import attrs
 
-from revideo.domain.ad_rows import ExportRow, RowError
+from revideo.domain.ad_rows import ExportRow, MappedAd, RowError
 from revideo.domain.ads import MAX_SPEND, AdInput, AdPlatform
 from revideo.domain.errors import ValidationError
 
@@ -34,6 +35,8 @@ _REFERENCE = re.compile(
 )
 _CACHE_SIZE = 10_000
 _CENT = Decimal("0.01")
+_ZERO = Decimal(0)
+ERRORS_KEPT = 200  # how many row errors a merge or a preview lists (all are counted)
 
 
 def _short(video_id: str) -> str:
@@ -153,56 +156,87 @@ class MergedAd:
     currency: str | None
     first_line: int
     rows: int = 1
-    period_start: date | None = None
+
+
+def mapped(match: RowMatch) -> MappedAd:
+    """The figures of a mapped row as a merge takes them (blank metrics as 0)."""
+    if match.video_id is None:
+        raise ValidationError("video_id", f"line {match.row.line} is not mapped to a video")
+    row = match.row
+    return MappedAd(
+        row.line, match.video_id, row.platform, row.day, row.spend or _ZERO,
+        row.impressions or 0, row.clicks or 0, row.leads or _ZERO, row.currency,
+    )  # fmt: skip
 
 
 def merge_matches(matches: Iterable[RowMatch]) -> tuple[list[MergedAd], list[RowError]]:
-    """Sum mapped rows per natural key (unmapped rows are ignored), in first-seen order.
+    """Sum mapped rows per natural key (unmapped rows are ignored); see `sum_mapped`."""
+    return sum_mapped(mapped(m) for m in matches if m.video_id is not None)
 
-    A row whose currency differs from the one already summed for its key is not added: it
+
+def sum_mapped(rows: Iterable[MappedAd]) -> tuple[list[MergedAd], list[RowError]]:
+    """Sum rows per natural key, in first-seen order.
+
+    A row whose currency differs from the first one given for its key is not added: it
     comes back as a RowError. Memory grows with the number of keys (videos x days), not rows.
     """
     sums: dict[NaturalKey, _Sum] = {}
     errors: list[RowError] = []
-    for match in matches:
-        if match.video_id is None:
-            continue
-        row = match.row
-        key = NaturalKey(row.platform, match.video_id, row.day)
+    for row in rows:
+        key = NaturalKey(row.platform, row.video_id, row.day)
         seen = sums.get(key)
         if seen is None:
             sums[key] = _Sum(row)
         elif row.currency and seen.currency and row.currency != seen.currency:
-            reason = f"{row.currency} differs from {seen.currency} on line {seen.first_line}"
-            errors.append(RowError(row.line, "currency", reason))
+            errors.append(currency_conflict(row.line, row.currency, seen.currency, seen.at))
         else:
             seen.add(row)
     return [s.merged(key) for key, s in sums.items()], errors
 
 
+def merge_mapped(rows: Iterable[MappedAd]) -> tuple[list[AdInput], list[RowError]]:
+    """Sum rows per natural key and build each key's AdInput; errors come sorted by line.
+
+    What a repository without SQL does in `merge`: a currency conflict leaves the row out,
+    a key whose sums are out of range (e.g. spend beyond numeric(10,2)) is left out whole.
+    """
+    merged, errors = sum_mapped(rows)
+    inputs: list[AdInput] = []
+    for item in merged:
+        try:
+            inputs.append(to_ad_input(item))
+        except ValidationError as e:
+            errors.append(RowError(item.first_line, e.field, e.message))
+    return inputs, sorted(errors, key=lambda e: e.line)
+
+
+def currency_conflict(line: int, currency: str, first: str, first_line: int) -> RowError:
+    """The error for a row whose currency differs from its key's (the first one given)."""
+    return RowError(line, "currency", f"{currency} differs from {first} on line {first_line}")
+
+
 class _Sum:
     """Running totals for one key (mutable, private: cheaper than evolving a frozen value)."""
 
-    def __init__(self, row: ExportRow) -> None:
-        self.spend, self.leads = row.spend or Decimal(0), row.leads or Decimal(0)
-        self.impressions, self.clicks = row.impressions or 0, row.clicks or 0
+    def __init__(self, row: MappedAd) -> None:
+        self.spend, self.leads = row.spend, row.leads
+        self.impressions, self.clicks = row.impressions, row.clicks
         self.currency, self.first_line, self.rows = row.currency, row.line, 1
-        self.period_start = row.period_start
+        self.at = row.line  # where the key's currency was first given
 
-    def add(self, row: ExportRow) -> None:
-        self.spend += row.spend or 0
-        self.impressions += row.impressions or 0
-        self.clicks += row.clicks or 0
-        self.leads += row.leads or 0
+    def add(self, row: MappedAd) -> None:
+        self.spend += row.spend
+        self.impressions += row.impressions
+        self.clicks += row.clicks
+        self.leads += row.leads
         self.rows += 1
-        self.currency = self.currency or row.currency
-        if row.period_start and (self.period_start is None or row.period_start < self.period_start):
-            self.period_start = row.period_start
+        if self.currency is None and row.currency:
+            self.currency, self.at = row.currency, row.line
 
     def merged(self, key: NaturalKey) -> MergedAd:
         return MergedAd(
             key, self.spend, self.impressions, self.clicks, self.leads, self.currency,
-            self.first_line, self.rows, self.period_start,
+            self.first_line, self.rows,
         )  # fmt: skip
 
 
@@ -213,9 +247,8 @@ def to_ad_input(item: MergedAd | RowMatch) -> AdInput:
     whole number; blank metrics count as 0.
     """
     if isinstance(item, RowMatch):
-        if item.video_id is None:
-            raise ValidationError("video_id", f"line {item.row.line} is not mapped to a video")
-        item = _Sum(item.row).merged(NaturalKey(item.row.platform, item.video_id, item.row.day))
+        row = mapped(item)
+        item = _Sum(row).merged(NaturalKey(row.platform, row.video_id, row.day))
     spend = item.spend
     if spend <= MAX_SPEND:  # larger: AdInput names the field; quantize could overflow
         spend = spend.quantize(_CENT, rounding=ROUND_HALF_EVEN)

@@ -1,4 +1,4 @@
-"""What reading an export yields: parsed rows, row errors, and the error for a whole file."""
+"""What reading an export yields (rows, row errors, the error for a whole file), and mapped rows."""
 
 from __future__ import annotations
 
@@ -46,6 +46,26 @@ class RowError:
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.column}: {self.reason}"
+
+
+@attrs.frozen
+class MappedAd:
+    """One export row mapped to a video: what a repository's merge stages and sums.
+
+    Figures are as read, blank ones as 0, spend and leads not yet rounded: rows sharing a
+    natural key (platform, video, day) are summed first and rounded after (see `to_ad_input`).
+    `line` names the row in errors; `currency` is the row's, if the file gives one.
+    """
+
+    line: int
+    video_id: str
+    platform: AdPlatform
+    day: date
+    spend: Decimal = Decimal(0)
+    impressions: int = 0
+    clicks: int = 0
+    leads: Decimal = Decimal(0)
+    currency: str | None = None
 
 
 class UnreadableExport(ValidationError):

@@ -25,6 +25,7 @@ from typing import Literal, Protocol
 
 import attrs
 
+from revideo.domain.ad_rows import MappedAd, RowError
 from revideo.domain.ads import AdPlatform, AdRecord
 from revideo.domain.analytics import AdTotals, Summary
 from revideo.domain.media import PropertyMedia
@@ -178,10 +179,16 @@ class RenderJobRepository(Protocol):
 
 @attrs.frozen
 class MergeCounts:
-    """What a bulk merge did: rows added, rows whose natural key existed already."""
+    """What a bulk merge did: keys added, keys that existed already, rows it left out.
+
+    `errors` are the first ERRORS_KEPT problems by line (a second currency for one key, a
+    key whose sums are out of range); `error_count` counts them all.
+    """
 
     added: int = 0
     present: int = 0
+    errors: tuple[RowError, ...] = ()
+    error_count: int = 0
 
 
 class AdRepository(Protocol):
@@ -196,10 +203,14 @@ class AdRepository(Protocol):
         """Newest day first."""
         ...
 
-    def merge(self, records: Iterable[AdRecord]) -> MergeCounts:
-        """Insert the records whose (video, platform, day) is new; keep existing rows as they are.
+    def merge(self, rows: Iterable[MappedAd], user_id: str) -> MergeCounts:
+        """Sum `rows` per (video, platform, day) and add, as `user_id`'s, the keys that are new.
 
-        Streams: memory does not grow with the number of records.
+        Existing rows stay as they are. Sums are rounded half-even (spend to cents, leads to
+        whole numbers). A row whose currency differs from the first one given for its key is
+        left out, and so is a key whose sums are out of range: both come back as errors naming
+        the line (the key's first line for sums). PostgreSQL streams: memory does not grow
+        with the number of rows.
         """
         ...
 

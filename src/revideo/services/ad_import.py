@@ -9,24 +9,23 @@ from typing import BinaryIO
 import attrs
 
 from revideo.domain.ad_matching import (
+    ERRORS_KEPT,
     MatchedBy,
-    MergedAd,
     RowMatch,
     VideoRef,
+    mapped,
     match_rows,
-    merge_matches,
-    to_ad_input,
 )
-from revideo.domain.ad_rows import ExportRow, RowError
-from revideo.domain.ads import AdPlatform, AdRecord
+from revideo.domain.ad_rows import ExportRow, MappedAd, RowError
+from revideo.domain.ads import AdPlatform
 from revideo.domain.errors import ValidationError
 from revideo.domain.page import PageRequest
 from revideo.domain.profile import Actor
 from revideo.ports.ad_exports import AdExportReader
-from revideo.ports.repositories import UnitOfWork, VideoFilter
+from revideo.ports.repositories import MergeCounts, UnitOfWork, VideoFilter
 from revideo.services._base import Context, signed_in
 
-SHOWN = 200  # how many errors and unmapped rows a preview lists
+SHOWN = ERRORS_KEPT  # how many errors and unmapped rows a preview lists
 
 
 @attrs.frozen
@@ -130,12 +129,9 @@ class AdImportService:
             with self.ctx.uow(actor) as uow:
                 videos = _video_refs(uow, owner)
                 chosen.check(videos)
-                rows = tally.rows(export)
-                matches = chosen.apply(match_rows(rows, videos, chosen.names))
-                merged, currency_errors = merge_matches(tally.watch(matches))
-                tally.extend(currency_errors)
-                counts = uow.ads.merge(self._records(merged, owner, tally))
-                result = tally.report(export.platform, counts.added, counts.present, commit)
+                matches = chosen.apply(match_rows(tally.rows(export), videos, chosen.names))
+                counts = uow.ads.merge(tally.mapped(matches), owner)
+                result = tally.report(export.platform, counts, commit)
                 if commit and result.error_count and not skip_errors:
                     raise ImportRejected(result)
                 if not commit:
@@ -144,16 +140,6 @@ class AdImportService:
             pass
         assert result is not None
         return result
-
-    def _records(self, merged: Iterable[MergedAd], owner: str, tally: _Tally) -> Iterator[AdRecord]:
-        ids = self.ctx.ids
-        for item in merged:
-            try:
-                data = to_ad_input(item)
-            except ValidationError as e:  # e.g. a day's summed spend beyond numeric(10,2)
-                tally.extend([RowError(item.first_line, e.field, e.message)])
-                continue
-            yield AdRecord.from_input(ids(), owner, data)
 
 
 @attrs.frozen
@@ -226,30 +212,27 @@ class _Tally:
             else:
                 yield item
 
-    def watch(self, matches: Iterable[RowMatch]) -> Iterator[RowMatch]:
+    def mapped(self, matches: Iterable[RowMatch]) -> Iterator[MappedAd]:
         for match in matches:
-            if match.video_id is None:
-                self.unmapped_count += 1
-                if len(self.unmapped) < SHOWN:
-                    row = match.row
-                    found = Unmapped(row.line, row.campaign, row.ad, match.reason, row.ad_set)
-                    self.unmapped.append(found)
-            yield match
+            if match.video_id is not None:
+                yield mapped(match)
+                continue
+            self.unmapped_count += 1
+            if len(self.unmapped) < SHOWN:
+                row = match.row
+                found = Unmapped(row.line, row.campaign, row.ad, match.reason, row.ad_set)
+                self.unmapped.append(found)
 
-    def extend(self, errors: Iterable[RowError]) -> None:
-        for error in errors:
-            self.error_count += 1
-            if len(self.errors) < SHOWN:
-                self.errors.append(error)
-
-    def report(self, platform: AdPlatform, added: int, present: int, commit: bool) -> ImportReport:
+    def report(self, platform: AdPlatform, counts: MergeCounts, commit: bool) -> ImportReport:
+        """The report, with the reader's and the merge's errors in line order."""
+        errors = sorted([*self.errors, *counts.errors], key=lambda e: e.line)[:SHOWN]
         return ImportReport(
             platform=platform,
             rows_read=self.rows_read,
-            to_add=added,
-            present=present,
-            errors=tuple(self.errors),
-            error_count=self.error_count,
+            to_add=counts.added,
+            present=counts.present,
+            errors=tuple(errors),
+            error_count=self.error_count + counts.error_count,
             unmapped=tuple(self.unmapped),
             unmapped_count=self.unmapped_count,
             committed=commit,

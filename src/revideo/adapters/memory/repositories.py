@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import uuid
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -17,6 +18,8 @@ from revideo.adapters.memory.database import (
     paginate,
 )
 from revideo.domain import analytics
+from revideo.domain.ad_matching import ERRORS_KEPT, merge_mapped
+from revideo.domain.ad_rows import MappedAd
 from revideo.domain.ads import AdPlatform, AdRecord
 from revideo.domain.analytics import AdTotals, Summary
 from revideo.domain.errors import Duplicate, Forbidden, NotFound
@@ -364,18 +367,19 @@ class InMemoryAds(_Repo):
         rows.sort(key=lambda a: (a.date_recorded, self.t.seq.get(a.id, 0)), reverse=True)
         return paginate(rows, page)
 
-    def merge(self, records: Iterable[AdRecord]) -> MergeCounts:
+    def merge(self, rows: Iterable[MappedAd], user_id: str) -> MergeCounts:
+        inputs, errors = merge_mapped(rows)  # a dict per key: fine for a test double
         keys = {(a.video_id, a.platform, a.date_recorded) for a in self.t.ads.values()}
         added = present = 0
-        for record in records:
-            key = (record.video_id, record.platform, record.date_recorded)
+        for data in inputs:
+            key = (data.video_id, data.platform, data.date_recorded)
             if key in keys:
                 present += 1
                 continue
-            self.add(record)
+            self.add(AdRecord.from_input(str(uuid.uuid4()), user_id, data))
             keys.add(key)
             added += 1
-        return MergeCounts(added, present)
+        return MergeCounts(added, present, tuple(errors[:ERRORS_KEPT]), len(errors))
 
     def _check_unique(self, record: AdRecord) -> None:
         key = (record.video_id, record.platform, record.date_recorded)

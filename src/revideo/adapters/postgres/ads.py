@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -11,7 +12,9 @@ import attrs
 from revideo.adapters.postgres import convert
 from revideo.adapters.postgres._table import Row, Table, owner_only
 from revideo.adapters.postgres.errors import database_errors, is_uuid
-from revideo.domain.ads import AdPlatform, AdRecord
+from revideo.domain.ad_matching import ERRORS_KEPT, currency_conflict
+from revideo.domain.ad_rows import MappedAd, RowError
+from revideo.domain.ads import MAX_COUNT, MAX_SPEND, AdPlatform, AdRecord
 from revideo.domain.analytics import AdTotals, Summary
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.profile import Actor
@@ -33,24 +36,68 @@ _SUMS = (
 )
 
 
+# Mapped rows as read (figures unrounded, unbounded numeric), with their line for errors.
 _STAGING = """
 CREATE TEMP TABLE IF NOT EXISTS ad_import_staging (
-    id uuid, video_id uuid, user_id uuid, platform public.ad_platform, date_recorded date,
-    spend_amount numeric(10,2), impressions bigint, clicks bigint, leads bigint
+    line bigint, video_id uuid, platform public.ad_platform, date_recorded date,
+    spend numeric, impressions numeric, clicks numeric, leads numeric, currency text
 ) ON COMMIT DROP;
 TRUNCATE ad_import_staging
 """
-_MERGE = """
-WITH added AS (
-    INSERT INTO public.ad_performance AS a
-        (id, video_id, user_id, platform, date_recorded, spend_amount, impressions, clicks, leads)
-    SELECT id, video_id, user_id, platform, date_recorded, spend_amount, impressions, clicks, leads
+_COPY = "COPY ad_import_staging FROM STDIN"
+# A row whose currency differs from the first one given for its key leaves staging.
+_CONFLICTS = """
+WITH keyed AS (
+    SELECT ctid AS at, line, currency,
+        first_value(currency) OVER w AS key_currency, first_value(line) OVER w AS key_line
     FROM ad_import_staging
+    WINDOW w AS (PARTITION BY video_id, platform, date_recorded ORDER BY currency IS NULL, line)
+), bad AS (
+    SELECT * FROM keyed WHERE currency <> key_currency
+), gone AS (
+    DELETE FROM ad_import_staging s USING bad WHERE s.ctid = bad.at
+)
+SELECT line, currency, key_currency, key_line, count(*) OVER () AS total
+FROM bad ORDER BY line LIMIT %(kept)s
+"""
+# Sum per natural key, round half-even (spend to cents, leads to whole), leave out keys out of
+# range, insert the new ones in one statement. Figures are never negative (the reader checks).
+_MERGE = """
+WITH sums AS (
+    SELECT min(line) AS line, video_id, platform, date_recorded, sum(spend) AS spend,
+        sum(impressions) AS impressions, sum(clicks) AS clicks, sum(leads) AS leads
+    FROM ad_import_staging GROUP BY video_id, platform, date_recorded
+), rounded AS (
+    SELECT line, video_id, platform, date_recorded, spend, impressions, clicks,
+        round(spend, 2) - CASE WHEN spend * 100 %% 1 = 0.5 AND trunc(spend * 100) %% 2 = 0
+            THEN 0.01 ELSE 0 END AS spend_amount,
+        round(leads) - CASE WHEN leads %% 1 = 0.5 AND trunc(leads) %% 2 = 0
+            THEN 1 ELSE 0 END AS leads
+    FROM sums
+), checked AS (
+    SELECT *, CASE
+        WHEN greatest(spend, spend_amount) > %(max_spend)s THEN 'spend_amount'
+        WHEN impressions > %(max_count)s THEN 'impressions'
+        WHEN clicks > %(max_count)s THEN 'clicks'
+        WHEN leads > %(max_count)s THEN 'leads' END AS bad
+    FROM rounded
+), added AS (
+    INSERT INTO public.ad_performance AS a
+        (video_id, user_id, platform, date_recorded, spend_amount, impressions, clicks, leads)
+    SELECT video_id, %(user)s::uuid, platform, date_recorded, spend_amount, impressions,
+        clicks, leads
+    FROM checked WHERE bad IS NULL
     ON CONFLICT (video_id, platform, date_recorded) DO NOTHING
     RETURNING 1
 )
-SELECT (SELECT count(*) FROM added) AS added, (SELECT count(*) FROM ad_import_staging) AS staged
+SELECT (SELECT count(*) FROM added) AS added,
+    (SELECT count(*) FROM checked WHERE bad IS NULL) AS keys,
+    (SELECT count(*) FROM checked WHERE bad IS NOT NULL) AS bad_count,
+    (SELECT coalesce(json_agg(json_build_array(b.line, b.bad) ORDER BY b.line), '[]')
+     FROM (SELECT line, bad FROM checked WHERE bad IS NOT NULL ORDER BY line
+           LIMIT %(kept)s) b) AS bad
 """
+_TOO_BIG = {"spend_amount": f"must be at most {MAX_SPEND}"}
 
 
 _VIDEO = " JOIN public.videos v ON v.id = a.video_id"
@@ -74,13 +121,6 @@ FROM (SELECT {key} AS key, min({label}) AS label, {sums}
       FROM public.ad_performance a{joins} WHERE {where} GROUP BY 1) g
 ORDER BY spend DESC, coalesce(label, key) COLLATE "C", key COLLATE "C"
 """
-
-
-def _staged(r: AdRecord) -> tuple[Any, ...]:
-    return (
-        r.id, r.video_id, r.user_id, r.platform.value, r.date_recorded,
-        r.spend_amount, r.impressions, r.clicks, r.leads,
-    )  # fmt: skip
 
 
 def ad_where(f: AdFilter, alias: str = "a") -> tuple[str, list[Any]]:
@@ -161,17 +201,51 @@ class PostgresAds(Table[AdRecord]):
         order = "date_recorded DESC, created_at DESC, id DESC"
         return self.page(where, params, order, page)
 
-    def merge(self, records: Iterable[AdRecord]) -> MergeCounts:
-        """COPY the records into a staging table, then one INSERT … ON CONFLICT DO NOTHING."""
-        columns = ("id", "video_id", "user_id", *_AD_FIELDS)
+    def merge(self, rows: Iterable[MappedAd], user_id: str) -> MergeCounts:
+        """COPY the rows into a staging table, then sum, check and insert them in SQL."""
         with database_errors(self.kind, action="import"):
             self.conn.execute(_STAGING)
-            with self.conn.cursor() as cur:
-                with cur.copy(f"COPY ad_import_staging ({', '.join(columns)}) FROM STDIN") as copy:
-                    for record in records:
-                        copy.write_row(_staged(record))
-                row = cur.execute(_MERGE).fetchone()
-        return MergeCounts(added=int(row["added"]), present=int(row["staged"] - row["added"]))
+            mixed = self._stage(rows)
+            errors, error_count = self._currency_conflicts() if mixed else ([], 0)
+            row = self.conn.execute(_MERGE, _merge_params(user_id)).fetchone()
+        errors += [RowError(line, field, _too_big(field)) for line, field in row["bad"]]
+        errors.sort(key=lambda e: e.line)
+        return MergeCounts(
+            added=int(row["added"]),
+            present=int(row["keys"] - row["added"]),
+            errors=tuple(errors[:ERRORS_KEPT]),
+            error_count=error_count + int(row["bad_count"]),
+        )
+
+    def _stage(self, rows: Iterable[MappedAd]) -> bool:
+        """COPY the rows into staging; True when they name more than one currency."""
+        first: str | None = None
+        mixed = False
+        with self.conn.cursor() as cur, cur.copy(_COPY) as copy:
+            write = copy.write_row
+            for r in rows:
+                currency = r.currency
+                if currency is not None and currency != first:
+                    mixed, first = mixed or first is not None, first or currency
+                write((r.line, r.video_id, r.platform.value, r.day, r.spend, r.impressions,
+                       r.clicks, r.leads, currency))  # fmt: skip
+        return mixed
+
+    def _currency_conflicts(self) -> tuple[builtins.list[RowError], int]:
+        found = self.conn.execute(_CONFLICTS, {"kept": ERRORS_KEPT}).fetchall()
+        errors = [
+            currency_conflict(r["line"], r["currency"], r["key_currency"], r["key_line"])
+            for r in found
+        ]
+        return errors, int(found[0]["total"]) if found else 0
+
+
+def _merge_params(user_id: str) -> dict[str, Any]:
+    return {"user": user_id, "kept": ERRORS_KEPT, "max_spend": MAX_SPEND, "max_count": MAX_COUNT}
+
+
+def _too_big(field: str) -> str:
+    return _TOO_BIG.get(field, f"must be at most {MAX_COUNT}")
 
 
 class PostgresAnalytics:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import uuid
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -16,6 +17,8 @@ from revideo.adapters.postgres.errors import is_uuid
 from revideo.adapters.supabase import convert
 from revideo.adapters.supabase.errors import rest_errors
 from revideo.adapters.supabase.rest import Rest, RestTable
+from revideo.domain.ad_matching import ERRORS_KEPT, merge_mapped
+from revideo.domain.ad_rows import MappedAd
 from revideo.domain.ads import AdPlatform, AdRecord
 from revideo.domain.analytics import AdTotals, Summary
 from revideo.domain.page import Page, PageRequest
@@ -73,18 +76,25 @@ class RestAds(RestTable[AdRecord]):
             return Page(items=[], total=0, request=page)
         return self.page("revideo_ad_page", {"f": filter_json(filter)}, page)
 
-    def merge(self, records: Iterable[AdRecord]) -> MergeCounts:
-        """Send the records in batches to revideo_merge_ads (one transaction per batch)."""
+    def merge(self, rows: Iterable[MappedAd], user_id: str) -> MergeCounts:
+        """Sum per key here, then send the sums in batches to revideo_merge_ads.
+
+        PostgREST takes one request per batch, so rows sharing a key are summed before any is
+        sent: memory grows with the number of keys (videos x days), not with the rows.
+        """
+        inputs, errors = merge_mapped(rows)
+        records = (AdRecord.from_input(str(uuid.uuid4()), user_id, data) for data in inputs)
         added = present = 0
         for batch in _batches(records):
-            rows = [convert.params(r, _ROW) for r in batch]
+            payload = [convert.params(r, _ROW) for r in batch]
             with rest_errors(self.kind, action="import"):
-                data = self.rest.client.rpc("revideo_merge_ads", {"p_rows": rows}).execute().data
+                data = self.rest.client.rpc("revideo_merge_ads", {"p_rows": payload}).execute().data
             ids = [str(i) for i in data["added"]]
             self.rest.undo.append(functools.partial(self._forget_all, ids))
             added += len(ids)
             present += int(data["staged"]) - len(ids)
-        return MergeCounts(added=added, present=present)
+        kept = tuple(errors[:ERRORS_KEPT])
+        return MergeCounts(added=added, present=present, errors=kept, error_count=len(errors))
 
     def _forget_all(self, ids: builtins.list[str]) -> None:
         for start in range(0, len(ids), 100):
