@@ -94,6 +94,7 @@ def _register(app: Flask) -> None:
     api.init_app(app)
     errors.init_app(app)
     app.jinja_env.filters["cents"] = cents
+    app.jinja_env.filters["engine_url"] = media.engine_url
 
 
 def cents(value: Any) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import mimetypes
 from typing import Any
 
-from flask import Blueprint, Response, abort, send_file
+from flask import Blueprint, Response, abort, send_file, stream_with_context, url_for
+from flask_login import login_required
 
-from revideo.domain.errors import NotFound, ValidationError
+from revideo.domain.errors import EngineError, NotFound, ValidationError
 from revideo.entrypoints.web._support import svc
 
 bp = Blueprint("media", __name__)
@@ -34,3 +35,37 @@ def serve(bucket: str, path: str) -> Any:
     except (NotFound, ValidationError):
         abort(404)
     return Response(data, mimetype=content_type(path))
+
+
+ENGINE_SCHEME = "local://"
+ENGINE_FOLDERS = ("avatars/", "voices/")
+
+
+def engine_url(url: str | None) -> str | None:
+    """A URL the browser can load for an engine's preview: `local://` ones go through us."""
+    if url and url.startswith(ENGINE_SCHEME):
+        return url_for("media.engine_preview", ref=url[len(ENGINE_SCHEME) :])
+    return url
+
+
+@bp.get("/engine/<path:ref>")
+@login_required
+def engine_preview(ref: str) -> Any:
+    """An avatar picture or voice sample the offline engine makes on demand."""
+    if not ref.startswith(ENGINE_FOLDERS) or ".." in ref:
+        abort(404)
+    try:
+        chunks = svc().engine.fetch(ENGINE_SCHEME + ref)
+        first = next(iter(chunks), b"")
+    except (EngineError, NotFound):
+        abort(404)
+
+    def body() -> Any:
+        yield first
+        yield from chunks
+
+    return Response(
+        stream_with_context(body()),
+        mimetype=content_type(ref),
+        headers={"Cache-Control": "private, max-age=3600"},
+    )

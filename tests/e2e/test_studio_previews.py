@@ -33,13 +33,6 @@ PREVIEWS = """async () => {
 }"""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="studio presenter step renders the engine's local:// preview URLs as-is "
-    "(entrypoints/web/templates/studio/presenter.html); they need a route that serves "
-    "engine.fetch(url)",
-)
 def test_presenter_previews_load(site: Site, chromium: str, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
