@@ -75,7 +75,7 @@ def bootstrap(
     """Build the services; any adapter passed in replaces the configured one."""
     settings = with_secret_key(settings or load())
     backend = backend if backend is not None else make_backend(settings)
-    store = store or make_store(settings)
+    store = store or make_store(settings, backend)
     engine = engine or make_engine(settings, store)
     mailer = mailer or make_mailer(settings)
     identity = identity if identity is not None else make_identity(settings, backend, mailer)
@@ -131,7 +131,7 @@ def make_backend(settings: Settings) -> Any:
 
         return InMemoryDatabase()
     if settings.backend == "supabase":
-        from revideo.adapters.supabase import SupabaseBackend  # type: ignore[import-not-found]
+        from revideo.adapters.supabase import SupabaseBackend
 
         return SupabaseBackend.from_settings(settings)
     from revideo.adapters.postgres import PostgresDatabase
@@ -199,7 +199,11 @@ def stop_database(settings: Settings) -> bool:
     return stop_server(settings.data_dir)
 
 
-def make_store(settings: Settings) -> MediaStore:
+def make_store(settings: Settings, backend: Any = None) -> MediaStore:
+    """Supabase Storage on the Supabase backend, else files under the data directory."""
+    own = getattr(backend, "media_store", None)
+    if callable(own):
+        return own()  # type: ignore[no-any-return]
     from revideo.adapters.files import FilesMediaStore
 
     return FilesMediaStore(settings.media_dir, base_url=f"{settings.public_url}/media")
