@@ -215,7 +215,8 @@ def make_engine(settings: Settings, store: MediaStore) -> VideoEngine:
 
         return FakeVideoEngine()
     if settings.engine == "heygen":
-        return heygen_engine(settings)
+        engine: VideoEngine = heygen_engine(settings)
+        return engine
     from revideo.adapters.local_engine import LocalEngine
 
     def read_photo(photo: Photo) -> bytes:
@@ -251,9 +252,9 @@ def make_export_reader() -> AdExportReader:
 
 def make_mailer(settings: Settings) -> Mailer:
     if settings.smtp_url:
-        from revideo.adapters.smtp import SmtpMailer  # type: ignore[import-not-found]
+        from revideo.adapters.smtp import SmtpMailer
 
-        return SmtpMailer(settings.smtp_url, sender=settings.mail_from)  # type: ignore[no-any-return]
+        return SmtpMailer(settings.smtp_url, sender=settings.mail_from)
     from revideo.adapters.memory.store import OutboxMailer
 
     return OutboxMailer(echo=True)
