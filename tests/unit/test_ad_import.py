@@ -116,3 +116,33 @@ def test_a_choice_by_line_maps_only_that_row(world) -> None:  # type: ignore[no-
     with pytest.raises(ValidationError) as exc:
         svc.ad_import.preview(agent, io.BytesIO(report(villa.id)), lines={5: "not-mine"})
     assert exc.value.field == "choices"
+
+
+def google_report(villa_id: str) -> bytes:
+    lines = [
+        "Campaign report",
+        "1 February 2026 - 28 February 2026",
+        "Day,Campaign,Currency code,Cost,Impr.,Clicks,Conversions",
+        f"2026-02-01,Tour {villa_id[:8]},USD,10.005,100,1,0.25",
+        f"2026-02-01,Promo {villa_id[:8]},,0.00,0,0,0.25",
+        f"2026-02-01,Other {villa_id[:8]},EUR,5.00,10,1,1",
+        '2026-02-02,City Loft,USD,"60,000,000.00",1,1,0.75',
+        '2026-02-02,City Loft,USD,"60,000,000.00",1,1,0.75',
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def test_rows_of_one_key_are_summed_then_checked(world) -> None:  # type: ignore[no-untyped-def]
+    svc, agent, villa, _ = world
+    preview = svc.ad_import.preview(agent, io.BytesIO(google_report(villa.id)))
+    assert [(e.line, e.column) for e in preview.errors] == [(6, "currency"), (7, "spend_amount")]
+    assert str(preview.errors[0]) == "line 6: currency: EUR differs from USD on line 4"
+    assert (preview.to_add, preview.error_count) == (1, 2)
+    with pytest.raises(ImportRejected) as exc:
+        svc.ad_import.commit(agent, io.BytesIO(google_report(villa.id)))
+    assert exc.value.first.line == 6 and svc.ads.list(agent).total == 0
+    done = svc.ad_import.commit(agent, io.BytesIO(google_report(villa.id)), skip_errors=True)
+    assert (done.to_add, done.error_count) == (1, 2)
+    [row] = svc.ads.list(agent).items
+    figures = (row.video_id, row.platform.value, row.spend_amount, row.impressions, row.leads)
+    assert figures == (villa.id, "google", Decimal("10.00"), 100, 0)  # half-even: .005, 0.5
