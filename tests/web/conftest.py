@@ -1,8 +1,11 @@
 """
-The web app over the real PostgreSQL (tests/fixtures/postgres.py), the fake
-engine on a hand-driven clock, files media in a temporary folder and an
-outbox mailer. REVIDEO_WEB_TEST_BACKEND=memory runs the same tests on the
-in-memory database instead (quicker while editing).
+The web app, run twice: over the real PostgreSQL (tests/fixtures/postgres.py)
+with revideo's own auth and files media in a temporary folder, and over the
+Supabase backend (the loopback stand-in of tests/supabase: Supabase Auth,
+Storage and PostgREST over the same test PostgreSQL, its mails delivered to
+the outbox mailer). Both use the fake engine on a hand-driven clock.
+REVIDEO_WEB_TEST_BACKEND=postgres|supabase|memory runs one backend only
+(memory: the in-memory database, quicker while editing).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from revideo.adapters.memory.store import OutboxMailer
 from revideo.bootstrap import Services, bootstrap
 from revideo.settings import load
 from tests.fixtures.postgres import pg_database, pg_server  # noqa: F401  (fixtures)
+from tests.supabase.fixtures import standin, supabase_backend  # noqa: F401  (fixtures)
 from tests.support import Clock
 
 FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # argon2id, cheap for tests
@@ -31,12 +35,25 @@ PASSWORD = "correct-horse-7"
 CRON = "cron-secret-for-tests"
 
 
-@pytest.fixture
+BACKENDS = (
+    [os.environ["REVIDEO_WEB_TEST_BACKEND"]]
+    if os.environ.get("REVIDEO_WEB_TEST_BACKEND")
+    else ["postgres", "supabase"]
+)
+
+
+@pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> Any:
-    if os.environ.get("REVIDEO_WEB_TEST_BACKEND") == "memory":
+    if request.param == "memory":
         return InMemoryDatabase()
     request.node.add_marker(pytest.mark.integration)
+    if request.param == "supabase":
+        return request.getfixturevalue("supabase_backend")
     return request.getfixturevalue("pg_database")
+
+
+def is_supabase(backend: Any) -> bool:
+    return type(backend).__name__ == "SupabaseBackend"
 
 
 def make_services(backend: Any, clock: Clock, media: Path) -> Services:
@@ -47,20 +64,30 @@ def make_services(backend: Any, clock: Clock, media: Path) -> Services:
         "REVIDEO_SECRET_KEY": "test-secret",
     }
     mailer = OutboxMailer()
+    if is_supabase(backend):  # Supabase Auth and Storage (the stand-in mails to `mailer`)
+        store, identity = backend.media_store(), backend.identity(mailer)
+    else:
+        store = FilesMediaStore(media, base_url="/media")
+        identity = identity_for(backend, mailer, secret="test", clock=clock, hasher=FAST)
     return bootstrap(
         load(env, dotenv=False),
         backend=backend,
         engine=FakeVideoEngine(clock),  # type: ignore[arg-type]
-        store=FilesMediaStore(media, base_url="/media"),
+        store=store,
         mailer=mailer,
-        identity=identity_for(backend, mailer, secret="test", clock=clock, hasher=FAST),
+        identity=identity,
         clock=clock,
     )
 
 
 @pytest.fixture
-def services(backend: Any, clock: Clock, tmp_path: Path) -> Services:
-    return make_services(backend, clock, tmp_path / "media")
+def services(
+    request: pytest.FixtureRequest, backend: Any, clock: Clock, tmp_path: Path
+) -> Services:
+    built = make_services(backend, clock, tmp_path / "media")
+    if is_supabase(backend):  # Supabase sends its own mails: the stand-in delivers them here
+        request.getfixturevalue("standin").auth.mailer = built.mailer
+    return built
 
 
 def make_app(services: Services, tmp_path: Path, **config: Any) -> Any:
@@ -126,6 +153,21 @@ def admin(users: Users) -> Any:
 def fields(html: str) -> list[str]:
     """The fields the page marks as wrong."""
     return re.findall(r'data-field="([^"]+)"', html)
+
+
+# a stored photo's or video's URL on a page: ours (files store) or Supabase Storage's public one
+MEDIA_SRC = r'<img src="((?:/media/|http://127\.0\.0\.1:\d+/storage/v1/object/public/)[^"]+)"'
+
+
+def fetch_media(client: Any, url: str, **headers: str) -> tuple[int, str, bytes]:
+    """Load a media URL as the browser would: (status, mimetype, body)."""
+    if url.startswith("/"):
+        answer = client.get(url, headers=headers)
+        return answer.status_code, answer.mimetype, answer.data
+    import httpx
+
+    public = httpx.get(url, headers=headers)  # the stand-in's Storage, on loopback
+    return public.status_code, public.headers["content-type"].split(";")[0], public.content
 
 
 def link_in(mailer: Any) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from revideo.ports.video_engine import RenderRequest
-from tests.web.conftest import CRON, new_property, new_video
+from tests.web.conftest import CRON, MEDIA_SRC, fetch_media, new_property, new_video
 
 
 @pytest.fixture
@@ -167,10 +167,10 @@ class TestApi:
 
 def test_media_is_served_with_type_and_ranges(alice: Any, services: Any) -> None:
     pid = new_property(alice, photos=1)
-    src = re.search(r'<img src="(/media/[^"]+)"', alice.get(f"/properties/{pid}").text)[1]  # type: ignore[index]
-    whole = alice.get(src)
-    assert whole.status_code == 200 and whole.mimetype == "image/png"
-    part = alice.get(src, headers={"Range": "bytes=0-7"})
-    assert part.status_code == 206 and part.data == whole.data[:8]
+    src = re.search(MEDIA_SRC, alice.get(f"/properties/{pid}").text)[1]  # type: ignore[index]
+    whole = fetch_media(alice, src)
+    assert whole[:2] == (200, "image/png")
+    part = fetch_media(alice, src, Range="bytes=0-7")
+    assert part[0] == 206 and part[2] == whole[2][:8]
     assert alice.get("/media/property-images/../etc/passwd").status_code == 404
     assert alice.get("/media/nobucket/x.png").status_code == 404

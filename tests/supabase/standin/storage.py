@@ -1,6 +1,7 @@
 """
 Storage API subset: upload (multipart POST/PUT, `x-upsert`), public and
-authenticated download, and remove. Object rows go into `storage.objects`
+authenticated download (a single `Range: bytes=a-b` answered with 206, as
+Storage does), and remove. Object rows go into `storage.objects`
 as the caller's role with its claims, so the migrations' storage policies
 decide; bytes live in a folder.
 """
@@ -8,6 +9,7 @@ decide; bytes live in a folder.
 from __future__ import annotations
 
 import json
+import re
 from email.parser import BytesParser
 from email.policy import HTTP
 from pathlib import Path
@@ -32,6 +34,22 @@ def multipart_file(req: Request) -> tuple[Any, str]:
     return req.body, str(req.headers.get("Content-Type") or "application/octet-stream")
 
 
+def ranged(data: bytes, header: str | None, content_type: str) -> Reply:
+    """The whole object, or the one byte range asked for (206; 416 when out of range)."""
+    found = re.fullmatch(r"bytes=(\d*)-(\d*)", (header or "").strip())
+    if found is None or found.groups() == ("", ""):
+        return Reply(200, data, (("Accept-Ranges", "bytes"),), content_type)
+    first, last = found.groups()
+    if first:
+        start, end = int(first), min(int(last) if last else len(data) - 1, len(data) - 1)
+    else:
+        start, end = max(len(data) - int(last), 0), len(data) - 1
+    if start > end:
+        return Reply(416, b"", (("Content-Range", f"bytes */{len(data)}"),), content_type)
+    span = (("Content-Range", f"bytes {start}-{end}/{len(data)}"), ("Accept-Ranges", "bytes"))
+    return Reply(206, data[start : end + 1], span, content_type)
+
+
 class StorageStandIn:
     def __init__(self, pool: Any, root: Path) -> None:
         self.pool = pool  # as authenticator, like the Storage server
@@ -46,9 +64,9 @@ class StorageStandIn:
         if parts[0] != "object":
             return refuse(404, "not_found", "no route")
         if req.method == "GET" and parts[1] == "public":
-            return self.download(parts[2], "/".join(parts[3:]))
+            return self.download(req, parts[2], "/".join(parts[3:]))
         if req.method == "GET":
-            return self.download(parts[1], "/".join(parts[2:]))
+            return self.download(req, parts[1], "/".join(parts[2:]))
         if req.method in ("POST", "PUT"):
             return self.upload(req, claims, parts[1], "/".join(parts[2:]))
         if req.method == "DELETE":
@@ -95,7 +113,7 @@ class StorageStandIn:
         target.write_bytes(data)
         return send_json(200, {"Id": name, "Key": f"{bucket}/{name}"})
 
-    def download(self, bucket: str, name: str) -> Reply:
+    def download(self, req: Request, bucket: str, name: str) -> Reply:
         with self.pool.connection() as conn, conn.transaction():
             self._as(conn, {"role": "anon"})
             row = conn.execute(
@@ -106,7 +124,7 @@ class StorageStandIn:
         if row is None or not target.is_file():
             return refuse(404, "not_found", "Object not found")
         content_type = (row["metadata"] or {}).get("mimetype", "application/octet-stream")
-        return Reply(200, target.read_bytes(), content_type=content_type)
+        return ranged(target.read_bytes(), req.headers.get("Range"), content_type)
 
     def remove(self, claims: dict[str, Any], bucket: str, names: list[str]) -> Reply:
         with self.pool.connection() as conn, conn.transaction():
