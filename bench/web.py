@@ -186,8 +186,8 @@ def signed_in(app: Any, who: str) -> Any:
 
 def server_times(
     app: Any, raw: Any, ids: dict[str, str], summary_sql: str, repeat: int
-) -> list[tuple[str, str, float, float]]:
-    """(who, page, app seconds, bare SQL seconds) for every page and role."""
+) -> list[tuple[str, str, float, float, int]]:
+    """(who, page, app seconds, bare SQL seconds, page bytes) for every page and role."""
     results = []
     for who in WHO:
         client = signed_in(app, who)
@@ -205,7 +205,9 @@ def server_times(
                 for sql in statements:
                     raw.execute(sql, params).fetchall()
 
-            results.append((who, page, median_seconds(serve, repeat), median_seconds(bare, repeat)))
+            size = len(client.get(path).data)
+            mine, floor = median_seconds(serve, repeat), median_seconds(bare, repeat)
+            results.append((who, page, mine, floor, size))
     return results
 
 
@@ -222,6 +224,7 @@ def live_server(app: Any, threads: int) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
+        server.task_dispatcher.shutdown(timeout=60)  # requests in progress finish first
         server.close()
         thread.join(5)
 
@@ -237,12 +240,15 @@ def hammer(base: str, cookies: Any, path: str, clients: int, seconds: float) -> 
 
     def client_loop() -> None:
         mine, bad = [], 0
-        with httpx.Client(base_url=base, cookies=cookies, timeout=120) as http:
+        with httpx.Client(base_url=base, cookies=cookies, timeout=600) as http:
             while time.perf_counter() < deadline:
                 start = time.perf_counter()
-                status = http.get(path).status_code
+                try:
+                    ok = http.get(path).status_code == 200
+                except httpx.HTTPError:
+                    ok = False
                 mine.append(time.perf_counter() - start)
-                bad += status != 200
+                bad += not ok
         with lock:
             latencies.extend(mine)
             failures.append(bad)
@@ -282,11 +288,14 @@ def throughput(app: Any, args: argparse.Namespace) -> list[tuple[str, str, dict[
 # ---- reporting ----------------------------------------------------------------------
 
 
-def print_server_times(rows: list[tuple[str, str, float, float]]) -> None:
+def print_server_times(rows: list[tuple[str, str, float, float, int]]) -> None:
     print("\nServer time, in-process (median)")
-    print(f"{'who':<6} {'page':<11} {'app ms':>10} {'bare SQL ms':>12} {'ratio':>7}")
-    for who, page, mine, floor in rows:
-        print(f"{who:<6} {page:<11} {mine * 1e3:10.2f} {floor * 1e3:12.2f} {mine / floor:7.2f}")
+    print(f"{'who':<6} {'page':<11} {'app ms':>10} {'bare SQL ms':>12} {'ratio':>7} {'page KB':>9}")
+    for who, page, mine, floor, size in rows:
+        print(
+            f"{who:<6} {page:<11} {mine * 1e3:10.2f} {floor * 1e3:12.2f} {mine / floor:7.2f}"
+            f" {size / 1024:9.0f}"
+        )
 
 
 def print_throughput(rows: list[tuple[str, str, dict[str, float]]], args: Any) -> None:
