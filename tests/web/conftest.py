@@ -72,7 +72,7 @@ def make_services(backend: Any, clock: Clock, media: Path) -> Services:
     return bootstrap(
         load(env, dotenv=False),
         backend=backend,
-        engine=FakeVideoEngine(clock),  # type: ignore[arg-type]
+        engine=FakeVideoEngine(clock),
         store=store,
         mailer=mailer,
         identity=identity,
@@ -119,8 +119,10 @@ class Users:
     def make(self, email: str, role: str = "user") -> str:
         from revideo.domain.profile import Role
 
-        ident = self.services.identity
-        return ident.create_user(email, PASSWORD, full_name=email.split("@")[0], role=Role(role))  # type: ignore[union-attr]
+        ident: Any = self.services.identity
+        return str(
+            ident.create_user(email, PASSWORD, full_name=email.split("@")[0], role=Role(role))
+        )
 
     def client(self, email: str, role: str = "user") -> Any:
         self.make(email, role)
