@@ -24,6 +24,7 @@ from revideo.adapters.local_auth import identity_for
 from revideo.adapters.memory.database import InMemoryDatabase
 from revideo.adapters.memory.engine import FakeVideoEngine
 from revideo.adapters.memory.store import OutboxMailer
+from revideo.adapters.supabase import SupabaseBackend
 from revideo.bootstrap import Services, bootstrap
 from revideo.settings import load
 from tests.fixtures.postgres import pg_database, pg_server  # noqa: F401  (fixtures)
@@ -35,14 +36,15 @@ PASSWORD = "correct-horse-7"
 CRON = "cron-secret-for-tests"
 
 
-BACKENDS = (
-    [os.environ["REVIDEO_WEB_TEST_BACKEND"]]
-    if os.environ.get("REVIDEO_WEB_TEST_BACKEND")
-    else ["postgres", "supabase"]
-)
+def chosen_backends() -> list[str]:
+    """Both real backends, or the one REVIDEO_WEB_TEST_BACKEND names."""
+    chosen = os.environ.get("REVIDEO_WEB_TEST_BACKEND", "").strip()
+    if chosen and chosen not in ("postgres", "supabase", "memory"):
+        raise pytest.UsageError("REVIDEO_WEB_TEST_BACKEND must be postgres, supabase or memory")
+    return [chosen] if chosen else ["postgres", "supabase"]
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=chosen_backends())
 def backend(request: pytest.FixtureRequest) -> Any:
     if request.param == "memory":
         return InMemoryDatabase()
@@ -50,10 +52,6 @@ def backend(request: pytest.FixtureRequest) -> Any:
     if request.param == "supabase":
         return request.getfixturevalue("supabase_backend")
     return request.getfixturevalue("pg_database")
-
-
-def is_supabase(backend: Any) -> bool:
-    return type(backend).__name__ == "SupabaseBackend"
 
 
 def make_services(backend: Any, clock: Clock, media: Path) -> Services:
@@ -64,9 +62,8 @@ def make_services(backend: Any, clock: Clock, media: Path) -> Services:
         "REVIDEO_SECRET_KEY": "test-secret",
     }
     mailer = OutboxMailer()
-    if is_supabase(backend):  # Supabase Auth and Storage (the stand-in mails to `mailer`)
-        store, identity = backend.media_store(), backend.identity(mailer)
-    else:
+    store, identity = None, None  # Supabase: bootstrap wires Supabase Storage and Auth itself
+    if not isinstance(backend, SupabaseBackend):
         store = FilesMediaStore(media, base_url="/media")
         identity = identity_for(backend, mailer, secret="test", clock=clock, hasher=FAST)
     return bootstrap(
@@ -85,7 +82,7 @@ def services(
     request: pytest.FixtureRequest, backend: Any, clock: Clock, tmp_path: Path
 ) -> Services:
     built = make_services(backend, clock, tmp_path / "media")
-    if is_supabase(backend):  # Supabase sends its own mails: the stand-in delivers them here
+    if isinstance(backend, SupabaseBackend):  # Supabase mails itself: the stand-in, to our outbox
         request.getfixturevalue("standin").auth.mailer = built.mailer
     return built
 
