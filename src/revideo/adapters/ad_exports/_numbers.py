@@ -58,7 +58,17 @@ class NumberStyle:
 
 def number(cell: str, style: NumberStyle) -> Decimal | None:
     """Parse a numeric cell; None for a blank or `--`/`—`; CellError when it is not a number."""
-    s = cell.strip()
+    if cell.isdigit() and cell.isascii():  # fast paths: `42`, and `12.5` once the file's
+        return Decimal(cell)  # decimal separator is known
+    dec = style.decimal
+    if dec is not None:
+        whole, sep, frac = cell.partition(dec)
+        if sep and whole.isdigit() and frac.isdigit() and cell.isascii():
+            return Decimal(cell if dec == "." else f"{whole}.{frac}")
+    return _number(cell.strip(), style)
+
+
+def _number(s: str, style: NumberStyle) -> Decimal | None:
     if s in MISSING:
         return None
     if s.isdigit() and s.isascii():
@@ -78,6 +88,8 @@ def number(cell: str, style: NumberStyle) -> Decimal | None:
 
 def count(cell: str, style: NumberStyle) -> int | None:
     """Parse a whole, non-negative number (impressions, clicks)."""
+    if cell.isdigit() and cell.isascii():
+        return int(cell)
     s = cell.strip()
     if s.isdigit() and s.isascii():
         return int(s)

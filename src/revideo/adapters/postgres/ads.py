@@ -42,7 +42,8 @@ CREATE TEMP TABLE IF NOT EXISTS ad_import_staging (
     line bigint, video_id uuid, platform public.ad_platform, date_recorded date,
     spend numeric, impressions numeric, clicks numeric, leads numeric, currency text
 ) ON COMMIT DROP;
-TRUNCATE ad_import_staging
+TRUNCATE ad_import_staging;
+SET LOCAL work_mem = '64MB'
 """
 _COPY = "COPY ad_import_staging FROM STDIN"
 # A row whose currency differs from the first one given for its key leaves staging.
