@@ -41,7 +41,7 @@ rows = st.lists(
         st.sampled_from([AdPlatform.META, AdPlatform.GOOGLE]),
         st.integers(0, 2),  # day
         spend, counts, counts, leads,
-        st.sampled_from([None, "USD", "USD", "EUR"]),
+        st.sampled_from([None, "USD", "USD", "EUR", "E\\U\tR"]),  # odd text: COPY escapes
     ),
     max_size=25,
 )  # fmt: skip

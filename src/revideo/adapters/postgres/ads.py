@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -46,6 +46,9 @@ TRUNCATE ad_import_staging;
 SET LOCAL work_mem = '64MB'
 """
 _COPY = "COPY ad_import_staging FROM STDIN"
+_BLOCK = 2000  # rows per COPY message
+_TEXTS_KEPT = 10_000
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 # A row whose currency differs from the first one given for its key leaves staging.
 _CONFLICTS = """
 WITH keyed AS (
@@ -220,17 +223,11 @@ class PostgresAds(Table[AdRecord]):
 
     def _stage(self, rows: Iterable[MappedAd]) -> bool:
         """COPY the rows into staging; True when they name more than one currency."""
-        first: str | None = None
-        mixed = False
+        currencies: set[str] = set()
         with self.conn.cursor() as cur, cur.copy(_COPY) as copy:
-            write = copy.write_row
-            for r in rows:
-                currency = r.currency
-                if currency is not None and currency != first:
-                    mixed, first = mixed or first is not None, first or currency
-                write((r.line, r.video_id, r.platform.value, r.day, r.spend, r.impressions,
-                       r.clicks, r.leads, currency))  # fmt: skip
-        return mixed
+            for block in _copy_text(rows, currencies):
+                copy.write(block)
+        return len(currencies) > 1
 
     def _currency_conflicts(self) -> tuple[builtins.list[RowError], int]:
         found = self.conn.execute(_CONFLICTS, {"kept": ERRORS_KEPT}).fetchall()
@@ -239,6 +236,37 @@ class PostgresAds(Table[AdRecord]):
             for r in found
         ]
         return errors, int(found[0]["total"]) if found else 0
+
+
+def _copy_text(rows: Iterable[MappedAd], currencies: set[str]) -> Iterator[str]:
+    """The rows as COPY text, _BLOCK lines at a time; adds each currency to `currencies`."""
+    lines: builtins.list[str] = []
+    texts: dict[str | None, str] = {None: "\\N"}  # video ids and currencies, escaped once
+    for r in rows:
+        video = texts.get(r.video_id) or _escaped(r.video_id, texts)
+        currency = texts.get(r.currency or None)
+        if currency is None and r.currency:
+            currency = _escaped(r.currency, texts)
+            if len(currencies) < 2:  # all the caller needs to know: one currency or several
+                currencies.add(r.currency)
+        lines.append(
+            f"{r.line}\t{video}\t{r.platform.value}\t{r.day}\t{r.spend}\t{r.impressions}"
+            f"\t{r.clicks}\t{r.leads}\t{currency}\n"
+        )
+        if len(lines) >= _BLOCK:
+            yield "".join(lines)
+            lines.clear()
+    yield "".join(lines)
+
+
+def _escaped(text: str, texts: dict[str | None, str]) -> str:
+    """`text` as a COPY text field (backslash, tab, newline, return escaped), kept in `texts`."""
+    found = text if text.isprintable() and "\\" not in text else text.translate(_COPY_ESCAPES)
+    if len(texts) > _TEXTS_KEPT:  # a file full of odd currency cells: keep memory flat
+        texts.clear()
+        texts[None] = "\\N"
+    texts[text] = found
+    return found
 
 
 def _merge_params(user_id: str) -> dict[str, Any]:
