@@ -25,7 +25,7 @@ _TOTALS = ("total:", "total :", "totals:", "grand total", "total general", "tota
 _TOTAL_CELLS = frozenset({"total", "totals", "totales", "totais", "total geral"})
 _NUMERIC_FIELDS = ("spend", "impressions", "clicks", "leads", "results")
 _TOTAL_START = "tTgG\u1e97"  # what a total's first cell may start with (casefolds to t, g)
-_DAYS_KEPT = 4096  # distinct day texts (and result types) remembered per file
+_DAYS_KEPT = 1024  # distinct day texts (and result types) remembered per file
 
 
 class _FieldError(CellError):
