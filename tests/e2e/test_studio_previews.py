@@ -2,7 +2,7 @@
 The presenter step of the generate wizard, on the offline LocalEngine: every
 avatar picture and voice sample must be something the browser can load from
 our own site (the engine's catalogue hands out `local://` URLs that only
-`LocalEngine.fetch` understands).
+`LocalEngine.fetch` understands, so the app must serve them).
 """
 
 from __future__ import annotations
@@ -24,7 +24,11 @@ PREVIEWS = """async () => {
   await Promise.all(imgs.map(i => i.complete ? null : new Promise(r => {
     i.addEventListener('load', r, {once: true}); i.addEventListener('error', r, {once: true}); })));
   const own = (u) => new URL(u, location.href).origin === location.origin;
+  const voice = document.querySelector('audio.voice-preview');
+  const sample = voice ? await fetch(voice.src).then(async r =>
+    [r.status, r.headers.get('content-type'), (await r.arrayBuffer()).byteLength]) : null;
   return {
+    sample,
     images: imgs.length,
     broken: imgs.filter(i => !(i.naturalWidth > 0)).map(i => i.getAttribute('src')),
     foreign: [...document.querySelectorAll('#content img, audio.voice-preview, img.card-img-top')]
@@ -57,3 +61,5 @@ def test_presenter_previews_load(site: Site, chromium: str, tmp_path: Path) -> N
     assert found["images"] >= 1
     assert found["foreign"] == []
     assert found["broken"] == []
+    status, kind, size = found["sample"]
+    assert status == 200 and kind.startswith("audio/") and size > 1000
