@@ -37,13 +37,16 @@ _SUMS = (
 
 
 # Mapped rows as read (figures unrounded, unbounded numeric), with their line for errors.
+# The merge sums per key by sorting: a hash table holds ~1 KB of numeric sums per key and
+# spills, while sorted keys also reach the unique index and the foreign keys in order.
 _STAGING = """
 CREATE TEMP TABLE IF NOT EXISTS ad_import_staging (
     line bigint, video_id uuid, platform public.ad_platform, date_recorded date,
     spend numeric, impressions numeric, clicks numeric, leads numeric, currency text
 ) ON COMMIT DROP;
 TRUNCATE ad_import_staging;
-SET LOCAL work_mem = '64MB'
+SET LOCAL work_mem = '64MB';
+SET LOCAL enable_hashagg = off
 """
 _COPY = "COPY ad_import_staging FROM STDIN"
 _BLOCK = 2000  # rows per COPY message
