@@ -312,8 +312,8 @@ def print_throughput(rows: list[tuple[str, str, dict[str, float]]], args: Any) -
         )
 
 
-def profile(app: Any, page: str, who: str) -> None:
-    """cProfile ten requests of one page; print the top functions by cumulative time."""
+def profile(app: Any, page: str, who: str, requests: int) -> None:
+    """cProfile `requests` requests of one page; print the top functions by cumulative time."""
     import cProfile
     import pstats
 
@@ -321,7 +321,7 @@ def profile(app: Any, page: str, who: str) -> None:
     client.get(PAGES[page])
     prof = cProfile.Profile()
     prof.enable()
-    for _ in range(10):
+    for _ in range(requests):
         client.get(PAGES[page])
     prof.disable()
     stats = pstats.Stats(prof).strip_dirs().sort_stats("cumulative")
@@ -332,7 +332,9 @@ def profile(app: Any, page: str, who: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full data set")
-    parser.add_argument("--repeat", type=int, default=7, help="timed runs per page")
+    parser.add_argument(
+        "--repeat", type=int, default=7, help="timed runs per page (profiled runs with --profile)"
+    )
     parser.add_argument("--clients", type=int, default=20, help="concurrent loopback clients")
     parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
     parser.add_argument("--seconds", type=float, default=5.0, help="load time per page")
@@ -351,7 +353,7 @@ def main() -> None:
         ids = prepare_users(admin_dsn)
         app, services = make_app(app_dsn, data_dir)
         if args.profile:
-            profile(app, args.profile, args.who)
+            profile(app, args.profile, args.who, args.repeat)
             return
         with psycopg.connect(admin_dsn, autocommit=True) as raw:
             rows = server_times(app, raw, ids, seeding.BARE_SUMMARY, args.repeat)
