@@ -4,8 +4,9 @@ Importing a large ad export through the service into the embedded PostgreSQL, ag
 Starts an embedded server in a temporary folder, seeds one user with VIDEOS videos, and writes
 a Meta daily export (UTF-8 with BOM, one row per video and day, the ad name carrying the
 video's short id: every row is its own natural key). Then, for each size:
-  import = AdImportService.commit on the file (sniff, parse, map, merge, COPY into a staging
-           table, one INSERT … ON CONFLICT), run in a child process whose peak RSS is reported;
+  import = AdImportService.commit on the file (sniff, parse, map, COPY the mapped rows into a
+           staging table, then in SQL: sums per natural key, checks, one INSERT … ON CONFLICT),
+           run in a child process whose peak RSS is reported;
   raw    = the very rows that import stored, deleted again and re-sent by a bare
            `COPY ad_performance FROM STDIN` (superuser: no RLS, rows pre-rendered as text).
 Prints rows/second and the ratio raw/import (1.0 = as fast as COPY alone; goal ≥ 0.5), and
