@@ -118,10 +118,11 @@ def index() -> Any:
     summary = svc().analytics.summary(me, f)
     daily = svc().analytics.daily(me, f)
     platforms = svc().analytics.by_platform(me, f)
-    tables = {by: svc().analytics.breakdown(me, f, by) for by in _tables_for(me)}
+    tables = {by: svc().analytics.breakdown(me, f, by, TABLE_ROWS) for by in _tables_for(me)}
     return render_template(
         "analytics/index.html",
         tables=tables,
+        top=TABLE_ROWS,
         headings=TABLES,
         choices=_choices(me),
         summary=summary,
@@ -166,6 +167,7 @@ def export() -> Any:
 
 # ---- tables per video, property, platform, user; their CSV and XLSX ----------------
 
+TABLE_ROWS = 50  # a page shows the biggest spenders; the exports hold every row
 TABLES = {"video": "Video", "property": "Property", "platform": "Platform", "user": "User"}
 COLUMNS = ("spend", "impressions", "clicks", "leads", "ctr", "cpc", "cpm", "lead_rate", "cpl")
 _RISKY = ("=", "+", "-", "@", "\t", "\r")  # would start a spreadsheet formula

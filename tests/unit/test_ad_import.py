@@ -146,3 +146,15 @@ def test_rows_of_one_key_are_summed_then_checked(world) -> None:  # type: ignore
     [row] = svc.ads.list(agent).items
     figures = (row.video_id, row.platform.value, row.spend_amount, row.impressions, row.leads)
     assert figures == (villa.id, "google", Decimal("10.00"), 100, 0)  # half-even: .005, 0.5
+
+
+def test_a_top_list_keeps_the_biggest_spenders(world) -> None:  # type: ignore[no-untyped-def]
+    svc, agent, villa, loft = world
+    svc.ad_import.commit(agent, io.BytesIO(report(villa.id)), skip_errors=True)
+    every = svc.analytics.breakdown(agent, by="video")
+    top = svc.analytics.breakdown(agent, by="video", limit=1)
+    assert [r.key for r in every] == [villa.id, loft.id]
+    assert top == every[:1]
+    with pytest.raises(ValidationError) as exc:
+        svc.analytics.breakdown(agent, by="video", limit=0)
+    assert exc.value.field == "limit"

@@ -246,9 +246,12 @@ class AnalyticsQueries(Protocol):
         ...
 
     def by_platform(self, filter: AdFilter) -> dict[AdPlatform, AdTotals]: ...
-    def breakdown(self, filter: AdFilter, by: BreakdownBy) -> builtins.list[BreakdownRow]:
+    def breakdown(
+        self, filter: AdFilter, by: BreakdownBy, limit: int | None = None
+    ) -> builtins.list[BreakdownRow]:
         """Ad totals and ratios per video, property, platform, day or user, computed by the
-        store; biggest spend first, then by label. Groups without rows are left out."""
+        store; biggest spend first, then by label; the first `limit` groups when given.
+        Groups without rows are left out."""
         ...
 
 

@@ -35,15 +35,25 @@ class AnalyticsService:
             return uow.analytics.by_platform(self._scoped(actor, filter))
 
     def breakdown(
-        self, actor: Actor, filter: AdFilter = AdFilter(), by: BreakdownBy | str = "video"
+        self,
+        actor: Actor,
+        filter: AdFilter = AdFilter(),
+        by: BreakdownBy | str = "video",
+        limit: int | None = None,
     ) -> list[BreakdownRow]:
-        """Totals and ratios per video, property, platform or day; per user for admins."""
+        """Totals and ratios per video, property, platform or day; per user for admins.
+
+        `limit` keeps the biggest spenders only (pages show a top list; exports show all).
+        """
+        if limit is not None and limit < 1:
+            raise ValidationError("limit", "must be 1 or more")
         if by not in BREAKDOWNS:
             raise ValidationError("by", f"must be one of {', '.join(BREAKDOWNS)}")
         if by == "user":
             require_admin(actor)
         with self.ctx.uow(actor) as uow:
-            return uow.analytics.breakdown(self._scoped(actor, filter), cast(BreakdownBy, by))
+            scoped = self._scoped(actor, filter)
+            return uow.analytics.breakdown(scoped, cast(BreakdownBy, by), limit)
 
     @staticmethod
     def _scoped(actor: Actor, filter: AdFilter) -> AdFilter:

@@ -442,7 +442,9 @@ class InMemoryAnalytics(_Repo):
             groups.setdefault(ad.platform, []).append(ad)
         return {p: analytics.totals(groups[p]) for p in AdPlatform if p in groups}
 
-    def breakdown(self, filter: AdFilter, by: BreakdownBy) -> list[BreakdownRow]:
+    def breakdown(
+        self, filter: AdFilter, by: BreakdownBy, limit: int | None = None
+    ) -> list[BreakdownRow]:
         groups: dict[str, list[AdRecord]] = {}
         for ad in filtered_ads(self.tx, filter):
             groups.setdefault(self._group(ad, by), []).append(ad)
@@ -451,7 +453,7 @@ class InMemoryAnalytics(_Repo):
             t = analytics.totals(ads)
             ratios = Ratios(t.cpl, t.ctr, t.cpc, t.cpm, t.lead_rate)
             rows.append(BreakdownRow(key, self._label(key, by), t, ratios))
-        return sorted(rows, key=lambda r: (-r.totals.spend, r.label, r.key))
+        return sorted(rows, key=lambda r: (-r.totals.spend, r.label, r.key))[:limit]
 
     def _group(self, ad: AdRecord, by: BreakdownBy) -> str:
         if by == "property":

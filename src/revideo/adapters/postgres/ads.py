@@ -127,6 +127,7 @@ SELECT key, coalesce(label, key) AS label, spend, impressions, clicks, leads,
 FROM (SELECT {key} AS key, min({label}) AS label, {sums}
       FROM public.ad_performance a{joins} WHERE {where} GROUP BY 1) g
 ORDER BY spend DESC, coalesce(label, key) COLLATE "C", key COLLATE "C"
+LIMIT %s
 """
 
 
@@ -340,14 +341,16 @@ class PostgresAnalytics:
         found = {AdPlatform(r["platform"]): totals(r) for r in rows}
         return {p: found[p] for p in AdPlatform if p in found}
 
-    def breakdown(self, filter: AdFilter, by: BreakdownBy) -> list[BreakdownRow]:
+    def breakdown(
+        self, filter: AdFilter, by: BreakdownBy, limit: int | None = None
+    ) -> list[BreakdownRow]:
         filter = self._scoped(filter)
         if not _valid(filter):
             return []
         key, label, joins = _GROUPS[by]
         where, params = ad_where(filter)
         query = _BREAKDOWN.format(key=key, label=label, sums=_SUMS, joins=joins, where=where)
-        return [_breakdown_row(r) for r in self._rows(query, params)]
+        return [_breakdown_row(r) for r in self._rows(query, [*params, limit])]
 
 
 def _breakdown_row(r: Row) -> BreakdownRow:

@@ -136,10 +136,13 @@ class RestAnalytics:
         found = {AdPlatform(k): convert.totals(v) for k, v in data.items()}
         return {p: found[p] for p in AdPlatform if p in found}
 
-    def breakdown(self, filter: AdFilter, by: BreakdownBy) -> list[BreakdownRow]:
+    def breakdown(
+        self, filter: AdFilter, by: BreakdownBy, limit: int | None = None
+    ) -> list[BreakdownRow]:
         if not _valid(filter):
             return []
-        return [_breakdown_row(r) for r in self._call("revideo_ad_breakdown", filter, by=by)]
+        rows = self._call("revideo_ad_breakdown", filter, by=by)
+        return [_breakdown_row(r) for r in rows[:limit]]
 
 
 def _ratio(value: str | None) -> Decimal | None:
