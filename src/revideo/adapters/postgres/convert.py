@@ -86,7 +86,9 @@ def media(row: Row) -> PropertyMedia:
     return CONVERTER.structure(row, PropertyMedia)
 
 
-def video(row: Row) -> Video:
+def flat_meta(row: Row) -> Row:
+    """The video row with its `meta` jsonb ({duration, dimension{width, height},
+    aspect_ratio}) flattened into the fields of VideoMeta."""
     meta = row.get("meta") or {}
     dimension = meta.get("dimension") or {}
     flat = {
@@ -96,7 +98,11 @@ def video(row: Row) -> Video:
     }
     if meta.get("aspect_ratio"):
         flat["aspect_ratio"] = meta["aspect_ratio"]
-    return CONVERTER.structure({**row, "meta": flat}, Video)
+    return {**row, "meta": flat}
+
+
+def video(row: Row) -> Video:
+    return CONVERTER.structure(flat_meta(row), Video)
 
 
 def video_params(v: Video) -> Row:

@@ -18,6 +18,7 @@ from typing import Any
 
 import cattrs
 
+from revideo.adapters.postgres.convert import flat_meta
 from revideo.domain.ads import AdRecord
 from revideo.domain.analytics import AdTotals
 from revideo.domain.media import PropertyMedia
@@ -88,16 +89,7 @@ def media(row: Row) -> PropertyMedia:
 
 
 def video(row: Row) -> Video:
-    meta = row.get("meta") or {}
-    dimension = meta.get("dimension") or {}
-    flat = {
-        "duration": meta.get("duration"),
-        "width": dimension.get("width"),
-        "height": dimension.get("height"),
-    }
-    if meta.get("aspect_ratio"):
-        flat["aspect_ratio"] = meta["aspect_ratio"]
-    return CONVERTER.structure({**row, "meta": flat}, Video)
+    return CONVERTER.structure(flat_meta(row), Video)
 
 
 def video_params(v: Video, columns: tuple[str, ...]) -> Row:
