@@ -80,6 +80,7 @@ def figures(daily: list[Any], platforms: dict[AdPlatform, Any], summary: Any) ->
         ],
         "layout": {
             **layout,
+            "margin": {**layout["margin"], "r": 50},  # room for the leads axis on the right
             "yaxis2": {"overlaying": "y", "side": "right"},
             "legend": {"orientation": "h"},
         },
