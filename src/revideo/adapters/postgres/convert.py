@@ -30,6 +30,10 @@ def _make_converter() -> cattrs.Converter:
     for kind in (datetime, date, Decimal):
         converter.register_structure_hook(kind, lambda value, _: value)
         converter.register_unstructure_hook(kind, lambda value: value)
+    # psycopg already hands these over typed (uuids as text, see database.py):
+    # pass them through instead of cattrs' generic Optional handling per field.
+    for typed in (str, datetime, Decimal):
+        converter.register_structure_hook(typed | None, lambda value, _: value)
     return converter
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
@@ -45,22 +47,66 @@ def begin_as(conn: Any, actor: Actor) -> None:
     )
 
 
-def _begin(conn: Any, actor: Actor) -> None:
-    """BEGIN and set role and claims in one round trip (simple query, literals quoted)."""
-    from psycopg import sql
+_SET_ROLE = "SELECT set_config('role', %s, true), set_config('request.jwt.claims', %s, true)"
 
-    role, claims = role_and_claims(actor)
-    conn.execute(
-        sql.SQL(
-            "BEGIN; SELECT set_config('role', {}, true), set_config('request.jwt.claims', {}, true)"
-        ).format(sql.Literal(role), sql.Literal(json.dumps(claims)))
-    )
+
+class Transaction:
+    """The unit of work's connection, opened lazily.
+
+    BEGIN and the role and claims go out in one pipeline with the first
+    statement that carries parameters, so a request pays no round trip of its
+    own for them; other first uses (a cursor, a parameterless script) send
+    them just before. Everything else is the psycopg connection's.
+    """
+
+    def __init__(self, conn: Any, actor: Actor) -> None:
+        self._conn = conn
+        role, claims = role_and_claims(actor)
+        self._settings = [role, json.dumps(claims)]
+        self.begun = False
+
+    def _queue_begin(self) -> None:
+        self._conn.execute("BEGIN")
+        self._conn.execute(_SET_ROLE, self._settings)
+        self.begun = True
+
+    def _begin_now(self) -> None:
+        if not self.begun:
+            with self._conn.pipeline():
+                self._queue_begin()
+
+    def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
+        if self.begun:
+            return self._conn.execute(query, params, **options)
+        if params is None:  # may hold several statements: not allowed in a pipeline
+            self._begin_now()
+            return self._conn.execute(query, params, **options)
+        with self._conn.pipeline():
+            self._queue_begin()
+            cursor = self._conn.execute(query, params, **options)
+        return cursor
+
+    @contextmanager
+    def pipeline(self) -> Iterator[Any]:
+        with self._conn.pipeline() as pipe:
+            if not self.begun:
+                self._queue_begin()
+            yield pipe
+
+    def cursor(self, *args: Any, **kwargs: Any) -> Any:
+        self._begin_now()
+        return self._conn.cursor(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
 
 
 def _configure(conn: Any) -> None:
     from psycopg.types.json import set_json_loads
+    from psycopg.types.string import TextLoader
 
     set_json_loads(convert.json_loads, conn)
+    conn.adapters.register_loader("uuid", TextLoader)  # ids are text in the domain
 
 
 class PostgresDatabase:
@@ -147,12 +193,7 @@ class PostgresUnitOfWork:
         from revideo.adapters.postgres import ads, properties, videos
 
         with database_errors():
-            conn = self.db.pool.getconn()
-            try:
-                _begin(conn, self.actor)
-            except BaseException:
-                self.db.pool.putconn(conn)
-                raise
+            conn = Transaction(self.db.pool.getconn(), self.actor)
         self._conn = conn
         self.profiles = properties.PostgresProfiles(conn, self.actor)
         self.properties = properties.PostgresProperties(conn, self.actor)
@@ -171,7 +212,8 @@ class PostgresUnitOfWork:
     ) -> None:
         conn, self._conn = self._conn, None
         try:
-            with database_errors():
-                conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
+            if conn.begun:
+                with database_errors():
+                    conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
         finally:
-            self.db.pool.putconn(conn)
+            self.db.pool.putconn(conn._conn)
