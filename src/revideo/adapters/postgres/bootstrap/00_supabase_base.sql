@@ -86,9 +86,10 @@ CREATE UNIQUE INDEX IF NOT EXISTS users_email_partial_key
 --    PostgREST/Storage put in the transaction-local setting
 --    request.jwt.claims (older servers set request.jwt.claim.<name>), return
 --    NULL when nothing is set. STABLE so the planner can cache them per
---    statement; wrap in (SELECT ...) inside policies.
+--    statement; wrap in (SELECT ...) inside policies. PARALLEL SAFE (they only
+--    read settings, which parallel workers share) so RLS keeps parallel plans.
 CREATE OR REPLACE FUNCTION auth.jwt() RETURNS jsonb
-  LANGUAGE sql STABLE SET search_path = ''
+  LANGUAGE sql STABLE PARALLEL SAFE SET search_path = ''
 AS $$
   SELECT coalesce(
            nullif(current_setting('request.jwt.claim', true), ''),
@@ -97,7 +98,7 @@ AS $$
 $$;
 
 CREATE OR REPLACE FUNCTION auth.uid() RETURNS uuid
-  LANGUAGE sql STABLE SET search_path = ''
+  LANGUAGE sql STABLE PARALLEL SAFE SET search_path = ''
 AS $$
   SELECT coalesce(
            nullif(current_setting('request.jwt.claim.sub', true), ''),
@@ -106,7 +107,7 @@ AS $$
 $$;
 
 CREATE OR REPLACE FUNCTION auth.role() RETURNS text
-  LANGUAGE sql STABLE SET search_path = ''
+  LANGUAGE sql STABLE PARALLEL SAFE SET search_path = ''
 AS $$
   SELECT coalesce(
            nullif(current_setting('request.jwt.claim.role', true), ''),
@@ -115,7 +116,7 @@ AS $$
 $$;
 
 CREATE OR REPLACE FUNCTION auth.email() RETURNS text
-  LANGUAGE sql STABLE SET search_path = ''
+  LANGUAGE sql STABLE PARALLEL SAFE SET search_path = ''
 AS $$
   SELECT coalesce(
            nullif(current_setting('request.jwt.claim.email', true), ''),
