@@ -95,3 +95,18 @@ def test_page_arithmetic() -> None:
         PageRequest(size=201)
     with pytest.raises(ValidationError):
         PageRequest(number=0)
+
+
+@pytest.mark.parametrize("count", [0, 1, 3, 4, 7])
+def test_every_walks_all_pages_once(count: int) -> None:
+    from revideo.domain.page import every
+
+    items = list(range(count))
+    asked: list[int] = []
+
+    def fetch(request: PageRequest) -> Page[int]:
+        asked.append(request.number)
+        return Page(items[request.offset : request.offset + request.size], count, request)
+
+    assert list(every(fetch, size=3)) == items
+    assert asked == list(range(1, max(1, -(-count // 3)) + 1))

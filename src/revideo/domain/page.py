@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Generic, TypeVar
 
 import attrs
@@ -29,6 +29,17 @@ class PageRequest:
     @property
     def offset(self) -> int:
         return (self.number - 1) * self.size
+
+
+def every(fetch: Callable[[PageRequest], Page[T]], size: int = MAX_PAGE_SIZE) -> Iterator[T]:
+    """Every item of a paged list, fetching one page at a time."""
+    request = PageRequest(1, size)
+    while True:
+        page = fetch(request)
+        yield from page.items
+        if not page.has_next:
+            return
+        request = PageRequest(request.number + 1, size)
 
 
 @attrs.frozen

@@ -19,7 +19,7 @@ from revideo.domain.ad_matching import (
 from revideo.domain.ad_rows import ExportRow, MappedAd, RowError
 from revideo.domain.ads import AdPlatform
 from revideo.domain.errors import ValidationError
-from revideo.domain.page import PageRequest
+from revideo.domain.page import every
 from revideo.domain.profile import Actor
 from revideo.ports.ad_exports import AdExportReader
 from revideo.ports.repositories import MergeCounts, UnitOfWork, VideoFilter
@@ -182,14 +182,8 @@ def _platform(value: AdPlatform | str | None) -> AdPlatform | None:
 
 def _video_refs(uow: UnitOfWork, owner: str) -> builtins.list[VideoRef]:
     """The actor's own videos (an admin sees everyone's, but imports only for themself)."""
-    refs: list[VideoRef] = []
-    request = PageRequest(1, 200)
-    while True:
-        page = uow.videos.list(VideoFilter(), request)
-        refs += [VideoRef(v.id, v.title) for v in page.items if v.user_id == owner]
-        if not page.has_next:
-            return refs
-        request = PageRequest(request.number + 1, request.size)
+    videos = every(lambda page: uow.videos.list(VideoFilter(), page))
+    return [VideoRef(v.id, v.title) for v in videos if v.user_id == owner]
 
 
 @attrs.define

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from revideo.domain.errors import NotFound, ValidationError
-from revideo.domain.page import Page, PageRequest
+from revideo.domain.page import Page, PageRequest, every
 from revideo.domain.profile import Actor, Profile, Role
 from revideo.services._base import Context, require_admin, signed_in
 
@@ -33,15 +33,10 @@ class UserService:
         """Look a user up by email, as the system (for trusted local tools like the CLI)."""
         wanted = email.strip().casefold()
         with self.ctx.uow(Actor.service()) as uow:
-            request = PageRequest(1, 200)
-            while True:
-                page = uow.profiles.list(request)
-                for profile in page.items:
-                    if profile.email.casefold() == wanted:
-                        return profile
-                if not page.has_next:
-                    raise NotFound("user", email)
-                request = PageRequest(request.number + 1, request.size)
+            for profile in every(uow.profiles.list):
+                if profile.email.casefold() == wanted:
+                    return profile
+        raise NotFound("user", email)
 
     def set_role(self, actor: Actor, user_id: str, role: Role | str) -> Profile:
         require_admin(actor)
