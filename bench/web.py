@@ -129,7 +129,7 @@ def _analytics_sql(w: Callable[[str], str], admin: bool, summary: str) -> list[s
 
 
 def median_seconds(run: Callable[[], Any], repeat: int) -> float:
-    """bench/analytics.py's timing (one warm-up run, then the median), so both benches agree."""
+    """bench/analytics.py's timing (warm-up runs, then the median), so both benches agree."""
     return float(_bench_analytics().median_seconds(run, repeat))
 
 

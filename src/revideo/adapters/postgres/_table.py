@@ -38,13 +38,19 @@ class Table(Generic[T]):
         self.owner = owner_only(actor)
 
     def rows(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Row]:
+        """Run a statement that writes or locks, in the unit of work's transaction."""
         with database_errors(self.kind):
             return list(self.conn.execute(query, params).fetchall())
+
+    def select(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Row]:
+        """Run a read-only query (see Transaction.read)."""
+        with database_errors(self.kind):
+            return list(self.conn.read(query, params).fetchall())
 
     def row(self, key: str) -> Row:
         """The visible row with this id, or NotFound."""
         found = (
-            self.rows(f"SELECT * FROM public.{self.table} WHERE id = %s", [key])
+            self.select(f"SELECT * FROM public.{self.table} WHERE id = %s", [key])
             if is_uuid(key)
             else []
         )
@@ -97,11 +103,11 @@ class Table(Generic[T]):
         if self.owner and self.table != "profiles":
             where, params = f"user_id = %s AND {where}", [self.owner, *params]
         with database_errors(self.kind):
-            with self.conn.pipeline():
-                counted = self.conn.execute(
+            with self.conn.reading():
+                counted = self.conn.read(
                     f"SELECT count(*) AS n FROM public.{self.table} WHERE {where}", params
                 )
-                found = self.conn.execute(
+                found = self.conn.read(
                     f"SELECT * FROM public.{self.table} WHERE {where} ORDER BY {order}"
                     " LIMIT %s OFFSET %s",
                     [*params, page.size, page.offset],

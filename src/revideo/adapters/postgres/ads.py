@@ -294,7 +294,7 @@ class PostgresAnalytics:
 
     def _rows(self, query: str, params: list[Any]) -> list[Row]:
         with database_errors("analytics"):
-            return list(self.conn.execute(query, params).fetchall())
+            return list(self.conn.read(query, params).fetchall())
 
     def summary(self, filter: AdFilter) -> Summary:
         filter = self._scoped(filter)

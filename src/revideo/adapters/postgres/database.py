@@ -51,12 +51,18 @@ _SET_ROLE = "SELECT set_config('role', %s, true), set_config('request.jwt.claims
 
 
 class Transaction:
-    """The unit of work's connection, opened lazily.
+    """The unit of work's connection: one transaction, opened lazily.
 
     BEGIN and the role and claims go out in one pipeline with the first
     statement that carries parameters, so a request pays no round trip of its
     own for them; other first uses (a cursor, a parameterless script) send
     them just before. Everything else is the psycopg connection's.
+
+    Reads (`read`, `reading`) issued while no write has begun the transaction
+    run in the pipeline's implicit transaction instead, with the role and
+    claims set for it alone: at READ COMMITTED every statement takes its own
+    snapshot anyway, so nothing a caller can observe changes, and a unit of
+    work that only reads needs no BEGIN and no COMMIT round trip.
     """
 
     def __init__(self, conn: Any, actor: Actor) -> None:
@@ -64,6 +70,7 @@ class Transaction:
         role, claims = role_and_claims(actor)
         self._settings = [role, json.dumps(claims)]
         self.begun = False
+        self._reading = False
 
     def _queue_begin(self) -> None:
         self._conn.execute("BEGIN")
@@ -87,11 +94,27 @@ class Transaction:
         return cursor
 
     @contextmanager
-    def pipeline(self) -> Iterator[Any]:
+    def reading(self) -> Iterator[Any]:
+        """Read-only statements sent together: in the transaction if one has
+        begun, else in the pipeline's own implicit transaction."""
+        if self.begun or self._reading:
+            with self._conn.pipeline() as pipe:
+                yield pipe
+            return
         with self._conn.pipeline() as pipe:
-            if not self.begun:
-                self._queue_begin()
-            yield pipe
+            self._conn.execute(_SET_ROLE, self._settings)
+            self._reading = True
+            try:
+                yield pipe
+            finally:
+                self._reading = False
+
+    def read(self, query: Any, params: Any) -> Any:
+        """One read-only statement (see `reading`); returns its cursor."""
+        if self.begun or self._reading:
+            return self._conn.execute(query, params)
+        with self.reading():
+            return self._conn.execute(query, params)
 
     def cursor(self, *args: Any, **kwargs: Any) -> Any:
         self._begin_now()

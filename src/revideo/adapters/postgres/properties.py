@@ -70,7 +70,7 @@ class PostgresProperties(Table[Property]):
         return self.page(" AND ".join(where), params, "created_at DESC, id DESC", page)
 
     def cities(self) -> builtins.list[str]:
-        rows = self.rows(
+        rows = self.select(
             "SELECT DISTINCT address->>'city' COLLATE \"C\" AS city FROM public.properties"
             " WHERE coalesce(address->>'city', '') <> '' ORDER BY city"
         )
@@ -85,7 +85,7 @@ class PostgresMedia(Table[PropertyMedia]):
     def for_property(self, property_id: str) -> tuple[PropertyMedia, ...]:
         if not is_uuid(property_id):
             return ()
-        rows = self.rows(
+        rows = self.select(
             'SELECT * FROM public.property_media WHERE property_id = %s ORDER BY "order", id',
             [property_id],
         )

@@ -71,13 +71,13 @@ class PostgresVideos(Table[Video]):
         return self.page(" AND ".join(where), params, "created_at DESC, id DESC", page)
 
     def by_engine_id(self, engine_video_id: str) -> Video | None:
-        rows = self.rows(
+        rows = self.select(
             "SELECT * FROM public.videos WHERE heygen_video_id = %s", [engine_video_id]
         )
         return convert.video(rows[0]) if rows else None
 
     def in_flight(self, limit: int) -> builtins.list[Video]:
-        rows = self.rows(
+        rows = self.select(
             "SELECT * FROM public.videos WHERE status IN ('pending', 'processing')"
             " ORDER BY updated_at, id LIMIT %s",
             [limit],
@@ -85,7 +85,7 @@ class PostgresVideos(Table[Video]):
         return [convert.video(r) for r in rows]
 
     def unarchived(self, limit: int) -> builtins.list[Video]:
-        rows = self.rows(
+        rows = self.select(
             "SELECT * FROM public.videos WHERE status = 'completed' AND archived_at IS NULL"
             " ORDER BY updated_at, id LIMIT %s",
             [limit],
@@ -135,7 +135,7 @@ class PostgresRenderJobs(Table[RenderJob]):
     def for_video(self, video_id: str) -> builtins.list[RenderJob]:
         if not is_uuid(video_id):
             return []
-        rows = self.rows(
+        rows = self.select(
             "SELECT * FROM public.video_render_jobs WHERE video_id = %s"
             " ORDER BY started_at, created_at, id",
             [video_id],
@@ -143,7 +143,7 @@ class PostgresRenderJobs(Table[RenderJob]):
         return [convert.render_job(r) for r in rows]
 
     def unsettled(self, started_before: datetime) -> builtins.list[RenderJob]:
-        rows = self.rows(
+        rows = self.select(
             "SELECT * FROM public.video_render_jobs WHERE heygen_job_id IS NULL"
             " AND status NOT IN ('completed', 'failed') AND started_at < %s"
             " ORDER BY started_at, id",
