@@ -10,15 +10,11 @@ and a poll arriving together cannot undo each other.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
-import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 import attrs
 
@@ -34,40 +30,25 @@ from revideo.domain.errors import (
 from revideo.domain.profile import Actor
 from revideo.domain.render_job import RenderJob
 from revideo.domain.video import EngineReport, Video, VideoStatus
-from revideo.ports.media_store import VIDEOS_BUCKET, MediaStore
+from revideo.ports.media_store import MediaStore
 from revideo.ports.repositories import Loop, UnitOfWork
 from revideo.ports.video_engine import VideoEngine
 from revideo.services._base import Context
+from revideo.services._rounds import (
+    Busy,
+    Gate,
+    RoundResult,
+    current_job,
+    retry_after,
+    worker_name,
+)
+from revideo.services.archive import Archiver
 from revideo.services.videos import LOST, STUCK, RenderPolicy, RenderStarter, record_accepted
+
+__all__ = ["Pipeline", "RoundResult"]
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor.service()
-
-
-@attrs.frozen
-class RoundResult:
-    """What one sync, reconcile, retry or archive round did."""
-
-    checked: int = 0
-    changed: int = 0
-    failed: int = 0
-    deferred: int = 0
-
-    @classmethod
-    def of(cls, outcomes: Counter[str]) -> RoundResult:
-        """Totals from per-video outcomes ('checked', 'changed', 'failed', 'deferred')."""
-        moved = outcomes["changed"] + outcomes["failed"]
-        return cls(
-            checked=outcomes["checked"] + moved,
-            changed=outcomes["changed"],
-            failed=outcomes["failed"],
-            deferred=outcomes["deferred"],
-        )
-
-
-def worker_name() -> str:
-    """A name for this worker's leases: host, process and a random tag."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 @attrs.frozen
@@ -77,7 +58,7 @@ class Pipeline:
     store: MediaStore
     policy: RenderPolicy = attrs.field(factory=RenderPolicy)
     owner: str = attrs.field(factory=worker_name)
-    busy: _Busy = attrs.field(factory=lambda: _Busy(), repr=False, eq=False)
+    busy: Busy = attrs.field(factory=Busy, repr=False, eq=False)
 
     def run_round(self, stop: threading.Event | None = None) -> dict[str, RoundResult]:
         """One pass of every system loop: settle lost starts, poll, retry, archive."""
@@ -112,7 +93,7 @@ class Pipeline:
                 continue
             seen = job.observe(report, now)
             if seen.status is VideoStatus.COMPLETED and seen.cost_credits is None:
-                seen = self._charged(seen, report.duration)
+                seen = self.policy.charge(seen, report.duration)
             if seen != job:
                 uow.render_jobs.update(seen)
         observed = video.observe(report)
@@ -122,12 +103,6 @@ class Pipeline:
         if observed.status is VideoStatus.FAILED:
             self._plan_retry(uow, observed.id, now)
         return observed
-
-    def _charged(self, job: RenderJob, seconds: float | None) -> RenderJob:
-        if not seconds:
-            return job  # a webhook tells no duration: the archive step charges it
-        minutes = Decimal(str(seconds)) / 60
-        return job.charge((minutes * self.policy.credits_per_minute).quantize(Decimal("0.01")))
 
     def _plan_retry(self, uow: UnitOfWork, video_id: str, now: datetime) -> None:
         due = self.policy.auto_retry_due(uow.render_jobs.for_video(video_id), now)
@@ -141,7 +116,7 @@ class Pipeline:
         """
         return self._drain("sync", self._poll, limit, stop)
 
-    def _poll(self, video: Video, gate: _Gate, stop: threading.Event | None) -> str:
+    def _poll(self, video: Video, gate: Gate, stop: threading.Event | None) -> str:
         now = self.ctx.clock()
         if gate.closed or (stop is not None and stop.is_set()):
             self._release(video.id, now + (gate.wait or timedelta(0)))
@@ -152,7 +127,7 @@ class Pipeline:
             gone = f"the engine no longer knows this render ({exc}); generate it again"
             report = EngineReport(video.heygen_video_id or "", VideoStatus.FAILED, error=gone)
         except EngineError as exc:
-            wait_for = _retry_after(exc, self.policy.busy_backoff)
+            wait_for = retry_after(exc, self.policy.busy_backoff)
             log.warning("engine unavailable, polling paused for %s: %s", wait_for, exc)
             gate.close(wait_for)
             self._release(video.id, now + wait_for)
@@ -184,7 +159,7 @@ class Pipeline:
         return video.created_at is None or now - video.created_at > self.policy.stuck_after
 
     def _stuck(self, uow: UnitOfWork, video: Video, now: datetime) -> bool:
-        job = _current_job(uow, video)
+        job = current_job(uow, video)
         started = job.started_at if job is not None else video.updated_at
         return started is not None and now - started > self.policy.stuck_after
 
@@ -192,7 +167,7 @@ class Pipeline:
         hours = self.policy.stuck_after.total_seconds() / 3600
         reason = f"{STUCK} {hours:g} hours (checked again just now); retry it"
         uow.videos.update(video.give_up(reason))
-        job = _current_job(uow, video)
+        job = current_job(uow, video)
         if job is not None:
             uow.render_jobs.update(job.fail(reason, now))
 
@@ -241,7 +216,7 @@ class Pipeline:
         """Start a new attempt of videos whose last render failed in a way worth retrying."""
         return self._drain("retry", self._retry_leased, limit, stop)
 
-    def _retry_leased(self, video: Video, gate: _Gate, stop: threading.Event | None) -> str:
+    def _retry_leased(self, video: Video, gate: Gate, stop: threading.Event | None) -> str:
         try:
             return self._retry_one(video)
         finally:
@@ -265,7 +240,7 @@ class Pipeline:
         except EngineUnavailable as exc:
             with self.ctx.uow(SYSTEM) as uow:
                 due = self.policy.auto_retry_due(uow.render_jobs.for_video(video.id), now)
-                later = now + _retry_after(exc, self.policy.retry_delay)
+                later = now + retry_after(exc, self.policy.retry_delay)
                 uow.videos.schedule_retry(video.id, max(due, later) if due else None)
             return "deferred"
         except RevideoError as exc:
@@ -284,66 +259,14 @@ class Pipeline:
         """
         return self._drain("archive", self._archive_leased, limit, stop)
 
-    def _archive_leased(self, video: Video, gate: _Gate, stop: threading.Event | None) -> str:
+    def _archive_leased(self, video: Video, gate: Gate, stop: threading.Event | None) -> str:
         try:
-            self._archive_one(video)
+            Archiver(self.ctx, self.engine, self.store, self.policy, self.owner).archive(video)
         except RevideoError as exc:
             log.warning("archive of video %s failed, will retry: %s", video.id, exc)
             self._release(video.id, self.ctx.clock() + self.policy.archive_retry)
             return "failed"
         return "changed"
-
-    def _archive_one(self, video: Video) -> None:
-        fresh = None
-        if not video.thumbnail_url or video.meta.duration is None:
-            fresh = self._fresh_links(video)  # a webhook names the file only
-        try:
-            video_url, thumb_url = self._copy_files(video, fresh)
-        except EngineRejected:
-            fresh = None if fresh is not None else self._fresh_links(video)
-            if fresh is None:
-                raise
-            video_url, thumb_url = self._copy_files(video, fresh)  # the old link had expired
-        now = self.ctx.clock()
-        with self.ctx.uow(SYSTEM) as uow:
-            current = uow.videos.lock(video.id)
-            same = current.heygen_video_id == video.heygen_video_id
-            if same and current.status is VideoStatus.COMPLETED and current.archived_at is None:
-                duration = current.meta.duration or (fresh.duration if fresh else None)
-                done = current.archive(video_url, thumb_url, now)
-                meta = attrs.evolve(done.meta, duration=duration)
-                uow.videos.update(attrs.evolve(done, meta=meta))
-                job = _current_job(uow, current)
-                if job is not None and job.cost_credits is None:
-                    charged = self._charged(job, duration)
-                    if charged != job:
-                        uow.render_jobs.update(charged)
-            uow.videos.release(video.id, self.owner, now, now)
-
-    def _copy_files(self, video: Video, fresh: EngineReport | None) -> tuple[str, str | None]:
-        source = (fresh.video_url if fresh else None) or video.video_url
-        thumb = (fresh.thumbnail_url if fresh else None) or video.thumbnail_url
-        video_url = self._copy(video, source, "mp4", "video/mp4")
-        return video_url, self._copy(video, thumb, "jpg", "image/jpeg") if thumb else None
-
-    def _fresh_links(self, video: Video) -> EngineReport | None:
-        """The engine's current report (links are re-signed on every status call)."""
-        try:
-            report = self.engine.status(video.heygen_video_id or "")
-        except EngineError as exc:
-            log.info("no fresh links for video %s, using the stored ones: %s", video.id, exc)
-            return None
-        return report if report.status is VideoStatus.COMPLETED else None
-
-    def _copy(self, video: Video, url: str | None, ext: str, content_type: str) -> str:
-        if not url:
-            raise EngineRejected("no_file", "the engine reported no file to archive")
-        counted = _Counted(self.engine.fetch(url))
-        path = f"{video.user_id}/{video.id}.{ext}"
-        stored = self.store.put(SYSTEM, VIDEOS_BUCKET, path, counted, content_type)
-        if stored.size != counted.size or stored.size == 0:
-            raise EngineRejected("short_file", f"stored {stored.size} of {counted.size} bytes")
-        return stored.public_url
 
     # ---- leases -------------------------------------------------------------
     def _drain(
@@ -358,7 +281,7 @@ class Pipeline:
         if self.busy.until is not None and self.ctx.clock() < self.busy.until:
             return RoundResult()  # the engine asked us to wait (Retry-After)
         size = max(1, self.policy.poll_concurrency)
-        gate, outcomes = _Gate(), Counter[str]()
+        gate, outcomes = Gate(), Counter[str]()
         leased, more = 0, True
         running: set[Future[str]] = set()
         with ThreadPoolExecutor(size, thread_name_prefix=f"revideo-{loop}") as pool:
@@ -387,49 +310,4 @@ class Pipeline:
             uow.videos.release(video_id, self.owner, due_at, self.ctx.clock())
 
 
-def _current_job(uow: UnitOfWork, video: Video) -> RenderJob | None:
-    jobs = [j for j in uow.render_jobs.for_video(video.id) if j.heygen_job_id is not None]
-    return next((j for j in reversed(jobs) if j.heygen_job_id == video.heygen_video_id), None)
-
-
-def _retry_after(exc: EngineError, default: timedelta) -> timedelta:
-    seconds = getattr(exc, "retry_after", None)
-    return timedelta(seconds=seconds) if seconds else default
-
-
-class _Busy:
-    """Until when this worker leaves the engine alone (its last Retry-After)."""
-
-    until: datetime | None = None
-
-
-_Work = Callable[[Video, "_Gate", "threading.Event | None"], str]
-
-
-class _Gate:
-    """Closes when the engine is busy or down: no new polls start this round."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.wait: timedelta | None = None
-
-    @property
-    def closed(self) -> bool:
-        return self.wait is not None
-
-    def close(self, wait_for: timedelta) -> None:
-        with self._lock:
-            self.wait = max(self.wait or wait_for, wait_for)
-
-
-class _Counted:
-    """Wraps a byte stream and counts what passes through."""
-
-    def __init__(self, chunks: Iterable[bytes]) -> None:
-        self._chunks = chunks
-        self.size = 0
-
-    def __iter__(self) -> Iterator[bytes]:
-        for chunk in self._chunks:
-            self.size += len(chunk)
-            yield chunk
+_Work = Callable[[Video, Gate, "threading.Event | None"], str]

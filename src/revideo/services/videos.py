@@ -92,6 +92,13 @@ class RenderPolicy:
             return None
         return now + self.retry_delay
 
+    def charge(self, job: RenderJob, seconds: float | None) -> RenderJob:
+        """The job with its cost for `seconds` of video; unchanged when the length is unknown."""
+        if not seconds:
+            return job  # a webhook tells no duration: the archive step charges it
+        minutes = Decimal(str(seconds)) / 60
+        return job.charge((minutes * self.credits_per_minute).quantize(Decimal("0.01")))
+
 
 @attrs.frozen
 class VideoInput:

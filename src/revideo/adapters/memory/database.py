@@ -134,6 +134,17 @@ def paginate(rows: Sequence[Row], page: PageRequest) -> Page[Row]:
     )
 
 
+class Repo:
+    """A repository over the unit of work's transaction (`t`: its tables)."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
+
+    @property
+    def t(self):  # type: ignore[no-untyped-def]
+        return self.tx.tables
+
+
 class InMemoryTransactionMixin:
     """Context-manager behaviour shared by the unit of work."""
 

@@ -1,0 +1,77 @@
+"""The bookkeeping of the pipeline's rounds: results, worker names, the busy gate."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import uuid
+from collections import Counter
+from datetime import datetime, timedelta
+
+import attrs
+
+from revideo.domain.errors import EngineError
+from revideo.domain.render_job import RenderJob
+from revideo.domain.video import Video
+from revideo.ports.repositories import UnitOfWork
+
+
+@attrs.frozen
+class RoundResult:
+    """What one sync, reconcile, retry or archive round did."""
+
+    checked: int = 0
+    changed: int = 0
+    failed: int = 0
+    deferred: int = 0
+
+    @classmethod
+    def of(cls, outcomes: Counter[str]) -> RoundResult:
+        """Totals from per-video outcomes ('checked', 'changed', 'failed', 'deferred')."""
+        moved = outcomes["changed"] + outcomes["failed"]
+        return cls(
+            checked=outcomes["checked"] + moved,
+            changed=outcomes["changed"],
+            failed=outcomes["failed"],
+            deferred=outcomes["deferred"],
+        )
+
+
+def worker_name() -> str:
+    """A name for this worker's leases: host, process and a random tag."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def current_job(uow: UnitOfWork, video: Video) -> RenderJob | None:
+    """The render job of the video's current engine render, if any."""
+    jobs = [j for j in uow.render_jobs.for_video(video.id) if j.heygen_job_id is not None]
+    return next((j for j in reversed(jobs) if j.heygen_job_id == video.heygen_video_id), None)
+
+
+def retry_after(exc: EngineError, default: timedelta) -> timedelta:
+    """How long the engine asked us to wait (Retry-After), else `default`."""
+    seconds = getattr(exc, "retry_after", None)
+    return timedelta(seconds=seconds) if seconds else default
+
+
+class Busy:
+    """Until when this worker leaves the engine alone (its last Retry-After)."""
+
+    until: datetime | None = None
+
+
+class Gate:
+    """Closes when the engine is busy or down: no new polls start this round."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.wait: timedelta | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self.wait is not None
+
+    def close(self, wait_for: timedelta) -> None:
+        with self._lock:
+            self.wait = max(self.wait or wait_for, wait_for)

@@ -1,0 +1,101 @@
+"""
+Keeping finished renders: copy the engine's file and thumbnail into our own
+storage before its links expire, and point the video at the copies.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+
+import attrs
+
+from revideo.domain.errors import EngineError, EngineRejected
+from revideo.domain.profile import Actor
+from revideo.domain.video import EngineReport, Video, VideoStatus
+from revideo.ports.media_store import VIDEOS_BUCKET, MediaStore
+from revideo.ports.video_engine import VideoEngine
+from revideo.services._base import Context
+from revideo.services._rounds import current_job
+from revideo.services.videos import RenderPolicy
+
+log = logging.getLogger(__name__)
+SYSTEM = Actor.service()
+
+
+@attrs.frozen
+class Archiver:
+    ctx: Context
+    engine: VideoEngine
+    store: MediaStore
+    policy: RenderPolicy
+    owner: str  # the lease holder that releases the video when done
+
+    def archive(self, video: Video) -> None:
+        """Copy one completed render; a RevideoError leaves the video as it was.
+
+        An expired link (the engine refuses it) is asked for afresh once.
+        """
+        fresh = None
+        if not video.thumbnail_url or video.meta.duration is None:
+            fresh = self._fresh_links(video)  # a webhook names the file only
+        try:
+            video_url, thumb_url = self._copy_files(video, fresh)
+        except EngineRejected:
+            fresh = None if fresh is not None else self._fresh_links(video)
+            if fresh is None:
+                raise
+            video_url, thumb_url = self._copy_files(video, fresh)  # the old link had expired
+        now = self.ctx.clock()
+        with self.ctx.uow(SYSTEM) as uow:
+            current = uow.videos.lock(video.id)
+            same = current.heygen_video_id == video.heygen_video_id
+            if same and current.status is VideoStatus.COMPLETED and current.archived_at is None:
+                duration = current.meta.duration or (fresh.duration if fresh else None)
+                done = current.archive(video_url, thumb_url, now)
+                meta = attrs.evolve(done.meta, duration=duration)
+                uow.videos.update(attrs.evolve(done, meta=meta))
+                job = current_job(uow, current)
+                if job is not None and job.cost_credits is None:
+                    charged = self.policy.charge(job, duration)
+                    if charged != job:
+                        uow.render_jobs.update(charged)
+            uow.videos.release(video.id, self.owner, now, now)
+
+    def _copy_files(self, video: Video, fresh: EngineReport | None) -> tuple[str, str | None]:
+        source = (fresh.video_url if fresh else None) or video.video_url
+        thumb = (fresh.thumbnail_url if fresh else None) or video.thumbnail_url
+        video_url = self._copy(video, source, "mp4", "video/mp4")
+        return video_url, self._copy(video, thumb, "jpg", "image/jpeg") if thumb else None
+
+    def _fresh_links(self, video: Video) -> EngineReport | None:
+        """The engine's current report (links are re-signed on every status call)."""
+        try:
+            report = self.engine.status(video.heygen_video_id or "")
+        except EngineError as exc:
+            log.info("no fresh links for video %s, using the stored ones: %s", video.id, exc)
+            return None
+        return report if report.status is VideoStatus.COMPLETED else None
+
+    def _copy(self, video: Video, url: str | None, ext: str, content_type: str) -> str:
+        if not url:
+            raise EngineRejected("no_file", "the engine reported no file to archive")
+        counted = _Counted(self.engine.fetch(url))
+        path = f"{video.user_id}/{video.id}.{ext}"
+        stored = self.store.put(SYSTEM, VIDEOS_BUCKET, path, counted, content_type)
+        if stored.size != counted.size or stored.size == 0:
+            raise EngineRejected("short_file", f"stored {stored.size} of {counted.size} bytes")
+        return stored.public_url
+
+
+class _Counted:
+    """Wraps a byte stream and counts what passes through."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = chunks
+        self.size = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._chunks:
+            self.size += len(chunk)
+            yield chunk
