@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
+from psycopg.conninfo import make_conninfo
 
 from revideo.adapters.postgres import migrate as runner
 from tests.fixtures.postgres import PgServer
@@ -48,7 +49,7 @@ def fresh_db(pg_server: PgServer) -> Iterator[str]:
     with psycopg.connect(pg_server.admin, autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
     try:
-        yield re.sub(r"/postgres(\?|$)", rf"/{name}\1", pg_server.admin, count=1)
+        yield make_conninfo(pg_server.admin, dbname=name)
     finally:
         with psycopg.connect(pg_server.admin, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE {name} WITH (FORCE)")

@@ -48,6 +48,18 @@ def ad_rows(db: Any, user_id: str, count: int) -> None:
         )
 
 
+def parallel_initplans(conn: Any, setting: str) -> bool:
+    """Whether the server puts a query using an InitPlan (as every policy does) under
+    a Gather at all; PostgreSQL 15 does not, RLS or not."""
+    with conn.transaction(force_rollback=True):
+        begin_as(conn, Actor.service())  # no RLS: only the planner's own limits
+        conn.execute(f"SET LOCAL {setting} = on")
+        plan = conn.execute(
+            "EXPLAIN SELECT count(*) FROM public.ad_performance WHERE (SELECT true)"
+        ).fetchall()
+    return any("Gather" in r[0] for r in plan)
+
+
 def test_rows_seen_are_the_same_in_parallel_workers(pg_database: Any, pg_server: PgServer) -> None:
     alice = pg_database.add_user("alice@example.test")
     bob = pg_database.add_user("bob@example.test")
@@ -63,6 +75,8 @@ def test_rows_seen_are_the_same_in_parallel_workers(pg_database: Any, pg_server:
     with psycopg.connect(pg_server.app) as conn:
         forced = conn.execute("SELECT current_setting('server_version_num')::int").fetchone()
         setting = "debug_parallel_query" if forced[0] >= 160000 else "force_parallel_mode"  # type: ignore[index]
+        if not parallel_initplans(conn, setting):
+            pytest.skip("this server never runs a query with an InitPlan in parallel workers")
         for who, (rows, spend) in expected.items():
             with conn.transaction(force_rollback=True):
                 begin_as(conn, who)

@@ -56,10 +56,10 @@ def test_no_role_or_claims_stay_on_the_pooled_connection(world: World) -> None:
         used = uow._conn._conn
     # back in the pool, idle: ask it directly what the next user would inherit
     row = used.execute(
-        "SELECT current_user, current_setting('request.jwt.claims', true)"
+        "SELECT current_user, session_user, current_setting('request.jwt.claims', true) AS claims"
     ).fetchone()
-    assert row["current_user"] == "authenticator"
-    assert not row["current_setting"]
+    assert row["current_user"] == row["session_user"]  # the login role (authenticator)
+    assert not row["claims"]
 
 
 def test_a_write_begins_one_transaction_that_later_reads_share(world: World) -> None:
