@@ -2,7 +2,10 @@
 Repositories behind a unit of work.
 
 A unit of work is opened for one Actor and is one transaction: it commits when
-the `with` block ends normally and rolls back when it raises. What an actor
+the `with` block ends normally and rolls back when it raises. Each read sees
+what was committed when it ran, plus the unit's own writes (READ COMMITTED), so
+an adapter may run the reads that come before the first write on their own,
+without a transaction to open and close. What an actor
 may see is decided by the adapter the way row-level security decides it
 (design.md §3): a user sees their own rows, an admin reads all rows, the
 system (service_role) reads and writes all rows, anonymous sees nothing.
