@@ -29,16 +29,6 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def world(pg_database: Any) -> World:
-    return World(
-        db=pg_database,
-        alice=pg_database.add_user("alice@example.test"),
-        bob=pg_database.add_user("bob@example.test"),
-        admin=pg_database.add_user("admin@example.test"),
-    )
-
-
-@pytest.fixture
 def conn(pg_server: PgServer) -> Iterator[Any]:
     with psycopg.connect(pg_server.app) as c:
         yield c

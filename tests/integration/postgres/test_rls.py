@@ -33,16 +33,6 @@ OWNED = ("properties", "property_media", "videos", "video_render_jobs", "ad_perf
 
 
 @pytest.fixture
-def world(pg_database: Any) -> World:
-    return World(
-        db=pg_database,
-        alice=pg_database.add_user("alice@example.test"),
-        bob=pg_database.add_user("bob@example.test"),
-        admin=pg_database.add_user("admin@example.test", role=Role.ADMIN),
-    )
-
-
-@pytest.fixture
 def conn(pg_server: PgServer) -> Iterator[Any]:
     with psycopg.connect(pg_server.app) as c:
         yield c

@@ -13,21 +13,11 @@ from psycopg.pq import TransactionStatus
 
 from revideo.domain.errors import NotFound
 from revideo.domain.page import PageRequest
-from revideo.domain.profile import Actor, Role
+from revideo.domain.profile import Actor
 from revideo.ports.repositories import AdFilter, VideoFilter
 from tests.contract.conftest import World, a_video
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def world(pg_database: Any) -> World:
-    return World(
-        db=pg_database,
-        alice=pg_database.add_user("alice@example.test"),
-        bob=pg_database.add_user("bob@example.test"),
-        admin=pg_database.add_user("admin@example.test", role=Role.ADMIN),
-    )
 
 
 def status(uow: Any) -> TransactionStatus:
