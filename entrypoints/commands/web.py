@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from revideo.entrypoints.commands._common import listen, services
+
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -19,17 +21,14 @@ import click
 )
 def command(host: str, port: int, threads: int) -> None:
     """Serve the web app (settings from the environment)."""
-    from waitress.server import create_server
-
-    from revideo.bootstrap import bootstrap
-    from revideo.domain.errors import ConfigError
     from revideo.entrypoints.web import create_app
 
+    svc = services()
     try:
-        services = bootstrap()
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
-    server = create_server(create_app(services), host=host, port=port, threads=threads)
+        server = listen(create_app(svc), host, port, threads)
+    except click.ClickException:
+        svc.close()
+        raise
     click.echo(f"revideo web on http://{host}:{server.effective_port}/  (Ctrl+C stops)")
     try:
         server.run()
@@ -37,4 +36,4 @@ def command(host: str, port: int, threads: int) -> None:
         pass
     finally:
         server.close()
-        services.close()
+        svc.close()
