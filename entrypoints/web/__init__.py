@@ -94,7 +94,15 @@ def _register(app: Flask) -> None:
     api.init_app(app)
     errors.init_app(app)
     app.jinja_env.filters["cents"] = cents
+    app.jinja_env.filters["plain"] = plain
     app.jinja_env.filters["engine_url"] = media.engine_url
+
+
+def plain(value: Any) -> str:
+    """A number without trailing zeros: 3.0 baths → 3, 2.50 → 2.5 (never 3E+2)."""
+    from decimal import Decimal
+
+    return format(Decimal(value).normalize(), "f")
 
 
 def cents(value: Any) -> str:

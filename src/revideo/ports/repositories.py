@@ -55,6 +55,8 @@ class PropertyFilter:
 
 @attrs.frozen
 class VideoFilter:
+    """Narrow a video list: status, property, purpose, free text in the title."""
+
     status: VideoStatus | None = None
     property_id: str | None = None
     purpose: VideoPurpose | None = None
