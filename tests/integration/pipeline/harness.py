@@ -53,16 +53,17 @@ class CountingSimulator(HeyGenSimulator):
         self._server.RequestHandlerClass = type(
             "NoDelayHandler", (handler,), {"disable_nagle_algorithm": True}
         )
-        self.calls: list[tuple[str, str]] = []
+        self.calls: list[tuple[str, str, int]] = []  # method, path, answer's status
         self._calls_lock = threading.Lock()
 
     def handle(self, request: Any) -> Any:
+        response = super().handle(request)
         if not request.path.startswith("/_sim/"):
             with self._calls_lock:
-                self.calls.append((request.method, request.path))
-        return super().handle(request)
+                self.calls.append((request.method, request.path, response.status))
+        return response
 
-    def take_calls(self) -> list[tuple[str, str]]:
+    def take_calls(self) -> list[tuple[str, str, int]]:
         with self._calls_lock:
             calls, self.calls = self.calls, []
         return calls

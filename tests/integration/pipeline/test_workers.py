@@ -15,14 +15,22 @@ from tests.integration.pipeline.harness import Rig
 pytestmark = pytest.mark.integration
 
 
-def status_calls(rig: Rig) -> Counter[str]:
-    """Status requests per engine video id since the last look."""
-    prefix = "/v3/videos/"
-    return Counter(
-        path[len(prefix) :]
-        for method, path in rig.sim.take_calls()
-        if method == "GET" and path.startswith(prefix)
-    )
+STATUS = "/v3/videos/"
+
+
+Calls = list[tuple[str, str, int]]
+
+
+def status_calls(calls: Calls) -> Counter[str]:
+    """Status requests per engine video id."""
+    asked = (path for method, path, _ in calls if method == "GET")
+    return Counter(path[len(STATUS) :] for path in asked if path.startswith(STATUS))
+
+
+def twice(calls: Calls) -> str:
+    """Every request of the round about the videos asked for more than once (for the failure)."""
+    ids = [i for i, n in status_calls(calls).items() if n > 1]
+    return "\n".join(f"{m} {p} -> {s}" for m, p, s in calls if any(i in p for i in ids))
 
 
 def round_of(workers: list[Pipeline]) -> list[dict[str, RoundResult]]:
@@ -34,13 +42,14 @@ def test_two_workers_over_200_videos_never_poll_one_twice_in_a_round(rig: Rig) -
     videos = rig.submitted(200)
     engine_ids = {v.heygen_video_id for v in videos}
     workers = [rig.pipeline(), rig.pipeline()]
-    status_calls(rig)
+    rig.sim.take_calls()
     for n in range(6):
         rig.advance(20)
         results = round_of(workers)
-        calls = status_calls(rig)
+        log = rig.sim.take_calls()
+        calls = status_calls(log)
         assert set(calls) <= engine_ids
-        assert max(calls.values(), default=0) <= 1, f"round {n}: {calls.most_common(3)}"
+        assert max(calls.values(), default=0) <= 1, f"round {n}:\n{twice(log)}"
         if n == 0:
             assert set(calls) == engine_ids, "every in-flight video is due in the first round"
             shares = [r["sync"].checked for r in results]
