@@ -71,3 +71,12 @@ def test_a_failure_after_reads_and_writes_rolls_the_writes_back(world: World) ->
     with world.uow(world.alice) as uow:
         titles = [v.title for v in uow.videos.list(VideoFilter(), PageRequest()).items]
     assert titles == [mine.video.title]
+
+
+def test_a_write_inside_a_read_pipeline_is_refused_before_it_is_sent(world: World) -> None:
+    mine = world.owned(world.alice)
+    refused = pytest.raises(RuntimeError, match="read-only pipeline")
+    with world.uow(world.alice) as uow, uow._conn.reading(), refused:
+        uow._conn.execute("DELETE FROM public.videos WHERE id = %s", [mine.video.id])
+    with world.uow(world.alice) as uow:
+        assert uow.videos.get(mine.video.id).id == mine.video.id

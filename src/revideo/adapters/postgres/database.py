@@ -85,6 +85,8 @@ class Transaction:
     def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
         if self.begun:
             return self._conn.execute(query, params, **options)
+        if self._reading:  # BEGIN here would fold the reads' implicit transaction into it
+            raise RuntimeError("a statement that writes inside a read-only pipeline")
         if params is None:  # may hold several statements: not allowed in a pipeline
             self._begin_now()
             return self._conn.execute(query, params, **options)
