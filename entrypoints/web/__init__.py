@@ -36,6 +36,11 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
     app.config.update(_defaults(svc))
     app.config.update(config or {})
     app.extensions["revideo"] = svc
+    if svc.settings.trusted_proxies:  # the client's address and scheme, as the proxies saw them
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = svc.settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     Bootstrap5(app)
     CSRFProtect(app)
     _register(app)
@@ -64,6 +69,7 @@ def _defaults(svc: Services) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_LOGIN": "10 per minute",
         "RATELIMIT_REGISTER": "5 per minute",
+        "RATELIMIT_STORAGE_URI": settings.ratelimit_storage,
         "WIZARD_DIR": str(settings.data_dir / "uploads"),
     }
 

@@ -24,7 +24,7 @@ from flask_login import (
     logout_user,
 )
 
-from revideo.domain.errors import AuthError, NotFound
+from revideo.domain.errors import AuthError, ConfigError, NotFound
 from revideo.domain.profile import Actor, Role
 from revideo.entrypoints.web._support import form_text, svc
 from revideo.ports.identity import Identity
@@ -81,7 +81,12 @@ def init_app(app: Flask) -> None:
     manager.login_message_category = "info"
     manager.session_protection = "basic"
     manager.user_loader(load_user)
-    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://")
+    from limits.errors import ConfigurationError
+
+    try:  # storage: RATELIMIT_STORAGE_URI (REVIDEO_RATELIMIT_STORAGE), per process by default
+        limiter = Limiter(get_remote_address, app=app)
+    except ConfigurationError as exc:
+        raise ConfigError("REVIDEO_RATELIMIT_STORAGE", str(exc)) from None
     for view, setting in (
         ("auth.login", "RATELIMIT_LOGIN"),
         ("auth.register", "RATELIMIT_REGISTER"),

@@ -42,6 +42,8 @@ class Settings:
     llm_model: str | None = None
     smtp_url: str | None = None
     mail_from: str = "revideo <no-reply@localhost>"
+    ratelimit_storage: str = "memory://"
+    trusted_proxies: int = 0
 
     @property
     def media_dir(self) -> Path:
@@ -81,6 +83,8 @@ def load(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Se
         llm_model=env.get("REVIDEO_LLM_MODEL"),
         smtp_url=env.get("REVIDEO_SMTP_URL"),
         mail_from=env.get("REVIDEO_MAIL_FROM", "revideo <no-reply@localhost>"),
+        ratelimit_storage=env.get("REVIDEO_RATELIMIT_STORAGE", "memory://"),
+        trusted_proxies=_whole(env, "REVIDEO_TRUSTED_PROXIES", 0, minimum=0),
     )
     check(settings)
     return settings
@@ -102,6 +106,11 @@ def check(s: Settings) -> None:
         raise ConfigError("SUPABASE_URL", "Supabase needs SUPABASE_URL and SUPABASE_ANON_KEY")
     if not s.public_url.startswith(("http://", "https://")):
         raise ConfigError("REVIDEO_PUBLIC_URL", "must start with http:// or https://")
+    if "://" not in s.ratelimit_storage:
+        raise ConfigError(
+            "REVIDEO_RATELIMIT_STORAGE",
+            "must be a storage URI, e.g. memory:// or redis://host:6379",
+        )
 
 
 def _supabase(env: Mapping[str, str]) -> tuple[str | None, str | None, str | None]:

@@ -28,6 +28,8 @@ from revideo.settings import load
         ({"REVIDEO_PUBLIC_URL": "example.com"}, "REVIDEO_PUBLIC_URL"),
         ({"REVIDEO_POLL_CONCURRENCY": "0"}, "REVIDEO_POLL_CONCURRENCY"),
         ({"REVIDEO_MAX_AUTO_ATTEMPTS": "two"}, "REVIDEO_MAX_AUTO_ATTEMPTS"),
+        ({"REVIDEO_TRUSTED_PROXIES": "-1"}, "REVIDEO_TRUSTED_PROXIES"),
+        ({"REVIDEO_RATELIMIT_STORAGE": "redis"}, "REVIDEO_RATELIMIT_STORAGE"),
     ],
 )
 def test_bad_settings_name_the_setting(env: dict[str, str], setting: str) -> None:

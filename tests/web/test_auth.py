@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import pytest
 
+from revideo.domain.errors import ConfigError
 from revideo.domain.profile import Actor
 from tests.web.conftest import PASSWORD, fields, link_in, make_app
 
@@ -189,6 +191,32 @@ class TestProtections:
         codes = [client.post("/auth/login", data=bad).status_code for _ in range(4)]
         assert codes == [401, 401, 401, 429]
         assert client.get("/auth/login").status_code == 200  # only the POST is limited
+
+    @pytest.mark.parametrize("proxies", [0, 1])
+    def test_behind_trusted_proxies_each_client_has_its_own_limit(
+        self, services: Any, tmp_path: Any, proxies: int
+    ) -> None:
+        settings = attrs.evolve(services.settings, trusted_proxies=proxies)
+        app = make_app(
+            attrs.evolve(services, settings=settings), tmp_path, RATELIMIT_LOGIN="2/minute"
+        )
+        client = app.test_client()
+        bad = {"email": "who@example.com", "password": "wrong-pass-1"}
+
+        def attempt(client_ip: str) -> int:
+            headers = {"X-Forwarded-For": client_ip}
+            return int(client.post("/auth/login", data=bad, headers=headers).status_code)
+
+        assert [attempt("203.0.113.1") for _ in range(3)] == [401, 401, 429]
+        # trusted: another client behind the proxy; untrusted: the header is ignored
+        assert attempt("203.0.113.2") == (401 if proxies else 429)
+
+    def test_an_unusable_rate_limit_storage_stops_the_app_at_start(
+        self, services: Any, tmp_path: Any
+    ) -> None:
+        with pytest.raises(ConfigError) as exc:
+            make_app(services, tmp_path, RATELIMIT_STORAGE_URI="nosuch://somewhere")
+        assert exc.value.setting == "REVIDEO_RATELIMIT_STORAGE"
 
     def test_sign_up_is_rate_limited(self, services: Any, tmp_path: Any) -> None:
         app = make_app(services, tmp_path, RATELIMIT_REGISTER="2 per minute")
