@@ -51,13 +51,19 @@ class TestVideos:
             p1 = uow.properties.add(a_property(world.alice.id))
             p2 = uow.properties.add(a_property(world.alice.id))
         made = []
-        for prop, title, purpose in (
-            (p1, "Oak", "sale"),
-            (p2, "Elm", "rent"),
-            (p1, "Oak 2", "rent"),
+        for prop, title, purpose, script in (
+            (p1, "Oak", "sale", "Welcome home."),
+            (p2, "Elm", "rent", "A sunny Garden flat by the park."),
+            (p1, "Oak 2", "rent", ""),
         ):
             with world.uow(world.alice) as uow:
-                v = a_video(world.alice.id, prop.id, title=title, purpose=VideoPurpose(purpose))
+                v = a_video(
+                    world.alice.id,
+                    prop.id,
+                    title=title,
+                    purpose=VideoPurpose(purpose),
+                    script_content=script,
+                )
                 made.append(uow.videos.add(v))
         with world.uow(world.alice) as uow:
             uow.videos.update(made[1].submit("e-elm"))
@@ -70,6 +76,9 @@ class TestVideos:
             assert ids(VideoFilter(status=VideoStatus.PENDING)) == [made[1].id]
             assert ids(VideoFilter(purpose=VideoPurpose.RENT)) == [made[2].id, made[1].id]
             assert ids(VideoFilter(search="oak 2")) == [made[2].id]
+            assert ids(VideoFilter(search="garden FLAT")) == [made[1].id]  # in the script
+            assert ids(VideoFilter(search="oak")) == [made[2].id, made[0].id]
+            assert ids(VideoFilter(search="%")) == []  # literal text, not a pattern
             page = uow.videos.list(VideoFilter(), PageRequest(number=2, size=2))
             assert ([v.id for v in page.items], page.total) == ([made[0].id], 3)
 

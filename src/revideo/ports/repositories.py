@@ -55,7 +55,7 @@ class PropertyFilter:
 
 @attrs.frozen
 class VideoFilter:
-    """Narrow a video list: status, property, purpose, free text in the title."""
+    """Narrow a video list: status, property, purpose, free text in the title or script."""
 
     status: VideoStatus | None = None
     property_id: str | None = None

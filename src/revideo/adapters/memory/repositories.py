@@ -274,7 +274,8 @@ def _video_matches(video: Video, f: VideoFilter) -> bool:
         return False
     if f.property_id is not None and video.property_id != f.property_id:
         return False
-    return f.search.strip().casefold() in video.title.casefold()
+    text = f.search.strip().casefold()
+    return text in video.title.casefold() or text in video.script_content.casefold()
 
 
 class InMemoryRenderJobs(Repo):

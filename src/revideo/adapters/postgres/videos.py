@@ -66,8 +66,11 @@ class PostgresVideos(Table[Video]):
             where.append("property_id = %s")
             params.append(filter.property_id)
         if filter.search.strip():
-            where.append("strpos(lower(title), lower(%s)) > 0")
-            params.append(filter.search.strip())
+            where.append(
+                "(strpos(lower(title), lower(%s)) > 0"
+                " OR strpos(lower(script_content), lower(%s)) > 0)"
+            )
+            params += [filter.search.strip()] * 2
         return self.page(" AND ".join(where), params, "created_at DESC, id DESC", page)
 
     def by_engine_id(self, engine_video_id: str) -> Video | None:
