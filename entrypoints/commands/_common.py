@@ -32,13 +32,34 @@ def services() -> Any:
         raise click.ClickException(str(exc)) from None
 
 
-def listen(app: Any, host: str, port: int, threads: int) -> Any:
-    """A waitress server bound to host:port (not yet serving); a taken port ends the command."""
+host_option = click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on."
+)
+port_option = click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (0: any free one).",
+)
+
+
+def listen(svc: Any, host: str, port: int, threads: int) -> Any:
+    """The web app in a waitress server bound to host:port (not yet serving).
+
+    A bad setting or a taken port ends the command with one line (and closes `svc`).
+    """
     from waitress.server import create_server
 
+    from revideo.entrypoints.web import create_app
+
     try:
-        return create_server(app, host=host, port=port, threads=threads)
+        return create_server(create_app(svc), host=host, port=port, threads=threads)
+    except RevideoError as exc:
+        svc.close()
+        raise click.ClickException(str(exc)) from None
     except OSError as exc:
+        svc.close()
         if exc.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
             raise
         raise click.ClickException(

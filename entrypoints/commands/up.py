@@ -7,20 +7,20 @@ import threading
 
 import click
 
-from revideo.entrypoints.commands._common import friendly, listen, services
+from revideo.entrypoints.commands._common import (
+    friendly,
+    host_option,
+    listen,
+    port_option,
+    services,
+)
 
 log = logging.getLogger("revideo.up")
 
 
 @click.command("up")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option(
-    "--port",
-    default=8000,
-    show_default=True,
-    type=click.IntRange(0, 65535),
-    help="Port (0: any free one).",
-)
+@host_option
+@port_option
 @click.option("--no-demo", is_flag=True, help="Do not load the demo data.")
 @click.option("--interval", default=3.0, show_default=True, help="Seconds between worker rounds.")
 @friendly
@@ -32,13 +32,7 @@ def command(host: str, port: int, no_demo: bool, interval: float) -> None:
     click.echo("starting the database…")
     svc = services()
     click.echo(f"database ready · engine: {svc.engine.name} · data: {svc.settings.data_dir}")
-    from revideo.entrypoints.web import create_app
-
-    try:
-        server = listen(create_app(svc), host, port, threads=8)  # a taken port fails here, early
-    except click.ClickException:
-        svc.close()
-        raise
+    server = listen(svc, host, port, threads=8)  # a taken port fails here, before the demo
     stop = threading.Event()
     worker = threading.Thread(target=_work, args=(svc, stop, interval), daemon=True)
     try:

@@ -4,31 +4,19 @@ from __future__ import annotations
 
 import click
 
-from revideo.entrypoints.commands._common import listen, services
+from revideo.entrypoints.commands._common import host_option, listen, port_option, services
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--port",
-    default=8000,
-    show_default=True,
-    type=click.IntRange(0, 65535),
-    help="Port (0: any free one).",
-)
+@host_option
+@port_option
 @click.option(
     "--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads."
 )
 def command(host: str, port: int, threads: int) -> None:
     """Serve the web app (settings from the environment)."""
-    from revideo.entrypoints.web import create_app
-
     svc = services()
-    try:
-        server = listen(create_app(svc), host, port, threads)
-    except click.ClickException:
-        svc.close()
-        raise
+    server = listen(svc, host, port, threads)
     click.echo(f"revideo web on http://{host}:{server.effective_port}/  (Ctrl+C stops)")
     try:
         server.run()

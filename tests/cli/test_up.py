@@ -160,3 +160,14 @@ def test_a_taken_port_is_a_one_line_error(data_dir: Path) -> None:
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "--port" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_web_with_a_bad_setting_is_a_one_line_error(data_dir: Path) -> None:
+    env = environment(data_dir) | {"REVIDEO_RATELIMIT_STORAGE": "nosuch://anywhere"}
+    result = subprocess.run(
+        [REVIDEO, "web", "--port", "0"], env=env, cwd=data_dir, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: REVIDEO_RATELIMIT_STORAGE:")
+    assert "Traceback" not in result.stderr
