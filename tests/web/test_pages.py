@@ -54,6 +54,14 @@ class TestPropertyWizard:
         assert 'value="Kept"' in alice.get("/properties/new/basics").text
         assert 'value="Reno"' in alice.get("/properties/new/address").text
 
+    def test_every_step_after_the_first_offers_back(self, alice: Any) -> None:
+        alice.post("/properties/new/basics", data={"title": "Kept", "category": "commercial"})
+        back = 'name="back"'
+        assert back not in alice.get("/properties/new/basics").text
+        for step in ("address", "specs"):
+            page = alice.get(f"/properties/new/{step}").text
+            assert back in page and 'id="next"' in page, step
+
     @pytest.mark.parametrize(
         ("step", "data", "field"),
         [
