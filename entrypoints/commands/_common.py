@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import attrs
 import click
 
+from revideo.domain.ads import AdPlatform
 from revideo.domain.errors import RevideoError, ValidationError
 from revideo.domain.profile import Actor
 
@@ -83,6 +84,7 @@ def acting(email: str | None) -> Actor:
 
 
 user_option = click.option("--user", "user_email", metavar="EMAIL", help="Act as this user.")
+PLATFORMS = [p.value for p in AdPlatform]  # --platform choices, as the domain names them
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from revideo.entrypoints.commands._common import (
+    PLATFORMS,
     acting,
     emit_json,
     friendly,
@@ -16,8 +17,6 @@ from revideo.entrypoints.commands._common import (
     table,
     user_option,
 )
-
-PLATFORMS = ["meta", "google", "youtube", "manual"]
 
 
 @click.group("ads")

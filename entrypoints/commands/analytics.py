@@ -7,6 +7,7 @@ from datetime import datetime
 import click
 
 from revideo.entrypoints.commands._common import (
+    PLATFORMS,
     acting,
     emit_json,
     friendly,
@@ -15,8 +16,6 @@ from revideo.entrypoints.commands._common import (
     table,
     user_option,
 )
-
-PLATFORMS = ["meta", "google", "youtube", "manual"]
 
 
 @click.command("analytics")
