@@ -6,7 +6,8 @@ properties, videos, render jobs and ad rows, then times:
 - the analytics summary through the repository (RLS, role switch, conversion)
   against the bare aggregate SQL over the same rows (superuser, no RLS);
 - the first page of the video list, likewise.
-Prints the median of each (the two sides timed in turns) and the ratio (goals: summary <= 1.5, list <= 2.0).
+Prints the median of each (the two sides timed in turns) and the ratio
+(goals: summary <= 1.5, list <= 2.0).
 
     python bench/analytics.py            # 100 users, 10k properties, 100k videos,
                                           # 1M ad rows, 300k render jobs
@@ -67,15 +68,17 @@ WARM_UP = 8  # past psycopg's prepare_threshold (5): both sides timed with prepa
 MIN_SECONDS = 1.0  # fast queries run more often: a median of a few runs of 0.4 ms is noise
 
 
-def median_seconds(runs: Sequence[Callable[[], Any]], repeat: int) -> list[float]:
+def median_seconds(
+    runs: Sequence[Callable[[], Any]], repeat: int, min_seconds: float = MIN_SECONDS
+) -> list[float]:
     """The median time of each of `runs`, over at least `repeat` runs and
-    MIN_SECONDS each, taken in turns so that a machine that slows down for a
+    `min_seconds` each, taken in turns so that a machine that slows down for a
     while slows every side alike."""
     for run in runs:
         for _ in range(WARM_UP):
             run()
     times: list[list[float]] = [[] for _ in runs]
-    while len(times[0]) < repeat or min(map(sum, times)) < MIN_SECONDS:
+    while len(times[0]) < repeat or min(map(sum, times)) < min_seconds:
         for run, took in zip(runs, times, strict=True):
             start = time.perf_counter()
             run()
@@ -170,15 +173,17 @@ def seed(admin: str, scale: float) -> dict[str, int]:
     return sizes
 
 
-def compare(label: str, ours: Callable[[], Any], bare: Callable[[], Any], repeat: int) -> None:
-    mine, floor = median_seconds([ours, bare], repeat)
+def compare(
+    label: str, ours: Callable[[], Any], bare: Callable[[], Any], repeat: int, min_seconds: float
+) -> None:
+    mine, floor = median_seconds([ours, bare], repeat, min_seconds)
     print(
         f"{label:<36} repository {mine * 1000:8.2f} ms   bare SQL {floor * 1000:8.2f} ms"
         f"   ratio {mine / floor:5.2f}"
     )
 
 
-def run(admin: str, app: str, repeat: int) -> None:
+def run(admin: str, app: str, repeat: int, min_seconds: float) -> None:
     db = PostgresDatabase.connect(app, min_size=1, max_size=2)
     raw = psycopg.connect(admin, autocommit=True)
     user_id, admin_id = (
@@ -208,8 +213,8 @@ def run(admin: str, app: str, repeat: int) -> None:
                 raw.execute(q.format(videos=where), {"u": user_id}).fetchall() for q in BARE_PAGE
             ]
 
-        compare(f"analytics summary ({who})", summary, bare_summary, repeat)
-        compare(f"video list, first page ({who})", video_page, bare_page, repeat)
+        compare(f"analytics summary ({who})", summary, bare_summary, repeat, min_seconds)
+        compare(f"video list, first page ({who})", video_page, bare_page, repeat, min_seconds)
     raw.close()
     db.close()
 
@@ -218,6 +223,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full data set")
     parser.add_argument("--repeat", type=int, default=15, help="timed runs per query (at least)")
+    parser.add_argument(
+        "--min-seconds", type=float, default=MIN_SECONDS, help="time each query at least this long"
+    )
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="revideo-bench-"))
     try:
@@ -226,7 +234,7 @@ def main() -> None:
         start = time.perf_counter()
         sizes = seed(admin, args.scale)
         print(f"seeded {sizes} in {time.perf_counter() - start:.1f} s")
-        run(admin, app, args.repeat)
+        run(admin, app, args.repeat, args.min_seconds)
     finally:
         embedded.stop_server(data_dir)
         shutil.rmtree(data_dir, ignore_errors=True)

@@ -128,9 +128,10 @@ def _analytics_sql(w: Callable[[str], str], admin: bool, summary: str) -> list[s
 # ---- measuring ----------------------------------------------------------------------
 
 
-def median_seconds(run: Callable[[], Any], repeat: int) -> float:
-    """bench/analytics.py's timing (warm-up runs, then the median), so both benches agree."""
-    return float(_bench_analytics().median_seconds(run, repeat))
+def median_seconds(runs: list[Callable[[], Any]], repeat: int, min_seconds: float) -> list[float]:
+    """bench/analytics.py's timing (warm-up runs, then the sides in turns, then the
+    medians), so both benches agree."""
+    return [float(t) for t in _bench_analytics().median_seconds(runs, repeat, min_seconds)]
 
 
 def prepare_users(admin_dsn: str) -> dict[str, str]:
@@ -181,7 +182,7 @@ def signed_in(app: Any, who: str) -> Any:
 
 
 def server_times(
-    app: Any, raw: Any, ids: dict[str, str], summary_sql: str, repeat: int
+    app: Any, raw: Any, ids: dict[str, str], summary_sql: str, repeat: int, min_seconds: float
 ) -> list[tuple[str, str, float, float, int]]:
     """(who, page, app seconds, bare SQL seconds, page bytes) for every page and role."""
     results = []
@@ -202,7 +203,7 @@ def server_times(
                     raw.execute(sql, params).fetchall()
 
             size = len(client.get(path).data)
-            mine, floor = median_seconds(serve, repeat), median_seconds(bare, repeat)
+            mine, floor = median_seconds([serve, bare], repeat, min_seconds)
             results.append((who, page, mine, floor, size))
     return results
 
@@ -331,6 +332,9 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=7, help="timed runs per page (profiled runs with --profile)"
     )
+    parser.add_argument(
+        "--min-seconds", type=float, default=1.0, help="time each page at least this long"
+    )
     parser.add_argument("--clients", type=int, default=20, help="concurrent loopback clients")
     parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
     parser.add_argument("--seconds", type=float, default=5.0, help="load time per page")
@@ -352,7 +356,7 @@ def main() -> None:
             profile(app, args.profile, args.who, args.repeat)
             return
         with psycopg.connect(admin_dsn, autocommit=True) as raw:
-            rows = server_times(app, raw, ids, seeding.BARE_SUMMARY, args.repeat)
+            rows = server_times(app, raw, ids, seeding.BARE_SUMMARY, args.repeat, args.min_seconds)
         print_server_times(rows)
         sys.stdout.flush()
         if not args.skip_load:
