@@ -52,6 +52,11 @@ def command(host: str, port: int, no_demo: bool, interval: float) -> None:
             worker.join(timeout=interval + 5)
         server.close()
         svc.close()
+    if svc.settings.database_url is None:
+        click.echo(
+            "stopped · the embedded database keeps running for the next start"
+            " (`revideo db stop` ends it)"
+        )
 
 
 def _work(svc, stop: threading.Event, interval: float) -> None:  # type: ignore[no-untyped-def]

@@ -130,6 +130,7 @@ def test_up_serves_the_demo_renders_and_archives_and_stops_on_ctrl_c(data_dir: P
         assert len(files) == 1, "the first demo video is rendered and archived by the worker"
         assert files[0].read_bytes()[4:8] == b"ftyp"  # an MP4, not a placeholder
         assert up.interrupt() == 0
+        up.wait_for(r"embedded database keeps running .*revideo db stop", seconds=5)
         assert not any("Traceback" in line for line in up.seen)
     finally:
         up.kill()
