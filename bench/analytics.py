@@ -32,8 +32,10 @@ from typing import Any
 import psycopg
 
 from revideo.adapters.postgres import PostgresDatabase, embedded
+from revideo.domain.ads import AdPlatform
 from revideo.domain.page import PageRequest
 from revideo.domain.profile import Actor, Role
+from revideo.domain.video import VideoStatus
 from revideo.ports.repositories import AdFilter, VideoFilter
 
 USERS = """
@@ -41,8 +43,8 @@ INSERT INTO auth.users (id, email, aud, role)
   SELECT gen_random_uuid(), 'user' || n || '@bench.test', 'authenticated', 'authenticated'
   FROM generate_series(1, %s) n
 """
-STATUSES = ("draft", "pending", "processing", "completed", "failed")
-PLATFORMS = ("meta", "google", "youtube", "manual")
+STATUSES = [s.value for s in VideoStatus]
+PLATFORMS = [p.value for p in AdPlatform]
 
 
 def copy_rows(conn: psycopg.Connection[Any], table: str, columns: str, rows: Iterable[Any]) -> None:
@@ -131,7 +133,14 @@ def seed(admin: str, scale: float) -> dict[str, int]:
                 "videos",
                 "id, user_id, property_id, title, status, created_at",
                 (
-                    (vid, owner, pid, f"Video {v}", STATUSES[v % 5], now - timedelta(seconds=v))
+                    (
+                        vid,
+                        owner,
+                        pid,
+                        f"Video {v}",
+                        STATUSES[v % len(STATUSES)],
+                        now - timedelta(seconds=v),
+                    )
                     for v, (vid, pid, owner) in enumerate(videos)
                 ),
             )
@@ -159,7 +168,7 @@ def seed(admin: str, scale: float) -> dict[str, int]:
                     (
                         videos[a % n_videos][0],
                         videos[a % n_videos][2],
-                        PLATFORMS[(a // n_videos) % 4],
+                        PLATFORMS[(a // n_videos) % len(PLATFORMS)],
                         first_day + timedelta(days=a // n_videos),
                         Decimal(a % 10000) / 100,
                         a % 5000,
