@@ -333,7 +333,10 @@ def main() -> None:
         "--repeat", type=int, default=7, help="timed runs per page (profiled runs with --profile)"
     )
     parser.add_argument(
-        "--min-seconds", type=float, default=1.0, help="time each page at least this long"
+        "--min-seconds",
+        type=float,
+        default=_bench_analytics().MIN_SECONDS,
+        help="time each page at least this long",
     )
     parser.add_argument("--clients", type=int, default=20, help="concurrent loopback clients")
     parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
