@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from revideo.domain.parsing import is_ascii_digits
 from revideo.entrypoints.commands._common import (
     PLATFORMS,
     acting,
@@ -130,7 +131,7 @@ def import_(
     picked = dict(_pairs(choices, "--choose"))
     by_line = {}
     for line, video_id in _pairs(lines, "--line"):
-        if not line.strip().isdigit():
+        if not is_ascii_digits(line.strip()):
             raise click.BadParameter("use LINE=VIDEO_ID, LINE a number", param_hint="'--line'")
         by_line[int(line)] = video_id
     svc = services().ad_import

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from flask import abort, current_app, request
+from flask import current_app, request
 from flask_login import current_user
 
 from revideo.bootstrap import Services
 from revideo.domain.errors import ValidationError
 from revideo.domain.page import PageRequest
+from revideo.domain.parsing import whole_number
 from revideo.domain.profile import Actor
 
 T = TypeVar("T")
@@ -33,9 +34,7 @@ def actor() -> Actor:
 def page_request(size: int = PAGE_SIZE) -> PageRequest:
     """The `page` query argument as a PageRequest (400 if it is not a number)."""
     raw = request.args.get("page", "1").strip() or "1"
-    if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
-        abort(400, description="page: must be a whole number of 1 or more")
-    return PageRequest(number=int(raw), size=size)
+    return PageRequest(number=whole_number("page", raw, minimum=1, max_len=6), size=size)
 
 
 def form_text(name: str, max_len: int = 10_000) -> str:

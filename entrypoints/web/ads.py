@@ -21,6 +21,7 @@ from werkzeug.exceptions import NotFound
 from revideo.domain.ads import AdInput, AdRecord
 from revideo.domain.errors import Forbidden, ValidationError
 from revideo.domain.page import PageRequest
+from revideo.domain.parsing import is_ascii_digits
 from revideo.entrypoints.web._support import actor, attempt, keep_args, page_request, svc
 from revideo.entrypoints.web.analytics import PLATFORMS, ad_filter
 from revideo.ports.repositories import VideoFilter
@@ -177,8 +178,9 @@ def _lines() -> dict[int, str]:
     mine = {v.id for v in _videos()}
     chosen = {}
     for name, value in request.form.items():
-        if name.startswith("line-") and name[5:].isdigit() and value in mine:
-            chosen[int(name[5:])] = value
+        line = name.removeprefix("line-")
+        if line != name and is_ascii_digits(line) and len(line) < 10 and value in mine:
+            chosen[int(line)] = value
     return chosen
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from flask import Blueprint, Flask, jsonify, request
 from flask_login import current_user
 
-from revideo.domain.errors import WebhookRejected
+from revideo.domain.errors import ValidationError, WebhookRejected
+from revideo.domain.parsing import MAX_JSON_DEPTH, json_depth, same_secret
 from revideo.entrypoints.web._support import actor, svc
 from revideo.entrypoints.web.videos import status_json
 
@@ -27,6 +27,8 @@ def init_app(app: Flask) -> None:
 def heygen_webhook() -> Any:
     """Apply a signed status report from the video engine."""
     body = request.get_data(cache=False)[:MAX_WEBHOOK]
+    if json_depth(body) > MAX_JSON_DEPTH:  # json.loads would recurse until it breaks
+        raise ValidationError("body", f"nests deeper than {MAX_JSON_DEPTH} levels")
     headers = {k: v for k, v in request.headers.items()}
     try:
         report = svc().engine.parse_webhook(body, headers)
@@ -46,7 +48,7 @@ def cron_sync() -> Any:
     secret = svc().settings.cron_secret
     given = request.headers.get("Authorization", "")
     scheme, _, token = given.partition(" ")
-    if not secret or scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), secret):
+    if not secret or scheme.lower() != "bearer" or not same_secret(token.strip(), secret):
         return jsonify({"error": "a valid Authorization: Bearer <cron secret> is required"}), 401
     rounds = svc().pipeline.run_round()
     return jsonify(

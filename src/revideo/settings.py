@@ -10,6 +10,7 @@ from pathlib import Path
 import attrs
 
 from revideo.domain.errors import ConfigError
+from revideo.domain.parsing import is_ascii_digits
 
 ENGINES = ("local", "heygen", "fake")
 BACKENDS = ("postgres", "supabase", "memory")
@@ -137,7 +138,7 @@ def _whole(env: Mapping[str, str], name: str, default: int, *, minimum: int) -> 
     raw = env.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < minimum:
+    if not is_ascii_digits(raw) or int(raw) < minimum:
         raise ConfigError(name, f"must be a whole number of {minimum} or more")
     return int(raw)
 

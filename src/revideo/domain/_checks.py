@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from revideo.domain.errors import ValidationError
+from revideo.domain.parsing import is_ascii_digits
 
 
 def text(field: str, value: Any, *, max_len: int, required: bool = False) -> str:
@@ -50,7 +51,7 @@ def count(field: str, value: Any, *, maximum: int = 2**63 - 1) -> int:
         raise ValidationError(field, "must be a whole number")
     if isinstance(value, str):
         value = value.strip()
-        if not value.isdigit():
+        if not is_ascii_digits(value):
             raise ValidationError(field, "must be a whole number, 0 or more")
         value = int(value)
     if not isinstance(value, int):

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from revideo.domain.errors import WebhookRejected
+from revideo.domain.errors import ValidationError, WebhookRejected
+from revideo.domain.parsing import json_document
 from revideo.domain.video import EngineReport, VideoStatus
 
 from . import wire
@@ -54,8 +54,8 @@ def header(headers: Mapping[str, str], name: str) -> str | None:
 def parse(body: bytes) -> EngineReport | None:
     """The report in a verified delivery; None for events of no interest."""
     try:
-        event = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        event = json_document("body", body)
+    except ValidationError as exc:
         raise WebhookRejected("the webhook body is not JSON") from exc
     if not isinstance(event, dict) or not isinstance(event.get("event_data"), dict):
         raise WebhookRejected("the webhook has no event_data object")

@@ -19,6 +19,7 @@ from datetime import datetime
 
 from revideo.adapters.local_auth.store import Credential
 from revideo.domain.errors import AuthError
+from revideo.domain.parsing import is_ascii_digits, same_secret
 
 CONFIRM = "confirm"
 RESET = "reset"
@@ -46,7 +47,9 @@ def make(secret: bytes, purpose: str, cred: Credential, expires: datetime) -> st
 def user_of(token: str) -> str:
     """The user id a token claims to be for; AuthError('invalid_token') if malformed."""
     parts = (token or "").strip().split(".")
-    if len(parts) != 3 or not parts[0] or not parts[1].isdigit() or len(parts[0]) > 64:
+    if len(parts) != 3 or not parts[0] or len(parts[0]) > 64:
+        raise AuthError("invalid_token", "this link is not valid")
+    if not is_ascii_digits(parts[1]) or len(parts[1]) > 12:
         raise AuthError("invalid_token", "this link is not valid")
     return parts[0]
 
@@ -55,7 +58,7 @@ def check(secret: bytes, purpose: str, cred: Credential, token: str, now: dateti
     """AuthError('invalid_token') unless the token is genuine, fresh and still usable."""
     user_id, expiry, signature = token.strip().split(".")
     expected = _signature(secret, purpose, cred, int(expiry))
-    if user_id != cred.user_id or not hmac.compare_digest(signature, expected):
+    if user_id != cred.user_id or not same_secret(signature, expected):
         raise AuthError("invalid_token", "this link is not valid or was used already")
     if int(expiry) < now.timestamp():
         raise AuthError("invalid_token", "this link has expired; ask for a new one")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta
@@ -14,6 +13,7 @@ import attrs
 
 from revideo.adapters.memory.database import utcnow
 from revideo.domain.errors import EngineRejected, WebhookRejected
+from revideo.domain.parsing import json_document, same_secret
 from revideo.domain.video import EngineReport, VideoStatus
 from revideo.ports.video_engine import Avatar, RenderRequest, Voice
 
@@ -147,10 +147,10 @@ class FakeVideoEngine:
 
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> EngineReport | None:
         given = {k.lower(): v for k, v in headers.items()}.get("signature", "")
-        if not hmac.compare_digest(given, self.sign(body)):
+        if not same_secret(given, self.sign(body)):
             raise WebhookRejected("bad signature")
         try:
-            event = json.loads(body)
+            event = json_document("body", body)
             render = self.renders[event["video_id"]]
         except (ValueError, KeyError, TypeError) as exc:
             raise WebhookRejected(f"malformed event: {exc}") from None
