@@ -77,6 +77,19 @@ class TestProfiles:
         with world.uow(SYSTEM) as uow:
             assert uow.profiles.set_role(world.bob.id, Role.USER).role is Role.USER
 
+    def test_a_user_or_the_system_ends_a_users_sessions(self, world: World) -> None:
+        with world.uow(world.alice) as uow:
+            start = uow.profiles.get(world.alice.id).session_epoch
+            assert uow.profiles.end_sessions(world.alice.id).session_epoch == start + 1
+        with world.uow(SYSTEM) as uow:
+            assert uow.profiles.end_sessions(world.alice.id).session_epoch == start + 2
+        with pytest.raises(NotFound), world.uow(world.bob) as uow:
+            uow.profiles.end_sessions(world.alice.id)
+        with pytest.raises(Forbidden), world.uow(world.admin) as uow:
+            uow.profiles.end_sessions(world.alice.id)
+        with world.uow(world.alice) as uow:
+            assert uow.profiles.get(world.alice.id).session_epoch == start + 2
+
     def test_others_profiles_are_hidden_or_read_only(self, world: World) -> None:
         with pytest.raises(NotFound), world.uow(world.alice) as uow:
             uow.profiles.get(world.bob.id)

@@ -23,6 +23,7 @@ class Profile:
     role: Role = Role.USER
     avatar_url: str | None = None
     created_at: datetime | None = None
+    session_epoch: int = 0  # raised to end every session signed in before (design.md §3)
 
     @property
     def is_admin(self) -> bool:

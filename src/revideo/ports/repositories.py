@@ -92,6 +92,14 @@ class ProfileRepository(Protocol):
         """Change a role; Forbidden unless the actor is an admin or the system."""
         ...
 
+    def end_sessions(self, user_id: str) -> Profile:
+        """Raise the user's session epoch, ending every session signed in before.
+
+        The user themself or the system; Forbidden for anyone else. A new
+        password raises it too (the database does that on its own).
+        """
+        ...
+
 
 class PropertyRepository(Protocol):
     def get(self, property_id: str) -> Property: ...

@@ -76,6 +76,8 @@ class MemoryCredentials:
     def set_password(self, user_id: str, password_hash: str) -> None:
         with self.lock:
             self.rows[user_id] = attrs.evolve(self.rows[user_id], password_hash=password_hash)
+        with self.backend.unit_of_work(Actor.service()) as uow:  # as the database's trigger does
+            uow.profiles.end_sessions(user_id)
 
     def role_of(self, user_id: str) -> Role:
         with self.backend.unit_of_work(Actor.service()) as uow:

@@ -58,6 +58,14 @@ class InMemoryProfiles(Repo):
         self.t.profiles[new.id] = new
         return new
 
+    def end_sessions(self, user_id: str) -> Profile:
+        old = self.get(user_id)
+        if not (self.tx.actor.system or self.tx.actor.user_id == user_id):
+            raise Forbidden("end the sessions of", "profile", user_id)
+        new = attrs.evolve(old, session_epoch=old.session_epoch + 1)
+        self.t.profiles[new.id] = new
+        return new
+
 
 class InMemoryProperties(Repo):
     def get(self, property_id: str) -> Property:

@@ -52,6 +52,14 @@ class RestProfiles(RestTable[Profile]):
             raise Forbidden("change the role of", "profile", user_id)
         return convert.profile(found.data[0])
 
+    def end_sessions(self, user_id: str) -> Profile:
+        self.row(user_id)
+        with rest_errors("profile", user_id, action="end the sessions of"):
+            found = self.rest.client.rpc("end_sessions", {"target": user_id}).execute()
+        if not found.data:
+            raise Forbidden("end the sessions of", "profile", user_id)
+        return convert.profile(found.data[0])
+
 
 class RestProperties(RestTable[Property]):
     table, kind = "properties", "property"
