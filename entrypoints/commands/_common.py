@@ -55,7 +55,9 @@ def listen(svc: Any, host: str, port: int, threads: int) -> Any:
     from revideo.entrypoints.web import create_app
 
     try:
-        return create_server(create_app(svc), host=host, port=port, threads=threads)
+        app = create_app(svc, {"PROXY_FIX": False})  # waitress reads the proxies' headers itself
+        options = proxy_options(svc.settings.trusted_proxies)
+        return create_server(app, host=host, port=port, threads=threads, **options)
     except RevideoError as exc:
         svc.close()
         raise click.ClickException(str(exc)) from None
@@ -67,6 +69,23 @@ def listen(svc: Any, host: str, port: int, threads: int) -> Any:
             f"cannot listen on {host}:{port}: {exc.strerror}"
             " (is revideo already running?); choose another with --port (0: any free port)"
         ) from None
+
+
+def proxy_options(hops: int) -> dict[str, Any]:
+    """waitress's settings for REVIDEO_TRUSTED_PROXIES reverse proxies in front of it.
+
+    waitress removes X-Forwarded-* headers it was not told to trust before the app
+    sees them, so trusting them is its job: the client's address (sign-in limits)
+    and scheme (HSTS, secure links) come from the last `hops` proxies.
+    """
+    if not hops:
+        return {}
+    return {
+        "trusted_proxy": "*",  # whoever connects: the operator says proxies are in front
+        "trusted_proxy_count": hops,
+        "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+        "clear_untrusted_proxy_headers": True,
+    }
 
 
 def acting(email: str | None) -> Actor:

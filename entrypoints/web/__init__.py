@@ -30,24 +30,33 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
     from flask_wtf.csrf import CSRFProtect
 
     from revideo.bootstrap import bootstrap
+    from revideo.entrypoints.web import guard
 
     svc = services if services is not None else bootstrap()
     app = Flask(__name__)
     app.config.update(_defaults(svc))
     app.config.update(config or {})
     app.extensions["revideo"] = svc
-    if svc.settings.trusted_proxies:  # the client's address and scheme, as the proxies saw them
+    hops = svc.settings.trusted_proxies
+    if hops and app.config["PROXY_FIX"]:  # the client's address and scheme, as proxies saw them
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        hops = svc.settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     Bootstrap5(app)
     CSRFProtect(app)
+    settings = svc.settings
+    guard.init_app(
+        app,
+        secure=app.config["SESSION_COOKIE_SECURE"],
+        media_origins=(guard.origin(settings.supabase_url), guard.origin(settings.heygen_base_url)),
+    )
     _register(app)
     return app
 
 
 def _defaults(svc: Services) -> dict[str, Any]:
+    from revideo.entrypoints.web.guard import trusted_hosts
+
     settings = svc.settings
     secret = settings.secret_key
     if not secret:
@@ -69,8 +78,15 @@ def _defaults(svc: Services) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_LOGIN": "10 per minute",
         "RATELIMIT_REGISTER": "5 per minute",
+        "RATELIMIT_RESET": "5 per minute",
+        "RATELIMIT_RESET_ADDRESS": "3 per 15 minutes",
         "RATELIMIT_STORAGE_URI": settings.ratelimit_storage,
         "WIZARD_DIR": str(settings.data_dir / "uploads"),
+        "DRAFT_DIR": str(settings.data_dir / "drafts"),
+        "TRUSTED_HOSTS": trusted_hosts(settings.public_url),
+        # ProxyFix reads REVIDEO_TRUSTED_PROXIES' headers; off under waitress, which reads them
+        # itself (it drops them before the app could: see commands/_common.py)
+        "PROXY_FIX": True,
     }
 
 

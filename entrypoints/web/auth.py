@@ -1,4 +1,12 @@
-"""Sign-up, confirmation, sign-in and out, password reset; Flask-Login sessions."""
+"""
+Sign-up, confirmation, sign-in and out, password reset; Flask-Login sessions.
+
+A session (and a "keep me signed in" cookie) names the user *and* the user's
+session epoch at sign-in (`<user id>.<epoch>`); each request re-reads the
+profile and refuses a session whose epoch has moved on (sign out everywhere,
+a new password). Links in mail are built from REVIDEO_PUBLIC_URL, never from
+the request's Host.
+"""
 
 from __future__ import annotations
 
@@ -24,9 +32,10 @@ from flask_login import (
     logout_user,
 )
 
-from revideo.domain.errors import AuthError, ConfigError, NotFound
-from revideo.domain.profile import Actor, Role
-from revideo.entrypoints.web._support import form_text, svc
+from revideo.domain.errors import AuthError, ConfigError, NotFound, ValidationError
+from revideo.domain.parsing import is_ascii_digits
+from revideo.domain.profile import Actor, Profile, Role
+from revideo.entrypoints.web._support import actor, form_text, svc
 from revideo.ports.identity import Identity
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -34,7 +43,6 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 # which form field an AuthError is about, and the HTTP status it answers with
 FIELDS = {
     "invalid_email": ("email", 400),
-    "user_exists": ("email", 409),
     "weak_password": ("password", 400),
     "invalid_credentials": ("password", 401),
     "email_not_confirmed": ("email", 403),
@@ -47,11 +55,18 @@ FIELDS = {
 class WebUser(UserMixin):  # type: ignore[misc]
     """The signed-in user of a request."""
 
-    def __init__(self, user_id: str, email: str, role: Role, full_name: str = "") -> None:
+    def __init__(
+        self, user_id: str, email: str, role: Role, full_name: str = "", epoch: int = 0
+    ) -> None:
         self.id = user_id
         self.email = email
         self.role = role
         self.full_name = full_name
+        self.epoch = epoch
+
+    def get_id(self) -> str:
+        """What the session and the remember cookie keep: the id and the session epoch."""
+        return f"{self.id}.{self.epoch}"
 
     @property
     def actor(self) -> Actor:
@@ -62,13 +77,24 @@ class WebUser(UserMixin):  # type: ignore[misc]
         return self.role is Role.ADMIN
 
 
-def load_user(user_id: str) -> WebUser | None:
-    """Re-read the profile each request, so role changes apply at once."""
+def load_user(session_id: str) -> WebUser | None:
+    """Re-read the profile each request, so role changes and ended sessions apply at once."""
+    user_id, _, epoch = session_id.rpartition(".")
+    if not user_id or not is_ascii_digits(epoch):
+        return None  # a cookie from before epochs, or forged: sign in again
     try:
         profile = svc().users.me(Actor.user(user_id))
-    except (NotFound, AuthError):
+    except (NotFound, AuthError, ValidationError):
         return None
-    return WebUser(profile.id, profile.email, profile.role, profile.full_name)
+    if profile.session_epoch != int(epoch):
+        return None
+    return _web_user(profile)
+
+
+def _web_user(profile: Profile) -> WebUser:
+    return WebUser(
+        profile.id, profile.email, profile.role, profile.full_name, profile.session_epoch
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -87,13 +113,21 @@ def init_app(app: Flask) -> None:
         limiter = Limiter(get_remote_address, app=app)
     except ConfigurationError as exc:
         raise ConfigError("REVIDEO_RATELIMIT_STORAGE", str(exc)) from None
-    for view, setting in (
-        ("auth.login", "RATELIMIT_LOGIN"),
-        ("auth.register", "RATELIMIT_REGISTER"),
+    for view, setting, key in (
+        ("auth.login", "RATELIMIT_LOGIN", get_remote_address),
+        ("auth.register", "RATELIMIT_REGISTER", get_remote_address),
+        ("auth.reset_request", "RATELIMIT_RESET", get_remote_address),
+        ("auth.reset_request", "RATELIMIT_RESET_ADDRESS", _address),  # mail bombs, from anywhere
     ):
-        limit = limiter.limit(_config(setting), methods=["POST"], error_message=_too_many)
+        limit = limiter.limit(
+            _config(setting), methods=["POST"], error_message=_too_many, key_func=key
+        )
         app.view_functions[view] = limit(app.view_functions[view])  # type: ignore[assignment]
     app.extensions["revideo_limiter"] = limiter
+
+
+def _address() -> str:
+    return "address:" + request.form.get("email", "")[:320].strip().casefold()
 
 
 def _config(name: str) -> Any:
@@ -118,10 +152,33 @@ def _failed(template: str, exc: AuthError, **context: Any) -> tuple[str, int]:
     return render_template(template, errors={field: exc.message}, **context), status
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+def safe_next(target: str | None) -> str:
+    """`target` if it is a path on this site, else the dashboard.
+
+    Browsers drop tabs and newlines from URLs and read a backslash as a slash,
+    so `/\t/evil.example` or `/\\evil.example` would leave the site: any control
+    character, space or backslash, and anything with a scheme or host, is refused.
+    """
+    from urllib.parse import urlsplit
+
+    if (
+        target
+        and len(target) <= 2000
+        and target.startswith("/")
+        and not target.startswith("//")
+        and target.isprintable()
+        and not any(c.isspace() or c == "\\" for c in target)
+    ):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("dashboard.index")
+
+
+def public_link(endpoint: str, **values: Any) -> str:
+    """An absolute link for mail: REVIDEO_PUBLIC_URL and the path, never the request's Host."""
+    path = url_for(endpoint, **values)[len(request.script_root) :]
+    return svc().settings.public_url + path
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -136,12 +193,10 @@ def login() -> Any:
         signed = identity().sign_in(form["email"], request.form.get("password", "")[:1024])
     except AuthError as exc:
         return _failed("auth/login.html", exc, form=form)
+    profile = svc().users.me(Actor.user(signed.user_id))  # its session epoch
     session.clear()
-    login_user(
-        WebUser(signed.user_id, signed.email, signed.role),
-        remember=bool(request.form.get("remember")),
-    )
-    return redirect(_safe_next(request.args.get("next")))
+    login_user(_web_user(profile), remember=bool(request.form.get("remember")))
+    return redirect(safe_next(request.args.get("next")))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -155,11 +210,24 @@ def register() -> Any:
         errors = {"password_confirm": "the two passwords differ"}
         return render_template("auth/register.html", errors=errors, form=form), 400
     try:
-        callback = url_for("auth.callback", _external=True)
-        identity().sign_up(form["email"], password, form["full_name"], callback)
+        identity().sign_up(form["email"], password, form["full_name"], public_link("auth.callback"))
     except AuthError as exc:
-        return _failed("auth/register.html", exc, form=form)
+        if exc.code != "user_exists":
+            return _failed("auth/register.html", exc, form=form)
+        _tell_owner(form["email"])  # the same answer as for a new address: no enumeration
     return redirect(url_for("auth.check_email", email=form["email"]))
+
+
+def _tell_owner(email: str) -> None:
+    """Someone signed up with a taken address: tell its owner, not the visitor."""
+    body = (
+        "Someone tried to create a revideo account with this email address, "
+        "but you already have one.\n\n"
+        f"Sign in: {public_link('auth.login')}\n"
+        f"Forgot your password? {public_link('auth.reset_request')}\n\n"
+        "If it was not you, ignore this mail."
+    )
+    svc().mailer.send(email, "Your revideo account", body)
 
 
 @bp.get("/check-email")
@@ -182,10 +250,21 @@ def callback() -> Any:
 @bp.post("/logout")
 @login_required  # type: ignore[untyped-decorator]
 def logout() -> Any:
-    """Sign out."""
-    logout_user()
+    """Sign out of this browser (its "keep me signed in" cookie is deleted too)."""
     session.clear()
+    logout_user()  # after clear(): it leaves the mark that deletes the remember cookie
     flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/logout-everywhere")
+@login_required  # type: ignore[untyped-decorator]
+def logout_everywhere() -> Any:
+    """End every session of this user, on every device (copied cookies included)."""
+    svc().users.end_sessions(actor())
+    session.clear()
+    logout_user()
+    flash("You are signed out everywhere.", "info")
     return redirect(url_for("auth.login"))
 
 
@@ -198,7 +277,7 @@ def reset_request() -> Any:
     if not email:
         errors = {"email": "enter the email address of your account"}
         return render_template("auth/reset_request.html", errors=errors, form={}), 400
-    identity().request_password_reset(email, url_for("auth.reset_form", _external=True))
+    identity().request_password_reset(email, public_link("auth.reset_form"))
     return render_template("auth/check_email.html", email=email, reset=True)
 
 

@@ -69,10 +69,17 @@ class TestRegisterAndConfirm:
         assert field in fields(answer.text)
         assert profiles(services) == 0 and services.mailer.outbox == []
 
-    def test_taken_address_is_a_conflict(self, app: Any, users: Any) -> None:
+    def test_taken_address_answers_as_a_new_one_and_mails_the_owner(
+        self, app: Any, users: Any, services: Any
+    ) -> None:
+        fresh = register(app.test_client(), email="newcomer@example.com")
         users.make("nora@example.com")
-        answer = register(app.test_client())
-        assert answer.status_code == 409 and "email" in fields(answer.text)
+        taken = register(app.test_client())
+        assert taken.status_code == fresh.status_code == 302
+        assert taken.location == fresh.location.replace("newcomer", "nora")
+        mail = services.mailer.outbox[-1]
+        assert mail.to == "nora@example.com" and "already have one" in mail.body
+        assert "/auth/reset" in mail.body and "token=" not in mail.body
 
     def test_forged_token_is_refused(self, app: Any) -> None:
         answer = app.test_client().get("/auth/callback?token=abc.123.xyz")

@@ -73,5 +73,8 @@
     document.querySelectorAll("textarea[data-max-chars]").forEach(countChars);
     const box = document.getElementById("video-status");
     if (box && box.dataset.inFlight === "true") poll(box);
+    // the analytics page's figures come as a JSON data block: no inline script (CSP)
+    const charts = document.getElementById("chart-data");
+    if (charts) revideo.drawCharts(JSON.parse(charts.textContent));
   });
 })();

@@ -68,6 +68,10 @@ class ConfigError(RevideoError):
         self.message = message
 
 
+class Unavailable(ConfigError):
+    """A service revideo needs (the database) cannot be reached right now; retry later."""
+
+
 class AuthError(RevideoError):
     """Signing up, in or out failed; `code` says why (see Identity)."""
 

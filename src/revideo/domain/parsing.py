@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from revideo.domain.errors import ValidationError
@@ -60,9 +60,9 @@ def no_nul(field: str, value: str) -> str:
     return value
 
 
-def first_nul(values: Mapping[str, Any]) -> str | None:
-    """The name of the first field (or a field's name itself) holding a NUL, if any."""
-    for name, value in values.items():
+def first_nul(pairs: Iterable[tuple[str, Any]]) -> str | None:
+    """The name of the first (name, value) pair with a NUL in either, if any."""
+    for name, value in pairs:
         if "\x00" in name or (isinstance(value, str) and "\x00" in value):
             return name.replace("\x00", "\\0")[:100]
     return None

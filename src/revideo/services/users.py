@@ -24,6 +24,11 @@ class UserService:
             new = attrs.evolve(profile, full_name=full_name.strip(), avatar_url=avatar_url)
             return uow.profiles.update(new)
 
+    def end_sessions(self, actor: Actor) -> Profile:
+        """Sign out everywhere: every session of the actor signed in before now ends."""
+        with self.ctx.uow(actor) as uow:
+            return uow.profiles.end_sessions(signed_in(actor))
+
     def list(self, actor: Actor, page: PageRequest = PageRequest()) -> Page[Profile]:
         require_admin(actor)
         with self.ctx.uow(actor) as uow:

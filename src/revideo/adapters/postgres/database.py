@@ -25,6 +25,8 @@ from revideo.adapters.postgres.errors import SETTING, database_errors
 from revideo.domain.errors import ConfigError, Duplicate
 from revideo.domain.profile import Actor, Profile, Role
 
+POOL_WAIT = 5.0  # seconds a request waits for a pooled connection (issue 15: fail fast)
+
 
 def role_and_claims(actor: Actor) -> tuple[str, dict[str, Any]]:
     """The database role and JWT claims PostgREST would use for `actor`."""
@@ -160,6 +162,9 @@ class PostgresDatabase:
             configure=_configure,
             open=False,
             name="revideo",
+            # a request waits this long for a connection, then answers 503 (Unavailable);
+            # the pool keeps reconnecting in the background, so the app recovers by itself
+            timeout=POOL_WAIT,
         )
         try:
             pool.open(wait=True, timeout=15)

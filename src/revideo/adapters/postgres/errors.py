@@ -13,11 +13,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from revideo.domain.errors import (
-    ConfigError,
     Duplicate,
     Forbidden,
     NotFound,
     RevideoError,
+    Unavailable,
     ValidationError,
 )
 
@@ -86,8 +86,10 @@ def translate(
         return NotFound(missing, (refs or {}).get(missing, key))
     if state in ("23514", "23502") or state.startswith("22"):
         return ValidationError(field_of(constraint, column), message)
+    if not state and "NUL" in message:  # refused by psycopg before it is sent
+        return ValidationError(field_of(constraint, column), "must not contain NUL characters")
     if not state or state.startswith("08"):
-        return ConfigError(SETTING, f"cannot reach the database: {message}")
+        return Unavailable(SETTING, f"cannot reach the database: {message}")
     return RevideoError(f"database error {state}: {message}")
 
 

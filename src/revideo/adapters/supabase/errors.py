@@ -22,6 +22,7 @@ from revideo.domain.errors import (
     NotFound,
     RevideoError,
     StorageError,
+    Unavailable,
     ValidationError,
 )
 
@@ -98,7 +99,7 @@ def translate_rest(
     if code in ("PGRST116", "PGRST205", "42P01", "42883"):
         return NotFound(kind, key) if code == "PGRST116" else _missing_schema(message)
     if code.startswith("08") or code in ("PGRST000", "PGRST001", "PGRST002"):
-        return ConfigError(SETTING, f"the Supabase database cannot be reached: {message}")
+        return Unavailable(SETTING, f"the Supabase database cannot be reached: {message}")
     return RevideoError(f"Supabase error {code or '?'}: {message}")
 
 
@@ -160,7 +161,7 @@ def rest_errors(
     except APIError as exc:
         raise translate_rest(exc, kind=kind, key=key, action=action, refs=refs) from exc
     except httpx.HTTPError as exc:
-        raise ConfigError(SETTING, f"the Supabase project cannot be reached: {exc}") from exc
+        raise Unavailable(SETTING, f"the Supabase project cannot be reached: {exc}") from exc
 
 
 @contextmanager
