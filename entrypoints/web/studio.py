@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from revideo.domain.errors import EngineError, ValidationError
 from revideo.domain.page import PageRequest
 from revideo.domain.spoken import estimate_seconds
 from revideo.domain.video import AspectRatio, VideoPurpose, parse_enum
+from revideo.entrypoints.web import drafts
 from revideo.entrypoints.web._support import actor, attempt, svc
 from revideo.ports.repositories import PropertyFilter
 from revideo.services.videos import VideoInput
@@ -28,10 +29,10 @@ ASPECTS = [
 
 
 def state() -> dict[str, Any]:
-    found = session.get(KEY)
+    found = drafts.load(KEY)  # kept on the server, not in the session cookie
     if not isinstance(found, dict) or found.get("user") != actor().user_id:
         found = {"user": actor().user_id, "purpose": "sale", "aspect_ratio": "16:9"}
-        session[KEY] = found
+        drafts.save(KEY, found)
     return found
 
 
@@ -43,7 +44,7 @@ def start() -> Any:
     if chosen:
         prop = svc().properties.get(actor(), chosen)
         wiz.update(property_id=prop.id, title=f"{prop.title} — video tour"[:200])
-    session[KEY] = wiz
+    drafts.save(KEY, wiz)
     return redirect(url_for("studio.step", name="presenter" if chosen else "property"))
 
 
@@ -60,7 +61,7 @@ def step(name: str) -> Any:
     if request.form.get("back"):
         return redirect(url_for("studio.step", name=STEPS[max(0, STEPS.index(name) - 1)]))
     _, errors = attempt(lambda: SAVE[name](wiz))
-    session.modified = True
+    drafts.save(KEY, wiz)
     if errors:
         return _page(name, wiz, errors, 400)
     if name == "options":
@@ -100,7 +101,7 @@ def _write(wiz: dict[str, Any]) -> None:
     )
     wiz["script"] = draft.text
     wiz["script_notice"] = draft.notice
-    session.modified = True
+    drafts.save(KEY, wiz)
 
 
 def _save_property(wiz: dict[str, Any]) -> None:
@@ -178,7 +179,7 @@ def _generate(wiz: dict[str, Any]) -> Any:
         aspect_ratio=wiz["aspect_ratio"],
     )
     video = svc().videos.create_draft(actor(), data)
-    session.pop(KEY, None)
+    drafts.drop(KEY)
     try:
         svc().videos.submit(actor(), video.id)
         flash("The render has started; this page updates by itself.", "success")

@@ -1,9 +1,9 @@
 """
 The new-property wizard: basics → address → specs & amenities → photos → review.
 
-The half-filled wizard lives in the session (form values, and the names of
-uploaded photos kept in a private folder until the property is created), so a
-user can go back and forth. Nothing reaches the database before the review
+The half-filled wizard is a server-side draft (drafts.py: form values, and the
+names of uploaded photos kept in a private folder until the property is
+created), so a user can go back and forth. Nothing reaches the database before the review
 step, and a failure there removes what was written.
 """
 
@@ -24,14 +24,13 @@ from flask import (
     render_template,
     request,
     send_file,
-    session,
     url_for,
 )
 from flask_login import login_required
 
 from revideo.domain.errors import RevideoError, ValidationError
 from revideo.domain.media import MAX_PHOTOS
-from revideo.entrypoints.web import forms
+from revideo.entrypoints.web import drafts, forms
 from revideo.entrypoints.web._support import actor, attempt, svc
 from revideo.services.properties import check_image
 
@@ -45,10 +44,10 @@ KEY = "property_wizard"
 
 def state() -> dict[str, Any]:
     """This user's wizard, started afresh if there is none."""
-    found = session.get(KEY)
+    found = drafts.load(KEY)
     if not isinstance(found, dict) or found.get("user") != actor().user_id:
         found = {"user": actor().user_id, "id": uuid.uuid4().hex, "values": {}, "photos": []}
-        session[KEY] = found
+        drafts.save(KEY, found)
     return found
 
 
@@ -100,7 +99,7 @@ def _save_fields(name: str, wiz: dict[str, Any]) -> Any:
     values, errors = attempt(lambda: forms.pick(request.form, FIELDS[name]))
     if values is not None:
         wiz["values"].update(values)
-        session.modified = True
+        drafts.save(KEY, wiz)
         if request.form.get("back"):
             return _next(name, back=True)
         _, errors = attempt(lambda: CHECKS[name](values))
@@ -112,7 +111,7 @@ def _save_fields(name: str, wiz: dict[str, Any]) -> Any:
 def _photos(wiz: dict[str, Any]) -> Any:
     action = request.form.get("action", "upload")
     _, errors = attempt(lambda: _photo_action(wiz, action))
-    session.modified = True
+    drafts.save(KEY, wiz)
     if errors:
         return _page("photos", wiz, errors, 400)
     if action == "next":
@@ -198,7 +197,7 @@ def discard(wiz: dict[str, Any]) -> None:
     """Forget the wizard and its uploaded files."""
     with contextlib.suppress(OSError):
         shutil.rmtree(_folder(wiz))
-    session.pop(KEY, None)
+    drafts.drop(KEY)
 
 
 @bp.post("/cancel")
