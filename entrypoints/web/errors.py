@@ -18,6 +18,7 @@ from revideo.domain.errors import (
     InvalidTransition,
     NotFound,
     StorageError,
+    Unavailable,
     ValidationError,
 )
 
@@ -41,7 +42,12 @@ def answer(message: str, status: int, field: str | None = None) -> Any:
         if field:
             body["field"] = field
         return jsonify(body), status
-    return render_template("error.html", message=message, status=status, field=field), status
+    try:  # the page shows who is signed in: that reads the database
+        return render_template("error.html", message=message, status=status, field=field), status
+    except Unavailable as exc:
+        from revideo.entrypoints.web.guard import unavailable
+
+        return unavailable(exc)
 
 
 def _revideo(exc: Exception) -> Any:

@@ -15,7 +15,8 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
+from werkzeug.exceptions import SecurityError
 
 from revideo.domain.errors import Unavailable, ValidationError
 from revideo.domain.parsing import first_nul
@@ -70,6 +71,13 @@ def init_app(app: Flask, secure: bool, media_origins: tuple[str | None, ...]) ->
     )
     app.before_request(_refuse_nul)
     app.register_error_handler(Unavailable, unavailable)
+    app.register_error_handler(SecurityError, _unknown_host)
+
+
+def _unknown_host(exc: SecurityError) -> Any:
+    """A Host outside TRUSTED_HOSTS: plain text, since no URL can be built for it."""
+    text = "Host: this server does not answer to that host name (see REVIDEO_PUBLIC_URL)\n"
+    return text, 400, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def _refuse_nul() -> None:
@@ -86,4 +94,7 @@ def unavailable(exc: Unavailable) -> Any:
     headers = {"Retry-After": "30"}
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
         return jsonify({"error": message}), 503, headers
+    # Flask-Login puts current_user into every template, loading it from the database:
+    # this page is for nobody in particular
+    g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
     return render_template("unavailable.html", message=message), 503, headers

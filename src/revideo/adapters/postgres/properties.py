@@ -47,9 +47,7 @@ class PostgresProfiles(Table[Profile]):
     def end_sessions(self, user_id: str) -> Profile:
         self.row(user_id)
         with database_errors("profile", user_id, action="end the sessions of"):
-            found = self.conn.execute(
-                "SELECT * FROM public.end_sessions(%s)", [user_id]
-            ).fetchone()
+            found = self.conn.execute("SELECT * FROM public.end_sessions(%s)", [user_id]).fetchone()
         if found is None:
             raise Forbidden("end the sessions of", "profile", user_id)
         return convert.profile(found)
