@@ -53,8 +53,14 @@ def attempt(call: Callable[[], T]) -> tuple[T | None, dict[str, str]]:
         return None, {exc.field: exc.message}
 
 
-def keep_args(args: Mapping[str, str], **changes: Any) -> dict[str, Any]:
-    """The current query arguments with some replaced (for pagination links)."""
-    merged: dict[str, Any] = {k: v for k, v in args.items() if v}
+def keep_args(args: Mapping[str, str], *reserved: str, **changes: Any) -> dict[str, Any]:
+    """The current query arguments with some replaced (for links: `url_for(..., **them)`).
+
+    Names url_for keeps for itself (`_external`, `_scheme`, …) and the `reserved`
+    names of the link's own route are dropped: a visitor's query cannot steer a link.
+    """
+    merged: dict[str, Any] = {
+        k: v for k, v in args.items() if v and not k.startswith("_") and k not in reserved
+    }
     merged.update(changes)
     return merged

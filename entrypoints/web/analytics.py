@@ -19,7 +19,7 @@ from revideo.domain.ads import AdPlatform
 from revideo.domain.errors import ValidationError
 from revideo.domain.page import PageRequest
 from revideo.domain.video import VideoStatus
-from revideo.entrypoints.web._support import actor, svc
+from revideo.entrypoints.web._support import actor, keep_args, svc
 from revideo.entrypoints.web.assets import plotly_version
 from revideo.ports.repositories import AdFilter, BreakdownRow, PropertyFilter, VideoFilter
 
@@ -131,7 +131,7 @@ def index() -> Any:
         platforms=platforms,
         charts=figures(daily, platforms, summary),
         platform_names=PLATFORMS,
-        args={k: v for k, v in request.args.items() if v},
+        args=keep_args(request.args, "by", "fmt"),
         plotly_version=plotly_version(),
     )
 
