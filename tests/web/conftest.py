@@ -96,6 +96,8 @@ def make_app(services: Services, tmp_path: Path, **config: Any) -> Any:
         "WIZARD_DIR": str(tmp_path / "wizard"),
         "RATELIMIT_LOGIN": "1000 per minute",
         "RATELIMIT_REGISTER": "1000 per minute",
+        "RATELIMIT_RESET": "1000 per minute",
+        "RATELIMIT_RESET_ADDRESS": "1000 per minute",
     }
     settings.update(config)
     return create_app(services, settings)
