@@ -164,6 +164,28 @@ class TestPasswordReset:
         )
         assert ok.status_code == 302
 
+    def test_a_reset_and_sign_out_everywhere_end_other_sessions(
+        self, app: Any, services: Any, users: Any
+    ) -> None:
+        laptop = users.client("alice@example.com")
+        phone = app.test_client()
+        phone.post("/auth/login", data={"email": "alice@example.com", "password": PASSWORD})
+        assert laptop.get("/dashboard").status_code == phone.get("/dashboard").status_code == 200
+        assert phone.post("/auth/logout-everywhere").status_code == 302
+        assert laptop.get("/dashboard").status_code == 302  # signed out there too
+
+        laptop.post("/auth/login", data={"email": "alice@example.com", "password": PASSWORD})
+        assert laptop.get("/dashboard").status_code == 200
+        app.test_client().post("/auth/reset", data={"email": "alice@example.com"})
+        token = link_in(services.mailer).split("token=")[1]
+        new = {
+            "token": token,
+            "password": "brand-new-pass-2",
+            "password_confirm": "brand-new-pass-2",
+        }
+        assert app.test_client().post("/auth/reset/new", data=new).status_code == 302
+        assert laptop.get("/dashboard").status_code == 302  # the new password ended it
+
     def test_unknown_address_looks_the_same_and_sends_nothing(
         self, app: Any, services: Any
     ) -> None:
