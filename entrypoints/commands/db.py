@@ -28,7 +28,7 @@ def command() -> None:
 @friendly
 def migrate() -> None:
     """Apply pending migrations (starting the embedded server if it is the one in use)."""
-    from revideo.bootstrap import migrate_database
+    from revideo.database_admin import migrate_database
 
     applied = migrate_database(_settings())
     click.echo(
@@ -40,7 +40,7 @@ def migrate() -> None:
 @friendly
 def status() -> None:
     """Show the server (if embedded) and which migrations are applied or pending."""
-    from revideo.bootstrap import database_status
+    from revideo.database_admin import database_status
 
     server, migrations = database_status(_settings())
     if server is None:
@@ -61,7 +61,7 @@ def status() -> None:
 @friendly
 def start() -> None:
     """Start (or reuse) the embedded server and migrate it; print its URL."""
-    from revideo.bootstrap import start_database
+    from revideo.database_admin import start_database
 
     click.echo(f"running: {start_database(_settings())}")
 
@@ -70,6 +70,6 @@ def start() -> None:
 @friendly
 def stop() -> None:
     """Stop the embedded server."""
-    from revideo.bootstrap import stop_database
+    from revideo.database_admin import stop_database
 
     click.echo("stopped" if stop_database(_settings()) else "not running")

@@ -63,6 +63,6 @@ def _work(svc, stop: threading.Event, interval: float) -> None:  # type: ignore[
     """Run the pipeline's rounds until told to stop; errors are logged, not fatal."""
     while not stop.wait(interval):
         try:
-            svc.pipeline.run_round()
+            svc.pipeline.run_round(stop)
         except Exception:  # the loop must outlive any one bad round
             log.exception("worker round failed")

@@ -76,19 +76,15 @@ def generate(
 
 def _follow(actor, video_id: str, *, quiet: bool):  # type: ignore[no-untyped-def]
     """Run the pipeline here until the video ends, printing each change."""
-    svc = services()
-    last = None
-    while True:
-        svc.pipeline.run_round()
-        video = svc.videos.get(actor, video_id)
-        if video.status != last and not quiet:
+
+    def show(video) -> None:  # type: ignore[no-untyped-def]
+        if not quiet:
             click.echo(f"  {time.strftime('%H:%M:%S')}  {video.status.value}")
-        last = video.status
-        if video.status.terminal and (video.archived_at or video.status.value == "failed"):
-            if video.error_message and not quiet:
-                click.echo(f"  reason: {video.error_message}")
-            return video
-        time.sleep(1.0)
+
+    video = services().follow(actor, video_id, on_change=show)
+    if video.error_message and not quiet:
+        click.echo(f"  reason: {video.error_message}")
+    return video
 
 
 @command.command("list")

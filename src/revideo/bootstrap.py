@@ -9,6 +9,9 @@ needs it, so `revideo --help` stays fast.
 from __future__ import annotations
 
 import logging
+import sys
+import time
+import types
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -16,6 +19,8 @@ from typing import Any
 import attrs
 
 from revideo.domain.errors import ConfigError
+from revideo.domain.profile import Actor
+from revideo.domain.video import Video, VideoStatus
 from revideo.ports.ad_exports import AdExportReader
 from revideo.ports.identity import Identity
 from revideo.ports.mailer import Mailer
@@ -53,6 +58,36 @@ class Services:
     ad_import: AdImportService
     analytics: AnalyticsService
     users: UserService
+
+    def follow(
+        self,
+        actor: Actor,
+        video_id: str,
+        *,
+        poll: float = 1.0,
+        timeout: float | None = None,
+        on_change: Callable[[Video], None] | None = None,
+    ) -> Video:
+        """Run the render pipeline here until the video is archived or has failed.
+
+        For scripts and the CLI, where no worker runs: each turn is one pipeline
+        round (every in-flight video moves, not only this one). `on_change` sees
+        the video whenever its status changes. Raises TimeoutError after
+        `timeout` seconds, with the video still in flight.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        last: VideoStatus | None = None
+        while True:
+            self.pipeline.run_round()
+            video = self.videos.get(actor, video_id)
+            if video.status is not last and on_change is not None:
+                on_change(video)
+            last = video.status
+            if video.status is VideoStatus.FAILED or video.archived_at is not None:
+                return video
+            if deadline is not None and time.monotonic() >= deadline:
+                raise TimeoutError(f"video {video_id} is still {video.status.value}")
+            time.sleep(poll)
 
     def close(self) -> None:
         for part in (self.engine, self.backend):
@@ -151,54 +186,6 @@ def database_url(settings: Settings) -> str:
     return ensure_server(settings.data_dir)
 
 
-# ---- database administration (`revideo db`) ------------------------------------
-
-
-def migrate_database(settings: Settings) -> list[str]:
-    """Apply pending migrations; return the versions applied now."""
-    from revideo.adapters.postgres import embedded, migrate
-
-    if settings.database_url:
-        return migrate.migrate(settings.database_url)
-    before = set(_applied(settings)) if embedded.server_status(settings.data_dir).running else set()
-    embedded.ensure_server(settings.data_dir)
-    return [v for v in _applied(settings) if v not in before]
-
-
-def _applied(settings: Settings) -> tuple[str, ...]:
-    from revideo.adapters.postgres import embedded, migrate
-
-    return tuple(migrate.status(embedded.admin_dsn(settings.data_dir)).applied)
-
-
-def database_status(settings: Settings) -> tuple[Any, Any]:
-    """(embedded server status or None, migration status or None when it is stopped)."""
-    from revideo.adapters.postgres import embedded, migrate
-
-    if settings.database_url:
-        return None, migrate.status(settings.database_url)
-    server = embedded.server_status(settings.data_dir)
-    if not server.running:
-        return server, None
-    return server, migrate.status(embedded.admin_dsn(settings.data_dir))
-
-
-def start_database(settings: Settings) -> str:
-    """Start (or reuse) the embedded server, migrated; return its URL."""
-    if settings.database_url:
-        raise ConfigError("REVIDEO_DATABASE_URL", "is set: that server is not ours to start")
-    from revideo.adapters.postgres.embedded import ensure_server
-
-    return ensure_server(settings.data_dir)
-
-
-def stop_database(settings: Settings) -> bool:
-    """Stop the embedded server; False when it was not running."""
-    from revideo.adapters.postgres.embedded import stop_server
-
-    return stop_server(settings.data_dir)
-
-
 def make_store(settings: Settings, backend: Any = None) -> MediaStore:
     """Supabase Storage on the Supabase backend, else files under the data directory."""
     own = getattr(backend, "media_store", None)
@@ -286,3 +273,18 @@ def make_writer(settings: Settings) -> ScriptWriter:
         settings.llm_model,
         fallback=template,
     )
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as its own `bootstrap()`.
+
+    `revideo.bootstrap` names both this module (Python's import system binds a
+    submodule to its package's attribute of the same name) and the function the
+    package exports. Whichever one a caller holds, calling it builds the services.
+    """
+
+    def __call__(self, settings: Settings | None = None, /, **adapters: Any) -> Services:
+        return bootstrap(settings, **adapters)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -83,7 +83,7 @@ class Up:
 
     def interrupt(self) -> int:
         self.process.send_signal(signal.SIGINT)
-        return self.process.wait(timeout=30)
+        return self.process.wait(timeout=120)  # a hang guard: Ctrl-C calls off any render
 
     def kill(self) -> None:
         if self.process.poll() is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -17,7 +18,7 @@ from typing import BinaryIO
 import attrs
 
 from revideo.adapters.local_engine import catalog, previews
-from revideo.adapters.local_engine.compose import FfmpegFailed
+from revideo.adapters.local_engine.compose import Cancelled, FfmpegFailed
 from revideo.adapters.local_engine.jobs import Job, JobStore
 from revideo.adapters.local_engine.render import frame_size, render
 from revideo.adapters.local_engine.speech import ESPEAK, Espeak
@@ -67,6 +68,7 @@ class LocalEngine:
         self._clock = clock
         self._espeak = espeak
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="local-engine")
+        self._closing = threading.Event()
         self.requeue()
 
     # ---- the port -------------------------------------------------------
@@ -158,7 +160,9 @@ class LocalEngine:
         return ids
 
     def close(self, wait: bool = True) -> None:
-        """Stop the pool; unfinished jobs stay on disk and run again on the next start."""
+        """Stop rendering at once: renders under way are called off (FFmpeg stopped)
+        and, like the queued ones, stay on disk to run again on the next start."""
+        self._closing.set()
         self._pool.shutdown(wait=wait, cancel_futures=True)
 
     def __enter__(self) -> LocalEngine:
@@ -202,7 +206,7 @@ class LocalEngine:
         """Render one job unless someone else holds it or it is already settled."""
         with self._store.lock(job_id) as mine:
             job = self._store.load(job_id)
-            if not mine or job is None or job.status.terminal:
+            if not mine or job is None or job.status.terminal or self._closing.is_set():
                 return
             self._clear_scratch(job_id)
             job = self._update(job, status=VideoStatus.PROCESSING, attempts=job.attempts + 1)
@@ -210,6 +214,8 @@ class LocalEngine:
             scratch.mkdir(parents=True)
             try:
                 self._update(job, **self._render(job, scratch))
+            except Cancelled:
+                log.info("local engine: render %s called off; it runs on the next start", job_id)
             except Exception as e:  # every failure becomes a failed job, never a dead worker
                 log.warning("local engine: render %s failed: %s", job_id, e)
                 self._update(job, status=VideoStatus.FAILED, error=_describe(e))
@@ -218,7 +224,9 @@ class LocalEngine:
 
     def _render(self, job: Job, scratch: Path) -> dict[str, object]:
         video, thumb = scratch / "video.mp4", scratch / "thumb.jpg"
-        done = render(job.request, scratch, video, thumb, self._read_photo, self._espeak)
+        done = render(
+            job.request, scratch, video, thumb, self._read_photo, self._espeak, self._closing
+        )
         thumb.replace(self._store.thumb_path(job.id))  # rename: the final name is never partial
         video.replace(self._store.video_path(job.id))
         return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import wave
 from collections.abc import Callable
 from pathlib import Path
@@ -61,8 +62,12 @@ def render(
     thumb_out: Path,
     read_photo: Callable[[Photo], bytes],
     espeak: Espeak = ESPEAK,
+    cancel: threading.Event | None = None,
 ) -> Rendered:
-    """Render `request` into `video_out` and `thumb_out`, using `scratch` for stills."""
+    """Render `request` into `video_out` and `thumb_out`, using `scratch` for stills.
+
+    Setting `cancel` stops the render (compose.Cancelled) without a result.
+    """
     size = frame_size(request.aspect_ratio, request.resolution)
     style = presenter(request.avatar_id)
     voice = resolve_voice(request.voice_id, espeak)
@@ -77,7 +82,7 @@ def render(
     _write_narration(scratch / "narration.wav", speech, plan, espeak.sample_rate)
     inputs = _draw_inputs(request, style, plan, stills, size, scratch)
     argv = compose.command(_ffmpeg(), plan, inputs, size, video_out)
-    compose.run(argv, timeout=max(120.0, 10 * plan.total))
+    compose.run(argv, timeout=max(120.0, 10 * plan.total), cancel=cancel)
     cards.thumbnail(stills[0], request.title, _thumb_size(size)).save(thumb_out, "JPEG", quality=85)
     return Rendered(plan.total, size[0], size[1], skipped)
 
