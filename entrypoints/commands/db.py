@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
-from revideo.entrypoints.commands._common import friendly
-
-
-def _settings() -> Any:
-    from revideo.settings import load
-
-    return load()
+from revideo.entrypoints.commands._common import cli_state, friendly
 
 
 @click.group()
@@ -30,7 +22,7 @@ def migrate() -> None:
     """Apply pending migrations (starting the embedded server if it is the one in use)."""
     from revideo.database_admin import migrate_database
 
-    applied = migrate_database(_settings())
+    applied = migrate_database(cli_state().settings)
     click.echo(
         f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else "")
     )
@@ -42,7 +34,7 @@ def status() -> None:
     """Show the server (if embedded) and which migrations are applied or pending."""
     from revideo.database_admin import database_status
 
-    server, migrations = database_status(_settings())
+    server, migrations = database_status(cli_state().settings)
     if server is None:
         click.echo("database: REVIDEO_DATABASE_URL")
     else:
@@ -63,7 +55,7 @@ def start() -> None:
     """Start (or reuse) the embedded server and migrate it; print its URL."""
     from revideo.database_admin import start_database
 
-    click.echo(f"running: {start_database(_settings())}")
+    click.echo(f"running: {start_database(cli_state().settings)}")
 
 
 @command.command()
@@ -72,4 +64,4 @@ def stop() -> None:
     """Stop the embedded server."""
     from revideo.database_admin import stop_database
 
-    click.echo("stopped" if stop_database(_settings()) else "not running")
+    click.echo("stopped" if stop_database(cli_state().settings) else "not running")

@@ -8,6 +8,7 @@ import threading
 import click
 
 from revideo.entrypoints.commands._common import (
+    cli_state,
     friendly,
     host_option,
     listen,
@@ -51,7 +52,7 @@ def command(host: str, port: int, no_demo: bool, interval: float) -> None:
         if worker.is_alive():
             worker.join(timeout=interval + 5)
         server.close()
-        svc.close()
+        cli_state().close()
     if svc.settings.database_url is None:
         click.echo(
             "stopped · the embedded database keeps running for the next start"

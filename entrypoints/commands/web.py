@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import click
 
-from revideo.entrypoints.commands._common import host_option, listen, port_option, services
+from revideo.entrypoints.commands._common import (
+    cli_state,
+    host_option,
+    listen,
+    port_option,
+    services,
+)
 
 
 @click.command()
@@ -24,4 +30,4 @@ def command(host: str, port: int, threads: int) -> None:
         pass
     finally:
         server.close()
-        svc.close()
+        cli_state().close()
