@@ -58,7 +58,7 @@ def cli(ctx: click.Context) -> None:
     (unset: the offline local engine), SUPABASE_URL and keys.
     """
     if ctx.obj is None:  # a caller that passes its own Cli closes it itself
-        from revideo.entrypoints.commands._common import Cli
+        from .commands._common import Cli
 
         ctx.obj = Cli()
         ctx.call_on_close(ctx.obj.close)

@@ -96,7 +96,7 @@ def listen(svc: Any, host: str, port: int, threads: int) -> Any:
     """
     from waitress.server import create_server
 
-    from revideo.entrypoints.web import create_app
+    from ..web import create_app
 
     try:
         return create_server(create_app(svc), host=host, port=port, threads=threads)

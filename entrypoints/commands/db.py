@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from revideo.entrypoints.commands._common import cli_state, friendly
+from ._common import cli_state, friendly
 
 
 @click.group()

@@ -7,7 +7,7 @@ import threading
 
 import click
 
-from revideo.entrypoints.commands._common import (
+from ._common import (
     cli_state,
     friendly,
     host_option,

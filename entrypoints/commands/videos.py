@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from revideo.entrypoints.commands._common import (
+from ._common import (
     acting,
     emit_json,
     friendly,
@@ -46,8 +46,9 @@ def generate(
     as_json: bool,
 ) -> None:  # fmt: skip
     """Write a script and start rendering a video of a property."""
-    from revideo.entrypoints.commands.properties import _full_id
     from revideo.services.videos import VideoInput
+
+    from .properties import _full_id
 
     svc = services()
     actor = acting(user_email)

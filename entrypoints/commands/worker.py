@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from revideo.entrypoints.commands._common import cli_state, friendly, json_option, plain, services
+from ._common import cli_state, friendly, json_option, plain, services
 
 
 @click.command("worker")

@@ -11,10 +11,11 @@ from revideo.domain.errors import Forbidden, ValidationError
 from revideo.domain.media import MAX_PHOTOS
 from revideo.domain.property import parse_category
 from revideo.domain.video import VideoStatus
-from revideo.entrypoints.web import forms
-from revideo.entrypoints.web._support import actor, attempt, keep_args, page_request, svc
 from revideo.ports.repositories import PropertyFilter, VideoFilter
 from revideo.services.properties import check_image
+
+from . import forms
+from ._support import actor, attempt, keep_args, page_request, svc
 
 bp = Blueprint("properties", __name__, url_prefix="/properties")
 bp.before_request(login_required(lambda: None))

@@ -66,12 +66,6 @@ class LocalIdentity:
             self.store.set_role(user_id, role)
         return user_id
 
-    def resend_confirmation(self, email: str, confirm_url: str) -> None:
-        """Mail a fresh confirmation link to an unconfirmed address; silent otherwise."""
-        cred = self.store.by_email(rules.clean_email(email))
-        if cred is not None and cred.confirmed_at is None:
-            self._send_confirmation(cred, confirm_url)
-
     def confirm(self, token: str) -> Session:
         """Confirm an email address by the token from the mail (once)."""
         cred = self._by_token(tokens.CONFIRM, token)

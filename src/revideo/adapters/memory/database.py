@@ -124,9 +124,6 @@ class Transaction:
     def stamp(self, key: str) -> None:
         self.tables.seq.setdefault(key, self.db.next_seq())
 
-    def newest_first(self, rows: Sequence[Row], key: Callable[[Row], Any]) -> list[Row]:
-        return sorted(rows, key=key, reverse=True)
-
 
 def paginate(rows: Sequence[Row], page: PageRequest) -> Page[Row]:
     return Page(
@@ -141,7 +138,7 @@ class Repo:
         self.tx = tx
 
     @property
-    def t(self):  # type: ignore[no-untyped-def]
+    def t(self) -> Tables:
         return self.tx.tables
 
 

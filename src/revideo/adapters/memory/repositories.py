@@ -94,7 +94,7 @@ class InMemoryProperties(Repo):
         rows = [p for p in rows if _property_matches(p, filter)]
         return paginate(_ordered(self.tx, rows, lambda p: p.created_at), page)
 
-    def cities(self) -> list[str]:
+    def cities(self) -> builtins.list[str]:
         rows = self.tx.visible(self.t.properties.values(), lambda p: p.user_id)
         return sorted({p.address.city for p in rows if p.address.city})
 
@@ -190,16 +190,6 @@ class InMemoryVideos(Repo):
     def by_engine_id(self, engine_video_id: str) -> Video | None:
         rows = self.tx.visible(self.t.videos.values(), lambda v: v.user_id)
         return next((v for v in rows if v.heygen_video_id == engine_video_id), None)
-
-    def in_flight(self, limit: int) -> builtins.list[Video]:
-        rows = self.tx.visible(self.t.videos.values(), lambda v: v.user_id)
-        flying = [v for v in rows if v.status.in_flight]
-        return sorted(flying, key=lambda v: (v.updated_at, v.id))[:limit]
-
-    def unarchived(self, limit: int) -> builtins.list[Video]:
-        rows = self.tx.visible(self.t.videos.values(), lambda v: v.user_id)
-        done = [v for v in rows if v.status is VideoStatus.COMPLETED and v.archived_at is None]
-        return sorted(done, key=lambda v: (v.updated_at, v.id))[:limit]
 
     def lock(self, video_id: str) -> Video:
         """The unit of work is serialised already: this is `get` plus the write check."""
