@@ -22,6 +22,7 @@ from revideo.domain.errors import ConfigError
 from revideo.domain.profile import Actor
 from revideo.domain.video import Video, VideoStatus
 from revideo.ports.ad_exports import AdExportReader
+from revideo.ports.backend import Backend
 from revideo.ports.identity import Identity
 from revideo.ports.mailer import Mailer
 from revideo.ports.media_store import MediaStore
@@ -45,11 +46,11 @@ class Services:
     """Every use case of revideo, wired to its adapters."""
 
     settings: Settings
-    backend: Any  # the database: unit_of_work(actor), add_user(...), close()
+    backend: Backend
     engine: VideoEngine
     store: MediaStore
     mailer: Mailer
-    identity: Identity | None
+    identity: Identity
     writer: ScriptWriter
     properties: PropertyService
     videos: VideoService
@@ -90,16 +91,14 @@ class Services:
             time.sleep(poll)
 
     def close(self) -> None:
-        for part in (self.engine, self.backend):
-            closer: Callable[[], None] | None = getattr(part, "close", None)
-            if closer is not None:
-                closer()
+        self.engine.close()
+        self.backend.close()
 
 
 def bootstrap(
     settings: Settings | None = None,
     *,
-    backend: Any = None,
+    backend: Backend | None = None,
     engine: VideoEngine | None = None,
     store: MediaStore | None = None,
     mailer: Mailer | None = None,
@@ -110,10 +109,10 @@ def bootstrap(
     """Build the services; any adapter passed in replaces the configured one."""
     settings = with_secret_key(settings or load())
     backend = backend if backend is not None else make_backend(settings)
-    store = store or make_store(settings, backend)
+    store = store or backend.media_store() or files_store(settings)
     engine = engine or make_engine(settings, store)
     mailer = mailer or make_mailer(settings)
-    identity = identity if identity is not None else make_identity(settings, backend, mailer)
+    identity = identity or backend.identity(mailer, secret=settings.secret_key)
     writer = writer or make_writer(settings)
     ctx = Context(uow=backend.unit_of_work, clock=clock)
     # HeyGen posts per-video callbacks unsigned, so status arrives through the
@@ -160,7 +159,8 @@ def with_secret_key(settings: Settings) -> Settings:
         return settings
 
 
-def make_backend(settings: Settings) -> Any:
+def make_backend(settings: Settings) -> Backend:
+    """The configured backend; its auth and storage come with it (see Backend)."""
     if settings.backend == "memory":
         from revideo.adapters.memory.database import InMemoryDatabase
 
@@ -186,11 +186,8 @@ def database_url(settings: Settings) -> str:
     return ensure_server(settings.data_dir)
 
 
-def make_store(settings: Settings, backend: Any = None) -> MediaStore:
-    """Supabase Storage on the Supabase backend, else files under the data directory."""
-    own = getattr(backend, "media_store", None)
-    if callable(own):
-        return own()  # type: ignore[no-any-return]
+def files_store(settings: Settings) -> MediaStore:
+    """Media as files under the data directory, served by the web app under /media."""
     from revideo.adapters.files import FilesMediaStore
 
     return FilesMediaStore(settings.media_dir, base_url=f"{settings.public_url}/media")
@@ -245,16 +242,6 @@ def make_mailer(settings: Settings) -> Mailer:
     from revideo.adapters.memory.store import OutboxMailer
 
     return OutboxMailer(echo=True)
-
-
-def make_identity(settings: Settings, backend: Any, mailer: Mailer) -> Identity | None:
-    """The auth service: Supabase Auth on Supabase, else revideo's own over the database."""
-    own = getattr(backend, "identity", None)
-    if own is not None:
-        return own(mailer)  # type: ignore[no-any-return]
-    from revideo.adapters.local_auth import identity_for
-
-    return identity_for(backend, mailer, secret=settings.secret_key)
 
 
 def make_writer(settings: Settings) -> ScriptWriter:

@@ -255,14 +255,22 @@ class AnalyticsQueries(Protocol):
 class UnitOfWork(Protocol):
     """One transaction for one actor; see the module docstring."""
 
-    actor: Actor
-    profiles: ProfileRepository
-    properties: PropertyRepository
-    media: MediaRepository
-    videos: VideoRepository
-    render_jobs: RenderJobRepository
-    ads: AdRepository
-    analytics: AnalyticsQueries
+    @property
+    def actor(self) -> Actor: ...
+    @property
+    def profiles(self) -> ProfileRepository: ...
+    @property
+    def properties(self) -> PropertyRepository: ...
+    @property
+    def media(self) -> MediaRepository: ...
+    @property
+    def videos(self) -> VideoRepository: ...
+    @property
+    def render_jobs(self) -> RenderJobRepository: ...
+    @property
+    def ads(self) -> AdRepository: ...
+    @property
+    def analytics(self) -> AnalyticsQueries: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(

@@ -207,6 +207,9 @@ class CrashingEngine:
         report: EngineReport | None = self.inner.parse_webhook(body, headers)
         return report
 
+    def close(self) -> None:
+        self.inner.close()
+
 
 class CrashingStore:
     """A MediaStore with a step before and after every write."""

@@ -142,6 +142,9 @@ class FakeVideoEngine:
     def remaining_quota(self) -> Decimal | None:
         return self.credits
 
+    def close(self) -> None:
+        """Nothing to release."""
+
     def sign(self, body: bytes) -> str:
         return hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()
 
