@@ -9,8 +9,8 @@ from flask_login import login_required
 
 from revideo.domain.errors import Forbidden, ValidationError
 from revideo.domain.media import MAX_PHOTOS
-from revideo.domain.property import parse_category
-from revideo.domain.video import VideoStatus
+from revideo.domain.property import PropertyCategory
+from revideo.domain.video import VideoStatus, parse_enum
 from revideo.ports.repositories import PropertyFilter, VideoFilter
 from revideo.services.properties import check_image
 
@@ -25,7 +25,7 @@ def _filter() -> PropertyFilter:
     raw = request.args.get("category", "").strip()
     return PropertyFilter(
         search=request.args.get("q", "").strip()[:200],
-        category=parse_category(raw) if raw else None,
+        category=parse_enum("category", PropertyCategory, raw) if raw else None,
         city=request.args.get("city", "").strip()[:100],
     )
 

@@ -23,12 +23,13 @@ from revideo.domain.profile import Actor
 from revideo.domain.video import Video, VideoStatus
 from revideo.ports.ad_exports import AdExportReader
 from revideo.ports.backend import Backend
+from revideo.ports.clock import Clock, utcnow
 from revideo.ports.identity import Identity
 from revideo.ports.mailer import Mailer
 from revideo.ports.media_store import MediaStore
 from revideo.ports.script_writer import ScriptWriter
 from revideo.ports.video_engine import Photo, VideoEngine
-from revideo.services._base import Clock, Context, utcnow
+from revideo.services._base import Context
 from revideo.services.ad_import import AdImportService
 from revideo.services.ads import AdService
 from revideo.services.analytics import AnalyticsService

@@ -10,7 +10,6 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
@@ -24,14 +23,11 @@ from revideo.adapters.local_engine.render import frame_size, render
 from revideo.adapters.local_engine.speech import ESPEAK, Espeak
 from revideo.domain.errors import EngineError, EngineRejected, EngineUnavailable, WebhookRejected
 from revideo.domain.video import MAX_SCRIPT_CHARS, EngineReport, VideoStatus
+from revideo.ports.clock import Clock, utcnow
 from revideo.ports.video_engine import Avatar, Photo, RenderRequest, Voice
 
 log = logging.getLogger("revideo.adapters.local_engine")
 _CHUNK = 64 * 1024
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class LocalEngine:
@@ -56,7 +52,7 @@ class LocalEngine:
         *,
         read_photo: Callable[[Photo], bytes] | None = None,
         workers: int = 1,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Clock = utcnow,
         max_script_chars: int = MAX_SCRIPT_CHARS,
         espeak: Espeak = ESPEAK,
     ) -> None:

@@ -16,6 +16,7 @@ from revideo.adapters.local_engine.catalog import Presenter, presenter, resolve_
 from revideo.adapters.local_engine.drawing import font, text_width
 from revideo.adapters.local_engine.speech import ESPEAK, Espeak
 from revideo.domain.errors import EngineRejected
+from revideo.domain.scripts import split_sentences
 from revideo.domain.video import AspectRatio
 from revideo.ports.video_engine import Photo, RenderRequest
 
@@ -73,7 +74,7 @@ def render(
     voice = resolve_voice(request.voice_id, espeak)
     if style is None or voice is None:
         raise EngineRejected("invalid_request", "unknown avatar or voice")
-    sentences = timeline.split_sentences(request.script) or [request.title]
+    sentences = split_sentences(request.script) or [request.title]
     wpm = round(BASE_WPM * request.voice_speed)
     speech = [espeak.synthesize(s, voice[0], voice[1], wpm) for s in sentences]
     durations = [len(pcm) / 2 / espeak.sample_rate for pcm in speech]

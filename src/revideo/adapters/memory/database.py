@@ -10,7 +10,7 @@ import itertools
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -24,6 +24,7 @@ from revideo.domain.profile import Actor, Profile, Role
 from revideo.domain.property import Property
 from revideo.domain.render_job import RenderJob
 from revideo.domain.video import Video
+from revideo.ports.clock import Clock, utcnow
 
 if TYPE_CHECKING:
     from revideo.adapters.local_auth.store import CredentialStore
@@ -32,11 +33,6 @@ if TYPE_CHECKING:
     from revideo.ports.mailer import Mailer
 
 Row = TypeVar("Row")
-Clock = Callable[[], datetime]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @attrs.frozen
