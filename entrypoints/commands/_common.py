@@ -6,7 +6,9 @@ import errno
 import functools
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+import signal
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -111,6 +113,20 @@ def listen(svc: Any, host: str, port: int, threads: int) -> Any:
             f"cannot listen on {host}:{port}: {exc.strerror}"
             " (is revideo already running?); choose another with --port (0: any free port)"
         ) from None
+
+
+@contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """Ctrl-C (SIGINT) and SIGTERM raise KeyboardInterrupt in here, whatever this process
+    inherited: a shell starts background jobs with SIGINT ignored, and service managers
+    stop with SIGTERM. The old handlers come back after."""
+    wanted = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, signal.default_int_handler) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def acting(email: str | None) -> Actor:

@@ -14,6 +14,7 @@ from ._common import (
     listen,
     port_option,
     services,
+    stopped_by_signals,
 )
 
 log = logging.getLogger("revideo.up")
@@ -36,23 +37,24 @@ def command(host: str, port: int, no_demo: bool, interval: float) -> None:
     server = listen(svc, host, port, threads=8)  # a taken port fails here, before the demo
     stop = threading.Event()
     worker = threading.Thread(target=_work, args=(svc, stop, interval), daemon=True)
-    try:
-        if not no_demo:
-            from revideo.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo
+    with stopped_by_signals():
+        try:
+            if not no_demo:
+                from revideo.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo
 
-            load_demo(svc)
-            click.echo(f"demo data loaded · sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}")
-        worker.start()
-        click.echo(f"serving on http://{host}:{server.effective_port}  (Ctrl-C to stop)")
-        server.run()
-    except KeyboardInterrupt:
-        click.echo("stopping…")
-    finally:
-        stop.set()
-        if worker.is_alive():
-            worker.join(timeout=interval + 5)
-        server.close()
-        cli_state().close()
+                load_demo(svc)
+                click.echo(f"demo data loaded · sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}")
+            worker.start()
+            click.echo(f"serving on http://{host}:{server.effective_port}  (Ctrl-C to stop)")
+            server.run()
+        except KeyboardInterrupt:
+            click.echo("stopping…")
+        finally:
+            stop.set()
+            if worker.is_alive():
+                worker.join(timeout=interval + 5)
+            server.close()
+            cli_state().close()
     if svc.settings.database_url is None:
         click.echo(
             "stopped · the embedded database keeps running for the next start"

@@ -10,6 +10,7 @@ from ._common import (
     listen,
     port_option,
     services,
+    stopped_by_signals,
 )
 
 
@@ -25,7 +26,8 @@ def command(host: str, port: int, threads: int) -> None:
     server = listen(svc, host, port, threads)
     click.echo(f"revideo web on http://{host}:{server.effective_port}/  (Ctrl+C stops)")
     try:
-        server.run()
+        with stopped_by_signals():
+            server.run()
     except KeyboardInterrupt:
         pass
     finally:
