@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from revideo.domain.parsing import is_ascii_digits
-from revideo.entrypoints.commands._common import (
+
+from ._common import (
     PLATFORMS,
     acting,
     emit_json,

@@ -30,7 +30,8 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
     from flask_wtf.csrf import CSRFProtect
 
     from revideo.bootstrap import bootstrap
-    from revideo.entrypoints.web import guard
+
+    from . import guard
 
     svc = services if services is not None else bootstrap()
     app = Flask(__name__)
@@ -55,7 +56,7 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
 
 
 def _defaults(svc: Services) -> dict[str, Any]:
-    from revideo.entrypoints.web.guard import trusted_hosts
+    from .guard import trusted_hosts
 
     settings = svc.settings
     secret = settings.secret_key
@@ -91,7 +92,7 @@ def _defaults(svc: Services) -> dict[str, Any]:
 
 
 def _register(app: Flask) -> None:
-    from revideo.entrypoints.web import (
+    from . import (
         admin,
         ads,
         analytics,

@@ -35,8 +35,9 @@ from flask_login import (
 from revideo.domain.errors import AuthError, ConfigError, NotFound, ValidationError
 from revideo.domain.parsing import is_ascii_digits
 from revideo.domain.profile import Actor, Profile, Role
-from revideo.entrypoints.web._support import actor, form_text, svc
 from revideo.ports.identity import Identity
+
+from ._support import actor, form_text, svc
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import current_app
 
-from revideo.entrypoints.web._support import actor
+from ._support import actor
 
 _SAFE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 

@@ -45,7 +45,7 @@ def answer(message: str, status: int, field: str | None = None) -> Any:
     try:  # the page shows who is signed in: that reads the database
         return render_template("error.html", message=message, status=status, field=field), status
     except Unavailable as exc:
-        from revideo.entrypoints.web.guard import unavailable
+        from .guard import unavailable
 
         return unavailable(exc)
 
