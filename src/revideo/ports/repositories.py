@@ -182,6 +182,14 @@ class RenderJobRepository(Protocol):
         ...
 
 
+class WebhookDeliveryRepository(Protocol):
+    """Webhook deliveries already taken, by their id (system only)."""
+
+    def claim(self, delivery_id: str, at: datetime) -> bool:
+        """Record a delivery; False when it was recorded before (a replay)."""
+        ...
+
+
 @attrs.frozen
 class MergeCounts:
     """What a bulk merge did: keys added, keys that existed already, rows it left out.
@@ -269,6 +277,7 @@ class UnitOfWork(Protocol):
     media: MediaRepository
     videos: VideoRepository
     render_jobs: RenderJobRepository
+    webhook_deliveries: WebhookDeliveryRepository
     ads: AdRepository
     analytics: AnalyticsQueries
 

@@ -27,6 +27,7 @@ from revideo.domain.errors import (
     NotFound,
     RevideoError,
 )
+from revideo.domain.failure import FailureKind, kind_of
 from revideo.domain.profile import Actor
 from revideo.domain.render_job import RenderJob
 from revideo.domain.video import EngineReport, Video, VideoStatus
@@ -43,7 +44,7 @@ from revideo.services._rounds import (
     worker_name,
 )
 from revideo.services.archive import Archiver
-from revideo.services.videos import LOST, STUCK, RenderPolicy, RenderStarter, record_accepted
+from revideo.services.videos import RenderPolicy, RenderStarter, record_accepted
 
 __all__ = ["Pipeline", "RoundResult"]
 
@@ -77,13 +78,48 @@ class Pipeline:
 
     # ---- status -----------------------------------------------------------
     def apply_report(self, report: EngineReport) -> Video | None:
-        """Apply one engine report; None when no video has that engine id."""
+        """Apply one engine report; None when it names no render of ours (or is a replay).
+
+        A report whose engine id we never learnt (the create's answer was lost)
+        is matched by its handle, our render attempt's id, and adopted.
+        """
         with self.ctx.uow(SYSTEM) as uow:
-            found = uow.videos.by_engine_id(report.engine_video_id)
-            if found is None:
-                log.info("report for unknown engine video %s ignored", report.engine_video_id)
+            if report.delivery_id and not uow.webhook_deliveries.claim(
+                report.delivery_id, self.ctx.clock()
+            ):
+                log.info("webhook delivery %s seen before: ignored", report.delivery_id)
                 return None
-            return self._apply(uow, uow.videos.lock(found.id), report)
+            found = uow.videos.by_engine_id(report.engine_video_id)
+            if found is not None:
+                return self._apply(uow, uow.videos.lock(found.id), report)
+            adopted = self._adopt(uow, report)
+            if adopted is None:
+                log.info("report for unknown engine video %s ignored", report.engine_video_id)
+            return adopted
+
+    def _adopt(self, uow: UnitOfWork, report: EngineReport) -> Video | None:
+        """Give an orphaned attempt (named by the report's handle) its engine render."""
+        if not report.handle or not report.status.terminal:
+            return None  # only a render's last word may settle an attempt out of turn
+        try:
+            job = uow.render_jobs.get(report.handle)
+        except NotFound:
+            return None
+        video = uow.videos.lock(job.video_id)
+        job = uow.render_jobs.get(job.id)  # as of the lock
+        if not job.orphaned:
+            return None
+        now = self.ctx.clock()
+        adopted = job.adopt(report, now)
+        if adopted.status is VideoStatus.COMPLETED:
+            adopted = self.policy.charge(adopted, report.duration, self.policy.rate(self.engine))
+        uow.render_jobs.update(adopted)
+        log.info("render attempt %s adopted engine video %s", job.id, report.engine_video_id)
+        latest = uow.render_jobs.for_video(video.id)[-1]
+        if latest.id != job.id or video.status not in (VideoStatus.DRAFT, VideoStatus.FAILED):
+            return video  # a newer attempt owns the video now: the orphan is only booked
+        started = video.retry if video.status is VideoStatus.FAILED else video.submit
+        return uow.videos.update(started(report.engine_video_id).observe(report))
 
     def _apply(self, uow: UnitOfWork, video: Video, report: EngineReport) -> Video:
         """Apply a report to a locked video and its render job, in the caller's transaction."""
@@ -93,7 +129,7 @@ class Pipeline:
                 continue
             seen = job.observe(report, now)
             if seen.status is VideoStatus.COMPLETED and seen.cost_credits is None:
-                seen = self.policy.charge(seen, report.duration)
+                seen = self.policy.charge(seen, report.duration, self.policy.rate(self.engine))
             if seen != job:
                 uow.render_jobs.update(seen)
         observed = video.observe(report)
@@ -125,7 +161,12 @@ class Pipeline:
             report = self.engine.status(video.heygen_video_id or "")
         except EngineRejected as exc:
             gone = f"the engine no longer knows this render ({exc}); generate it again"
-            report = EngineReport(video.heygen_video_id or "", VideoStatus.FAILED, error=gone)
+            report = EngineReport(
+                video.heygen_video_id or "",
+                VideoStatus.FAILED,
+                error=gone,
+                failure=FailureKind.GONE,
+            )
         except EngineError as exc:
             wait_for = retry_after(exc, self.policy.busy_backoff)
             log.warning("engine unavailable, polling paused for %s: %s", wait_for, exc)
@@ -165,51 +206,78 @@ class Pipeline:
 
     def _give_up(self, uow: UnitOfWork, video: Video, now: datetime) -> None:
         hours = self.policy.stuck_after.total_seconds() / 3600
-        reason = f"{STUCK} {hours:g} hours (checked again just now); retry it"
-        uow.videos.update(video.give_up(reason))
+        reason = f"the render was still unfinished after {hours:g} hours (checked again just now)"
+        uow.videos.update(video.give_up(f"{reason}; retry it"))
         job = current_job(uow, video)
         if job is not None:
-            uow.render_jobs.update(job.fail(reason, now))
+            uow.render_jobs.update(job.fail(FailureKind.STUCK, reason, now))
 
     # ---- lost answers -------------------------------------------------------
     def reconcile(self) -> RoundResult:
-        """Settle render jobs whose create call had no known outcome."""
-        cutoff = self.ctx.clock() - self.policy.unknown_grace
+        """Settle render attempts whose create call had no known outcome.
+
+        Where the engine keys creates on the handle (HeyGen v3's Idempotency-Key,
+        replayed for 24 h) the create is simply sent again and answers with the
+        render it started, or starts it now if it never arrived. Elsewhere (v2)
+        re-sending could render twice: the attempt waits for the engine's webhook,
+        which adopts it by its handle, or for the user to generate it again.
+        """
+        now = self.ctx.clock()
         with self.ctx.uow(SYSTEM) as uow:
-            lost = uow.render_jobs.unsettled(cutoff)
+            lost = uow.render_jobs.unsettled(now - self.policy.unknown_grace)
         outcomes = Counter[str]()
         for job in lost:
-            try:
-                engine_id = self.engine.find(job.id)
-            except EngineError as exc:
-                log.warning("cannot reconcile job %s yet: %s", job.id, exc)
-                outcomes["deferred"] += 1
-                continue
-            outcomes[self._settle_lost(job, engine_id)] += 1
+            fresh = now - job.started_at < self.policy.replay_window
+            resend = self.engine.idempotent_create and fresh
+            outcomes[self._resend(job) if resend else self._wait(job)] += 1
         return RoundResult.of(outcomes)
 
-    def _settle_lost(self, job: RenderJob, engine_id: str | None) -> str:
+    def _resend(self, job: RenderJob) -> str:
         try:
             with self.ctx.uow(SYSTEM) as uow:
-                if engine_id is not None:
-                    record_accepted(uow, job, engine_id)
-                    return "changed"
-                self._lost(uow, job)
-                return "failed"
+                video = uow.videos.get(job.video_id)
+                request = RenderStarter(self.ctx, self.engine, self.policy).request(uow, video, job)
+            engine_id = self.engine.create(request)
+        except (EngineOutcomeUnknown, EngineUnavailable) as exc:
+            log.warning("cannot settle render attempt %s yet: %s", job.id, exc)
+            return "deferred"
+        except EngineError as exc:  # refused: nothing was rendered
+            kind, reason = kind_of(exc), str(exc)
+            return self._settle(job, lambda uow: self._failed(uow, job, kind, reason))
+
+        def accepted(uow: UnitOfWork) -> str:
+            record_accepted(uow, job, engine_id)
+            return "changed"
+
+        return self._settle(job, accepted)
+
+    def _wait(self, job: RenderJob) -> str:
+        reason = (
+            "the engine's answer to this render was lost and sending it again could render "
+            "(and bill) it twice: it waits for the engine's webhook, or generate it again"
+        )
+        return self._settle(
+            job, lambda uow: self._failed(uow, job, FailureKind.OUTCOME_UNKNOWN, reason)
+        )
+
+    def _settle(self, job: RenderJob, settle: Callable[[UnitOfWork], str]) -> str:
+        try:
+            with self.ctx.uow(SYSTEM) as uow:
+                return settle(uow)
         except (InvalidTransition, NotFound) as exc:
-            log.info("job %s was settled meanwhile: %s", job.id, exc)
+            log.info("render attempt %s was settled meanwhile: %s", job.id, exc)
             return "checked"
 
-    def _lost(self, uow: UnitOfWork, job: RenderJob) -> None:
+    def _failed(self, uow: UnitOfWork, job: RenderJob, kind: FailureKind, reason: str) -> str:
         now = self.ctx.clock()
         video = uow.videos.lock(job.video_id)
         if uow.render_jobs.get(job.id).settled:
             raise InvalidTransition(video.id, "settled", "reconcile")
-        reason = f"{LOST}; generate it again"
-        uow.render_jobs.update(job.fail(reason, now))
+        uow.render_jobs.update(job.fail(kind, reason, now))
         if video.status in (VideoStatus.DRAFT, VideoStatus.FAILED):
             uow.videos.update(video.reject(reason))
             self._plan_retry(uow, video.id, now)
+        return "failed"
 
     # ---- automatic retries --------------------------------------------------
     def retry(self, limit: int = 1_000, stop: threading.Event | None = None) -> RoundResult:

@@ -10,17 +10,20 @@ from decimal import Decimal
 
 import attrs
 
+from revideo.domain.credits import CreditRate
 from revideo.domain.errors import (
     EngineError,
     EngineOutcomeUnknown,
-    EngineUnavailable,
+    EngineRejected,
     InvalidTransition,
     StorageError,
 )
+from revideo.domain.failure import FailureKind, kind_of
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.profile import Actor
 from revideo.domain.property import Property
 from revideo.domain.render_job import RenderJob
+from revideo.domain.spoken import estimate_seconds
 from revideo.domain.video import (
     AspectRatio,
     Video,
@@ -35,25 +38,6 @@ from revideo.ports.script_writer import ScriptDraft, ScriptWriter
 from revideo.ports.video_engine import ClosingCard, Photo, RenderRequest, VideoEngine
 from revideo.services._base import Context, require_owner, signed_in
 
-# Reasons the pipeline writes on render jobs; the prefixes tell automatic
-# retries what happened (see RenderPolicy.retry_worthy).
-LOST = "the engine never received this render"
-BUSY = "the engine was busy"
-STUCK = "the render was still unfinished after"
-PERMANENT = (
-    "too long",
-    "40119",
-    "credit",
-    "quota",
-    "avatar",
-    "voice",
-    "blocked",
-    "invalid",
-    "not supported",
-    "not_found",
-    "no longer knows",
-)
-
 
 @attrs.frozen
 class RenderPolicy:
@@ -63,28 +47,25 @@ class RenderPolicy:
     captions: bool = True
     test_mode: bool = False
     callback_url: str | None = None
-    credits_per_minute: Decimal = Decimal("1")
+    # REVIDEO_CREDITS_PER_MINUTE: replaces the engine's own price table when set.
+    credits_per_minute: Decimal | None = None
     max_auto_attempts: int = 3
     stuck_after: timedelta = timedelta(hours=2)
     unknown_grace: timedelta = timedelta(minutes=2)
+    # How long after the first send a lost create may still be re-sent: HeyGen
+    # replays an Idempotency-Key's answer for 24 h (heygen-v3.md §7); we stop short.
+    replay_window: timedelta = timedelta(hours=23)
     poll_every: timedelta = timedelta(seconds=30)
     poll_concurrency: int = 8
     lease_ttl: timedelta = timedelta(minutes=5)
     busy_backoff: timedelta = timedelta(seconds=30)
     retry_delay: timedelta = timedelta(minutes=1)
     archive_retry: timedelta = timedelta(minutes=5)
-    permanent_failures: tuple[str, ...] = PERMANENT
 
     def retry_worthy(self, job: RenderJob) -> bool:
-        """Whether a new attempt could succeed where this failed one did not."""
-        error = (job.error_message or "").lower()
-        if job.status is not VideoStatus.FAILED:
-            return False
-        if error.startswith((LOST, BUSY)):
-            return True  # the engine never took it: sending it again costs nothing twice
-        if job.heygen_job_id is None or error.startswith(STUCK):
-            return False  # refused at the door, or maybe still rendering (paid) somewhere
-        return not any(p in error for p in self.permanent_failures)
+        """Whether a new attempt could succeed where this failed one did not (by its kind)."""
+        kind = job.failure_kind
+        return job.status is VideoStatus.FAILED and kind is not None and kind.retry_worthy
 
     def auto_retry_due(self, jobs: builtins.list[RenderJob], now: datetime) -> datetime | None:
         """When to start the next attempt by itself after the last of `jobs`, if at all."""
@@ -92,12 +73,17 @@ class RenderPolicy:
             return None
         return now + self.retry_delay
 
-    def charge(self, job: RenderJob, seconds: float | None) -> RenderJob:
-        """The job with its cost for `seconds` of video; unchanged when the length is unknown."""
-        if not seconds:
+    def rate(self, engine: VideoEngine) -> CreditRate | None:
+        """The price in force: the setting when given, else the engine's table."""
+        if self.credits_per_minute is not None:
+            return CreditRate(self.credits_per_minute, 1, "REVIDEO_CREDITS_PER_MINUTE")
+        return engine.credit_rate
+
+    def charge(self, job: RenderJob, seconds: float | None, rate: CreditRate | None) -> RenderJob:
+        """The job with its cost for `seconds` of video; unchanged if length or price is unknown."""
+        if not seconds or rate is None:
             return job  # a webhook tells no duration: the archive step charges it
-        minutes = Decimal(str(seconds)) / 60
-        return job.charge((minutes * self.credits_per_minute).quantize(Decimal("0.01")))
+        return job.charge(rate.cost(seconds))
 
 
 @attrs.frozen
@@ -211,8 +197,27 @@ class VideoService:
         starter = RenderStarter(self.ctx, self.engine, self.policy)
         return starter.start(actor, video_id, command="retry")
 
+    def balance(self, actor: Actor) -> Balance:
+        """The engine's credits left and its price, for the studio to show before a render."""
+        signed_in(actor)
+        return RenderStarter(self.ctx, self.engine, self.policy).balance()
+
 
 OnOpen = Callable[[UnitOfWork, Video], None]
+
+
+@attrs.frozen
+class Balance:
+    """The engine's credits left and what a render costs (None where unknown)."""
+
+    credits: Decimal | None
+    rate: CreditRate | None
+
+    def estimate(self, video: Video) -> Decimal | None:
+        """About what rendering `video`'s script costs."""
+        if self.rate is None or not video.script_content:
+            return None
+        return self.rate.cost(max(estimate_seconds(video.script_content), 1.0))
 
 
 @attrs.frozen
@@ -233,25 +238,32 @@ class RenderStarter:
         """Write the job, call the engine with the job id as handle, record its answer.
 
         `command` is 'submit' or 'retry' (default: whichever the status allows);
-        `on_open` runs inside the transaction that writes the job.
+        `on_open` runs inside the transaction that writes the job. A render the
+        engine's balance cannot pay for is refused before anything is written.
         """
-        job, request = self._open_job(actor, video_id, on_open, command)
-        quota_before = self._quota()
+        balance = self.balance()
+        job, request = self._open_job(actor, video_id, on_open, command, balance)
         try:
             engine_id = self.engine.create(request)
         except EngineOutcomeUnknown:
-            raise
-        except EngineUnavailable as exc:
-            self._refused(actor, job, f"{BUSY}: {exc}; generate it again later")
-            raise
+            raise  # Pipeline.reconcile settles it
         except EngineError as exc:
-            self._refused(actor, job, str(exc))
+            self._refused(actor, job, kind_of(exc), _refusal(exc))
             raise
         with self.ctx.uow(actor) as uow:
-            return record_accepted(uow, job, engine_id, self._spent(quota_before))
+            return record_accepted(uow, job, engine_id, self._spent(balance.credits))
+
+    def balance(self) -> Balance:
+        """Credits left (None when the engine cannot say right now) and the price."""
+        return Balance(self._quota(), self.policy.rate(self.engine))
 
     def _open_job(
-        self, actor: Actor, video_id: str, on_open: OnOpen | None, command: str | None
+        self,
+        actor: Actor,
+        video_id: str,
+        on_open: OnOpen | None,
+        command: str | None,
+        balance: Balance,
     ) -> tuple[RenderJob, RenderRequest]:
         with self.ctx.uow(actor) as uow:
             video = uow.videos.lock(video_id)  # two starts at once: the second waits, then sees
@@ -261,6 +273,7 @@ class RenderStarter:
             video.ready_to_render()
             if any(not j.settled for j in uow.render_jobs.for_video(video_id)):
                 raise InvalidTransition(video_id, "starting", command)
+            _check_affordable(video, balance)
             job = RenderJob(
                 id=self.ctx.ids(),
                 video_id=video.id,
@@ -271,9 +284,10 @@ class RenderStarter:
             uow.render_jobs.add(job)
             if on_open is not None:
                 on_open(uow, video)
-            return job, self._request(uow, video, job)
+            return job, self.request(uow, video, job)
 
-    def _request(self, uow: UnitOfWork, video: Video, job: RenderJob) -> RenderRequest:
+    def request(self, uow: UnitOfWork, video: Video, job: RenderJob) -> RenderRequest:
+        """What the engine is asked to render for `job` (the same on every re-send)."""
         prop = uow.properties.get(video.property_id)
         photos = tuple(
             Photo(url=m.public_url, bucket=PHOTOS_BUCKET, path=m.storage_path)
@@ -294,9 +308,9 @@ class RenderStarter:
             closing=closing_card(prop, video.purpose),
         )
 
-    def _refused(self, actor: Actor, job: RenderJob, reason: str) -> None:
+    def _refused(self, actor: Actor, job: RenderJob, kind: FailureKind, reason: str) -> None:
         with self.ctx.uow(actor) as uow:
-            uow.render_jobs.update(job.fail(reason, self.ctx.clock()))
+            uow.render_jobs.update(job.fail(kind, reason, self.ctx.clock()))
             video = uow.videos.get(job.video_id)
             uow.videos.update(video.reject(reason))
 
@@ -311,6 +325,29 @@ class RenderStarter:
         if before is None or after is None or after >= before:
             return None
         return before - after
+
+
+def _refusal(exc: EngineError) -> str:
+    if kind_of(exc) is FailureKind.BUSY:
+        return f"the engine was busy: {exc}; generate it again later"
+    return str(exc)
+
+
+def _check_affordable(video: Video, balance: Balance) -> None:
+    """Refuse, with the numbers, a render the engine's balance cannot pay for."""
+    rate, left = balance.rate, balance.credits
+    if rate is None or left is None or not video.script_content:
+        return
+    seconds = max(estimate_seconds(video.script_content), 1.0)
+    needed = rate.cost(seconds)
+    if needed <= left:
+        return
+    raise EngineRejected(
+        "no_credit",
+        f"this render needs about {needed:f} credits ({seconds:.0f} s of speech at "
+        f"{rate.per_minute:f} credits a minute, {rate.source}); the account has "
+        f"{left:f} left",
+    )
 
 
 def record_accepted(

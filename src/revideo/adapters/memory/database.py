@@ -43,6 +43,7 @@ class Tables:
     videos: dict[str, Video] = attrs.Factory(dict)
     jobs: dict[str, RenderJob] = attrs.Factory(dict)
     ads: dict[str, AdRecord] = attrs.Factory(dict)
+    deliveries: dict[str, datetime] = attrs.Factory(dict)
     seq: dict[str, int] = attrs.Factory(dict)
 
     def copy(self) -> Tables:

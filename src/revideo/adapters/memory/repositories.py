@@ -311,6 +311,16 @@ class InMemoryRenderJobs(Repo):
         return sorted(lost, key=lambda j: j.started_at)
 
 
+class InMemoryWebhookDeliveries(Repo):
+    def claim(self, delivery_id: str, at: datetime) -> bool:
+        if not self.tx.actor.system:
+            raise Forbidden("record", "webhook delivery", delivery_id)
+        if delivery_id in self.t.deliveries:
+            return False
+        self.t.deliveries[delivery_id] = at
+        return True
+
+
 class InMemoryUnitOfWork(InMemoryTransactionMixin):
     """One serialised transaction over the in-memory tables (a UnitOfWork)."""
 
@@ -324,5 +334,6 @@ class InMemoryUnitOfWork(InMemoryTransactionMixin):
         self.media = InMemoryMedia(tx)
         self.videos = InMemoryVideos(tx)
         self.render_jobs = InMemoryRenderJobs(tx)
+        self.webhook_deliveries = InMemoryWebhookDeliveries(tx)
         self.ads = InMemoryAds(tx)
         self.analytics = InMemoryAnalytics(tx)

@@ -37,6 +37,7 @@ _JOB_FIELDS = (
     "completed_at",
     "cost_credits",
     "error_message",
+    "failure_kind",
 )
 
 
@@ -153,3 +154,15 @@ class PostgresRenderJobs(Table[RenderJob]):
             [started_before],
         )
         return [convert.render_job(r) for r in rows]
+
+
+class PostgresWebhookDeliveries(Table[str]):
+    table, kind = "webhook_deliveries", "webhook delivery"
+
+    def claim(self, delivery_id: str, at: datetime) -> bool:
+        rows = self.rows(
+            "INSERT INTO public.webhook_deliveries (delivery_id, received_at) VALUES (%s, %s)"
+            " ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id",
+            [delivery_id, at],
+        )
+        return bool(rows)
