@@ -182,6 +182,8 @@ class CrashingEngine:
         self.plan = plan
         self.name: str = inner.name
         self.max_script_chars: int = inner.max_script_chars
+        self.idempotent_create: bool = inner.idempotent_create
+        self.credit_rate = inner.credit_rate
 
     def _call(self, name: str, *args: Any) -> Any:
         self.plan.step(f"engine.{name}:before")
@@ -195,10 +197,6 @@ class CrashingEngine:
     def status(self, engine_video_id: str) -> EngineReport:
         report: EngineReport = self._call("status", engine_video_id)
         return report
-
-    def find(self, handle: str) -> str | None:
-        found: str | None = self._call("find", handle)
-        return found
 
     def fetch(self, url: str) -> Iterator[bytes]:
         self.plan.step("engine.fetch:before")

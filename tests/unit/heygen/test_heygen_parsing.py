@@ -182,22 +182,63 @@ class TestLists:
         assert [(a.id, a.kind) for a in found] == [("l1", "avatar"), ("l2", "talking_photo")]
         assert script.requests[1].url.params["token"] == "t2"
 
-    def test_quota_is_seconds_over_sixty(self, script: Script) -> None:
+    def test_v2_quota_is_seconds_over_sixty(self, script: Script) -> None:
         body = {"error": None, "data": {"remaining_quota": 3600, "details": {"api": 3600}}}
-        assert script.then(ok(body)).engine().remaining_quota() == Decimal(60)
+        assert script.then(ok(body)).engine("v2").remaining_quota() == Decimal(60)
+        assert script.requests[-1].url.path == "/v2/user/remaining_quota"
 
-    def test_find_matches_the_callback_id(self, script: Script) -> None:
-        v3 = {
-            "data": [{"id": "a", "callback_id": "job-1"}, {"id": "b", "callback_id": "job-2"}],
-            "has_more": False,
+    @pytest.mark.parametrize(
+        ("billing", "credits"),
+        [
+            (
+                {
+                    "billing_type": "wallet",
+                    "wallet": {"currency": "credits", "remaining_balance": 42.5},
+                },
+                Decimal("42.5"),
+            ),
+            (
+                {"billing_type": "wallet", "wallet": {"currency": "usd", "remaining_balance": 9}},
+                None,
+            ),
+            ({"billing_type": "usage_based", "usage_based": {"remaining_credits": 7}}, Decimal(7)),
+            (
+                {
+                    "billing_type": "subscription",
+                    "subscription": {
+                        "plan": "pro",
+                        "credits": {
+                            "premium_credits": {"remaining": 30},
+                            "add_on_credits": {"remaining": 5},
+                        },
+                    },
+                },
+                Decimal(35),
+            ),
+            ({"billing_type": None}, None),
+        ],
+    )
+    def test_v3_quota_reads_users_me(
+        self, script: Script, billing: dict[str, object], credits: Decimal | None
+    ) -> None:
+        me = {"data": {"username": "u", "email": None, "first_name": None, "last_name": None}}
+        me["data"] |= billing
+        assert script.then(ok(me)).engine().remaining_quota() == credits
+        assert script.requests[-1].url.path == "/v3/users/me"
+
+    def test_v3_voices_list_private_and_public_pages(self, script: Script) -> None:
+        private = {
+            "data": [{"voice_id": "mine", "name": "Me", "type": "private"}],
+            "has_more": True,
+            "next_token": "p2",
         }
-        assert script.then(ok(v3)).engine().find("job-2") == "b"
-        v1 = {
-            "code": 100,
-            "data": {"videos": [{"video_id": "c", "callback_id": "job-3"}], "token": None},
-        }
-        assert script.then(ok(v1)).engine("v2").find("job-3") == "c"
-        assert script.then(ok(v1)).engine("v2").find("job-9") is None
+        private2 = {"data": [{"voice_id": "mine2", "name": "Me too"}], "has_more": False}
+        public = {"data": [{"voice_id": "pub", "name": "Sara"}], "has_more": False}
+        found = script.then(ok(private), ok(private2), ok(public)).engine().voices()
+        assert [v.id for v in found] == ["mine", "mine2", "pub"]
+        kinds = [r.url.params.get("type") for r in script.requests]
+        assert kinds == ["private", "private", "public"]
+        assert script.requests[1].url.params["token"] == "p2"
 
 
 SECRET = "whsec_test"

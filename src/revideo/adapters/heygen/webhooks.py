@@ -59,7 +59,7 @@ def verify(body: bytes, headers: Mapping[str, str], secret: str | None) -> str |
         expected = sign(secret, body).encode("ascii")
         if hmac.compare_digest(expected, given.strip().lower().encode("utf-8")):
             return None
-        problems.append("the Signature header does not match")
+        problems.append("the signature in the Signature header does not match")
     names = sorted(k.lower() for k in headers)
     log.warning("webhook refused: %s; it came with headers %s", problems or "unsigned", names)
     raise WebhookRejected("; ".join(problems) or "the webhook is not signed")
