@@ -36,7 +36,7 @@ from revideo.settings import load
 from tests.support import Clock, sample_property
 
 KEY = "sim-pipeline-key"
-SECRET = "whsec_pipeline_tests"
+SECRET = "whsec_cGlwZWxpbmUtdGVzdHMtc2VjcmV0"  # base64: a Standard Webhooks secret too
 AVATAR = "Daisy-inskirt-20220818"
 VOICE = "2d5b0e6cf36f460aa7fc47e3eee4ba54"
 KILLED = 86  # exit status of a process killed by a crash plan

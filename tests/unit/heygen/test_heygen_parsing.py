@@ -352,3 +352,45 @@ def test_scenes_keep_every_word_and_respect_the_limit(script: str, limit: int) -
     pieces = scenes(script, limit)
     assert all(len(p) <= limit for p in pieces if p != script)
     assert "".join(" ".join(pieces).split()) == "".join(script.split())
+
+
+class TestStandardWebhooks:
+    SECRET = "whsec_" + "c2VjcmV0LWZvci10ZXN0cw=="  # base64 of "secret-for-tests"
+
+    def headers(self, body: bytes, msg_id: str = "msg_1", secret: str = SECRET) -> dict[str, str]:
+        from datetime import UTC, datetime
+
+        from standardwebhooks.webhooks import Webhook
+
+        now = datetime.now(UTC)
+        return {
+            "webhook-id": msg_id,
+            "webhook-timestamp": str(int(now.timestamp())),
+            "webhook-signature": Webhook(secret).sign(msg_id, now, body),
+        }
+
+    def test_a_standard_delivery_carries_its_id(self, script: Script) -> None:
+        body = json.dumps(SUCCESS).encode()
+        report = script.engine(webhook_secret=self.SECRET).parse_webhook(body, self.headers(body))
+        assert report is not None and report.delivery_id == "msg_1"
+
+    def test_a_legacy_delivery_is_named_by_its_event_id(self, script: Script) -> None:
+        body, headers = signed({**SUCCESS, "event_id": "evt_9"}, self.SECRET)
+        report = script.engine(webhook_secret=self.SECRET).parse_webhook(body, headers)
+        assert report is not None and report.delivery_id == "evt_9"
+
+    def test_a_secret_that_is_not_base64_refuses_standard_headers_cleanly(
+        self, script: Script
+    ) -> None:
+        body = json.dumps(SUCCESS).encode()
+        with pytest.raises(WebhookRejected, match="not a Standard Webhooks secret"):
+            script.engine(webhook_secret="whsec_a").parse_webhook(body, self.headers(body))
+
+    @given(flip=st.integers(min_value=0, max_value=10_000))
+    def test_any_change_to_the_body_breaks_a_standard_signature(self, flip: int) -> None:
+        body = json.dumps(SUCCESS).encode()
+        headers = self.headers(body)
+        index = flip % len(body)
+        tampered = body[:index] + bytes([body[index] ^ 0x01]) + body[index + 1 :]
+        with pytest.raises(WebhookRejected):
+            webhooks.verify(tampered, headers, self.SECRET)
