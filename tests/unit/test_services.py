@@ -122,6 +122,28 @@ def test_photos_keep_order_and_reject_bad_files(svc, alice: Actor, bob: Actor) -
     assert a.storage_path.startswith(f"{alice.user_id}/{prop.id}/")
 
 
+class HtmlFiles(FakeVideoEngine):
+    """An engine whose file link answers with a web page (an unfollowed redirect, say)."""
+
+    def fetch(self, url: str):  # type: ignore[no-untyped-def]
+        yield b"<html><body>Moved: https://cdn.example/real.mp4</body></html>"
+
+
+def test_what_is_not_media_is_not_archived(
+    clock: Clock, db: InMemoryDatabase, alice: Actor
+) -> None:
+    engine = HtmlFiles(clock)
+    svc = memory_services(clock, backend=db, engine=engine)
+    video = svc.videos.submit(alice, draft(svc, alice).id)
+    clock.advance(minutes=5)
+    svc.pipeline.sync()
+    assert svc.pipeline.archive().failed == 1
+    kept = svc.videos.get(alice, video.id)
+    assert kept.archived_at is None and (kept.video_url or "").startswith("fake://")
+    with pytest.raises(NotFound):
+        b"".join(svc.store.open(VIDEOS_BUCKET, f"{alice.user_id}/{video.id}.mp4"))
+
+
 def test_render_to_archive(svc, engine: FakeVideoEngine, clock: Clock, alice: Actor) -> None:  # type: ignore[no-untyped-def]
     video = svc.videos.submit(alice, draft(svc, alice).id)
     assert video.status is VideoStatus.PENDING and video.attempt_count == 1
