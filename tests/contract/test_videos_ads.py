@@ -325,3 +325,27 @@ class TestWebhookDeliveries:
     def test_users_cannot_claim_deliveries(self, world: World) -> None:
         with pytest.raises((Forbidden, NotFound)), world.uow(world.alice) as uow:
             uow.webhook_deliveries.claim("msg_user", datetime(2026, 11, 2, tzinfo=UTC))
+
+
+class TestLeases:
+    def test_release_many_ends_only_the_owners_leases_with_each_due_time(
+        self, world: World
+    ) -> None:
+        with world.uow(world.alice) as uow:
+            prop = uow.properties.add(a_property(world.alice.id))
+            ids = [
+                uow.videos.add(a_video(world.alice.id, prop.id).submit(f"eng-{n}")).id
+                for n in range(3)
+            ]
+        now = datetime(2026, 11, 2, 12, tzinfo=UTC)
+        later = now + timedelta(hours=1)
+        with world.uow(SYSTEM) as uow:
+            taken = uow.videos.lease("sync", "w1", now, now + timedelta(minutes=5), 10)
+            assert sorted(v.id for v in taken) == sorted(ids)
+            first, second, third = ids
+            uow.videos.release_many([(first, now), (second, later)], "w1", now)
+            uow.videos.release_many([(third, now)], "someone-else", now)  # not theirs
+            uow.videos.release_many([], "w1", now)
+        with world.uow(SYSTEM) as uow:
+            again = uow.videos.lease("sync", "w2", now, now + timedelta(minutes=5), 10)
+            assert [v.id for v in again] == [first], "second is due later, third still leased"

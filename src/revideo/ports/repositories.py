@@ -164,6 +164,12 @@ class VideoRepository(Protocol):
         """End `owner`'s lease (if it still holds it); the video is next due at `due_at`."""
         ...
 
+    def release_many(
+        self, dues: Sequence[tuple[str, datetime]], owner: str, checked_at: datetime
+    ) -> None:
+        """`release` for many videos at once: (video id, next due time) pairs."""
+        ...
+
     def schedule_retry(self, video_id: str, at: datetime | None) -> None:
         """Make an automatic new render attempt due at `at` (None cancels it)."""
         ...

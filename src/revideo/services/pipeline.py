@@ -38,6 +38,7 @@ from revideo.services._base import Context
 from revideo.services._rounds import (
     Busy,
     Gate,
+    Releases,
     RoundResult,
     current_job,
     retry_after,
@@ -60,6 +61,7 @@ class Pipeline:
     policy: RenderPolicy = attrs.field(factory=RenderPolicy)
     owner: str = attrs.field(factory=worker_name)
     busy: Busy = attrs.field(factory=Busy, repr=False, eq=False)
+    checked: Releases = attrs.field(factory=Releases, repr=False, eq=False)
 
     def run_round(self, stop: threading.Event | None = None) -> dict[str, RoundResult]:
         """One pass of every system loop: settle lost starts, poll, retry, archive."""
@@ -179,7 +181,7 @@ class Pipeline:
         if video.observe(report) == video and not self._maybe_stuck(video, now):
             # Nothing new: reports only move forward, so one that does not advance
             # this (possibly older) copy cannot advance the row either.
-            self._release(video.id, now + self.policy.poll_every)
+            self.checked.add(video.id, now + self.policy.poll_every)
             return "checked"
         try:
             with self.ctx.uow(SYSTEM) as uow:
@@ -352,18 +354,23 @@ class Pipeline:
         gate, outcomes = Gate(), Counter[str]()
         leased, more = 0, True
         running: set[Future[str]] = set()
-        with ThreadPoolExecutor(size, thread_name_prefix=f"revideo-{loop}") as pool:
-            while True:
-                halted = gate.closed or (stop is not None and stop.is_set())
-                if more and not halted and len(running) <= size and leased < limit:
-                    batch = self._lease(loop, min(size, limit - leased))
-                    leased, more = leased + len(batch), bool(batch)
-                    running |= {pool.submit(work, video, gate, stop) for video in batch}
-                    continue
-                if not running:
-                    break
-                done, running = wait(running, return_when=FIRST_COMPLETED)
-                outcomes.update(f.result() for f in done)
+        try:
+            with ThreadPoolExecutor(size, thread_name_prefix=f"revideo-{loop}") as pool:
+                while True:
+                    halted = gate.closed or (stop is not None and stop.is_set())
+                    if more and not halted and len(running) <= size and leased < limit:
+                        batch = self._lease(loop, min(size, limit - leased))
+                        leased, more = leased + len(batch), bool(batch)
+                        running |= {pool.submit(work, video, gate, stop) for video in batch}
+                        continue
+                    if not running:
+                        break
+                    done, running = wait(running, return_when=FIRST_COMPLETED)
+                    outcomes.update(f.result() for f in done)
+                    if len(self.checked) >= size:
+                        self._release_checked()
+        finally:
+            self._release_checked()
         if gate.wait is not None:
             self.busy.until = self.ctx.clock() + gate.wait
         return RoundResult.of(outcomes)
@@ -372,6 +379,12 @@ class Pipeline:
         now = self.ctx.clock()
         with self.ctx.uow(SYSTEM) as uow:
             return uow.videos.lease(loop, self.owner, now, now + self.policy.lease_ttl, limit)
+
+    def _release_checked(self) -> None:
+        dues = self.checked.take()
+        if dues:
+            with self.ctx.uow(SYSTEM) as uow:
+                uow.videos.release_many(dues, self.owner, self.ctx.clock())
 
     def _release(self, video_id: str, due_at: datetime) -> None:
         with self.ctx.uow(SYSTEM) as uow:

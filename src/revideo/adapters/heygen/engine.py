@@ -54,7 +54,10 @@ class HeyGenEngine:
         self.idempotent_create = api_version == "v3"
         self.credit_rate = pricing.rate(api_version, self.avatar_engine)
         self.webhook_secret = webhook_secret or None
-        self._client = client or httpx.Client(timeout=timeout, transport=transport)
+        # Keep every connection a worker's concurrent polls open alive (httpx keeps 20 by
+        # default: at 25 polls in flight the rest were closed and reopened on each call).
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+        self._client = client or httpx.Client(timeout=timeout, transport=transport, limits=limits)
         self._client.base_url = httpx.URL(base_url.rstrip("/"))
         self._client.headers.update(
             {"X-Api-Key": api_key, "Accept": "application/json", "User-Agent": "revideo"}

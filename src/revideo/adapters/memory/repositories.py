@@ -228,6 +228,12 @@ class InMemoryVideos(Repo):
         if mark is not None and mark.owner == owner:
             marks[video_id] = attrs.evolve(mark, owner=None, until=None, due_at=due_at)
 
+    def release_many(
+        self, dues: Sequence[tuple[str, datetime]], owner: str, checked_at: datetime
+    ) -> None:
+        for video_id, due_at in dues:
+            self.release(video_id, owner, due_at, checked_at)
+
     def schedule_retry(self, video_id: str, at: datetime | None) -> None:
         marks = _marks(self.tx.db)
         marks[video_id] = attrs.evolve(marks.get(video_id, _Mark()), retry_at=at)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from datetime import datetime
 
 from revideo.adapters.postgres import convert, leases
@@ -119,6 +120,15 @@ class PostgresVideos(Table[Video]):
     def release(self, video_id: str, owner: str, due_at: datetime, checked_at: datetime) -> None:
         params = {"id": video_id, "owner": owner, "due": due_at, "checked": checked_at}
         self.rows(leases.RELEASE + " RETURNING video_id", params)
+
+    def release_many(
+        self, dues: Sequence[tuple[str, datetime]], owner: str, checked_at: datetime
+    ) -> None:
+        if not dues:
+            return
+        ids, times = zip(*dues, strict=True)
+        params = {"ids": list(ids), "dues": list(times), "owner": owner, "checked": checked_at}
+        self.rows(leases.RELEASE_MANY, params)
 
     def schedule_retry(self, video_id: str, at: datetime | None) -> None:
         self.rows(leases.SCHEDULE + " RETURNING video_id", {"id": video_id, "at": at})

@@ -166,6 +166,12 @@ class RestVideos(RestTable[Video]):
         args = {"p_video_id": video_id, "p_owner": owner, "p_due": due_at.isoformat()}
         self.rest.rpc("revideo_release", args | {"p_checked": checked_at.isoformat()}, self.kind)
 
+    def release_many(
+        self, dues: Sequence[tuple[str, datetime]], owner: str, checked_at: datetime
+    ) -> None:
+        for video_id, due_at in dues:  # one RPC each: PostgREST has no batch of calls
+            self.release(video_id, owner, due_at, checked_at)
+
     def schedule_retry(self, video_id: str, at: datetime | None) -> None:
         args = {"p_video_id": video_id, "p_at": at.isoformat() if at else None}
         self.rest.rpc("revideo_schedule_retry", args, self.kind)

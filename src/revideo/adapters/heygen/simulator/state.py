@@ -108,6 +108,9 @@ class SimState:
         self.tests_today = 0
         self.lock = threading.RLock()
         self._free_at = [-math.inf] * self.concurrency  # heap: when each slot frees up
+        # Nothing can change before this simulated time unless a job is added: every
+        # request ticks, and a full tick over many renders is not free.
+        self._quiet_until = -math.inf
 
     # ---- render queue -------------------------------------------------
     def add_job(self, version: str, **fields: Any) -> Job:
@@ -124,6 +127,7 @@ class SimState:
             if job.test:
                 self.tests_today += 1
             self.jobs[job.id] = job
+            self._quiet_until = -math.inf
             return job
 
     def active_count(self) -> int:
@@ -144,12 +148,21 @@ class SimState:
         ended: list[Job] = []
         with self.lock:
             now = self.clock.now()
+            if now < self._quiet_until:
+                return ended
             while self._start_waiting(now) | self._finish_due(now, ended):
                 pass
+            changes = [math.inf]
             for job in self.jobs.values():
                 started = job.started_at
                 if job.state == "pending" and started is not None:
                     job.state = "processing" if now >= started + self.pending_seconds else "pending"
+                    if job.state == "pending":
+                        changes.append(started + self.pending_seconds)
+                due = self._due(job) if job.state in ("pending", "processing") else None
+                if due is not None:
+                    changes.append(due)
+            self._quiet_until = min(changes)
         return ended
 
     def _start_waiting(self, now: float) -> bool:
