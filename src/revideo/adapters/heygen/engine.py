@@ -14,7 +14,7 @@ from revideo.domain.video import MAX_SCRIPT_CHARS, EngineReport
 from revideo.ports.video_engine import Avatar, RenderRequest, Voice
 
 from . import pricing, webhooks, wire
-from .http import HeyGenHttp
+from .http import ClientPerThread, HeyGenHttp
 from .v2 import V2Api
 from .v3 import V3Api
 
@@ -54,16 +54,18 @@ class HeyGenEngine:
         self.idempotent_create = api_version == "v3"
         self.credit_rate = pricing.rate(api_version, self.avatar_engine)
         self.webhook_secret = webhook_secret or None
-        # Keep every connection a worker's concurrent polls open alive (httpx keeps 20 by
-        # default: at 25 polls in flight the rest were closed and reopened on each call).
-        limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
-        self._client = client or httpx.Client(timeout=timeout, transport=transport, limits=limits)
-        self._client.base_url = httpx.URL(base_url.rstrip("/"))
-        self._client.headers.update(
-            {"X-Api-Key": api_key, "Accept": "application/json", "User-Agent": "revideo"}
-        )
+        headers = {"X-Api-Key": api_key, "Accept": "application/json", "User-Agent": "revideo"}
+        url = httpx.URL(base_url.rstrip("/"))
+        if client is not None:
+            client.base_url = url
+            client.headers.update(headers)
+
+        def new_client() -> httpx.Client:
+            return httpx.Client(base_url=url, headers=headers, timeout=timeout, transport=transport)
+
+        self._clients = ClientPerThread(new_client if client is None else lambda: client)
         self._http = HeyGenHttp(
-            self._client, max_retries=max_retries, sleep=sleep, max_wait=max_retry_wait
+            self._clients, max_retries=max_retries, sleep=sleep, max_wait=max_retry_wait
         )
         self._api: V3Api | V2Api = (
             V3Api(self._http, self.avatar_engine)
@@ -123,7 +125,7 @@ class HeyGenEngine:
         self._cache.clear()
 
     def close(self) -> None:
-        self._client.close()
+        self._clients.close()
 
     def __enter__(self) -> HeyGenEngine:
         return self
