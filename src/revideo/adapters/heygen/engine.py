@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ssl
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -60,8 +62,16 @@ class HeyGenEngine:
             client.base_url = url
             client.headers.update(headers)
 
+        tls = _SharedTls()
+
         def new_client() -> httpx.Client:
-            return httpx.Client(base_url=url, headers=headers, timeout=timeout, transport=transport)
+            return httpx.Client(
+                base_url=url,
+                headers=headers,
+                timeout=timeout,
+                transport=transport,
+                verify=tls.get(),
+            )
 
         self._clients = ClientPerThread(new_client if client is None else lambda: client)
         self._http = HeyGenHttp(
@@ -149,6 +159,21 @@ class HeyGenEngine:
         hit = self._cache.get("avatars")
         photos = {a.id for a in (hit[1] if hit else []) if a.kind == "talking_photo"}
         return avatar_id in photos or wire.TALKING_PHOTO + raw in photos
+
+
+class _SharedTls:
+    """One TLS context for all the engine's clients: loading the CA bundle costs ~50 ms of
+    CPU, far too much to pay for every polling thread's client."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._context: ssl.SSLContext | None = None
+
+    def get(self) -> ssl.SSLContext:
+        with self._lock:
+            if self._context is None:
+                self._context = httpx.create_ssl_context()
+            return self._context
 
 
 def _check_settings(api_key: str, base_url: str, api_version: str) -> None:
