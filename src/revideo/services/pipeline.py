@@ -23,18 +23,17 @@ from revideo.domain.errors import (
     EngineOutcomeUnknown,
     EngineRejected,
     EngineUnavailable,
-    InvalidTransition,
     NotFound,
     RevideoError,
 )
-from revideo.domain.failure import FailureKind, kind_of
+from revideo.domain.failure import FailureKind
 from revideo.domain.profile import Actor
-from revideo.domain.render_job import RenderJob
 from revideo.domain.video import EngineReport, Video, VideoStatus
 from revideo.ports.media_store import MediaStore
 from revideo.ports.repositories import Loop, UnitOfWork
 from revideo.ports.video_engine import VideoEngine
 from revideo.services._base import Context
+from revideo.services._lost import LostCreates, plan_retry
 from revideo.services._rounds import (
     Busy,
     Gate,
@@ -45,7 +44,7 @@ from revideo.services._rounds import (
     worker_name,
 )
 from revideo.services.archive import Archiver
-from revideo.services.videos import RenderPolicy, RenderStarter, record_accepted
+from revideo.services.videos import RenderPolicy, RenderStarter
 
 __all__ = ["Pipeline", "RoundResult"]
 
@@ -94,34 +93,10 @@ class Pipeline:
             found = uow.videos.by_engine_id(report.engine_video_id)
             if found is not None:
                 return self._apply(uow, uow.videos.lock(found.id), report)
-            adopted = self._adopt(uow, report)
+            adopted = LostCreates(self.ctx, self.engine, self.policy).adopt(uow, report)
             if adopted is None:
                 log.info("report for unknown engine video %s ignored", report.engine_video_id)
             return adopted
-
-    def _adopt(self, uow: UnitOfWork, report: EngineReport) -> Video | None:
-        """Give an orphaned attempt (named by the report's handle) its engine render."""
-        if not report.handle or not report.status.terminal:
-            return None  # only a render's last word may settle an attempt out of turn
-        try:
-            job = uow.render_jobs.get(report.handle)
-        except NotFound:
-            return None
-        video = uow.videos.lock(job.video_id)
-        job = uow.render_jobs.get(job.id)  # as of the lock
-        if not job.orphaned:
-            return None
-        now = self.ctx.clock()
-        adopted = job.adopt(report, now)
-        if adopted.status is VideoStatus.COMPLETED:
-            adopted = self.policy.charge(adopted, report.duration, self.policy.rate(self.engine))
-        uow.render_jobs.update(adopted)
-        log.info("render attempt %s adopted engine video %s", job.id, report.engine_video_id)
-        latest = uow.render_jobs.for_video(video.id)[-1]
-        if latest.id != job.id or video.status not in (VideoStatus.DRAFT, VideoStatus.FAILED):
-            return video  # a newer attempt owns the video now: the orphan is only booked
-        started = video.retry if video.status is VideoStatus.FAILED else video.submit
-        return uow.videos.update(started(report.engine_video_id).observe(report))
 
     def _apply(self, uow: UnitOfWork, video: Video, report: EngineReport) -> Video:
         """Apply a report to a locked video and its render job, in the caller's transaction."""
@@ -143,8 +118,7 @@ class Pipeline:
         return observed
 
     def _plan_retry(self, uow: UnitOfWork, video_id: str, now: datetime) -> None:
-        due = self.policy.auto_retry_due(uow.render_jobs.for_video(video_id), now)
-        uow.videos.schedule_retry(video_id, due)
+        plan_retry(uow, self.policy, video_id, now)
 
     def sync(self, limit: int = 100_000, stop: threading.Event | None = None) -> RoundResult:
         """Poll every due in-flight video once, `poll_concurrency` at a time.
@@ -216,70 +190,8 @@ class Pipeline:
 
     # ---- lost answers -------------------------------------------------------
     def reconcile(self) -> RoundResult:
-        """Settle render attempts whose create call had no known outcome.
-
-        Where the engine keys creates on the handle (HeyGen v3's Idempotency-Key,
-        replayed for 24 h) the create is simply sent again and answers with the
-        render it started, or starts it now if it never arrived. Elsewhere (v2)
-        re-sending could render twice: the attempt waits for the engine's webhook,
-        which adopts it by its handle, or for the user to generate it again.
-        """
-        now = self.ctx.clock()
-        with self.ctx.uow(SYSTEM) as uow:
-            lost = uow.render_jobs.unsettled(now - self.policy.unknown_grace)
-        outcomes = Counter[str]()
-        for job in lost:
-            fresh = now - job.started_at < self.policy.replay_window
-            resend = self.engine.idempotent_create and fresh
-            outcomes[self._resend(job) if resend else self._wait(job)] += 1
-        return RoundResult.of(outcomes)
-
-    def _resend(self, job: RenderJob) -> str:
-        try:
-            with self.ctx.uow(SYSTEM) as uow:
-                video = uow.videos.get(job.video_id)
-                request = RenderStarter(self.ctx, self.engine, self.policy).request(uow, video, job)
-            engine_id = self.engine.create(request)
-        except (EngineOutcomeUnknown, EngineUnavailable) as exc:
-            log.warning("cannot settle render attempt %s yet: %s", job.id, exc)
-            return "deferred"
-        except EngineError as exc:  # refused: nothing was rendered
-            kind, reason = kind_of(exc), str(exc)
-            return self._settle(job, lambda uow: self._failed(uow, job, kind, reason))
-
-        def accepted(uow: UnitOfWork) -> str:
-            record_accepted(uow, job, engine_id)
-            return "changed"
-
-        return self._settle(job, accepted)
-
-    def _wait(self, job: RenderJob) -> str:
-        reason = (
-            "the engine's answer to this render was lost and sending it again could render "
-            "(and bill) it twice: it waits for the engine's webhook, or generate it again"
-        )
-        return self._settle(
-            job, lambda uow: self._failed(uow, job, FailureKind.OUTCOME_UNKNOWN, reason)
-        )
-
-    def _settle(self, job: RenderJob, settle: Callable[[UnitOfWork], str]) -> str:
-        try:
-            with self.ctx.uow(SYSTEM) as uow:
-                return settle(uow)
-        except (InvalidTransition, NotFound) as exc:
-            log.info("render attempt %s was settled meanwhile: %s", job.id, exc)
-            return "checked"
-
-    def _failed(self, uow: UnitOfWork, job: RenderJob, kind: FailureKind, reason: str) -> str:
-        now = self.ctx.clock()
-        video = uow.videos.lock(job.video_id)
-        if uow.render_jobs.get(job.id).settled:
-            raise InvalidTransition(video.id, "settled", "reconcile")
-        uow.render_jobs.update(job.fail(kind, reason, now))
-        if video.status in (VideoStatus.DRAFT, VideoStatus.FAILED):
-            uow.videos.update(video.reject(reason))
-            self._plan_retry(uow, video.id, now)
-        return "failed"
+        """Settle render attempts whose create call had no known outcome (see LostCreates)."""
+        return LostCreates(self.ctx, self.engine, self.policy).reconcile()
 
     # ---- automatic retries --------------------------------------------------
     def retry(self, limit: int = 1_000, stop: threading.Event | None = None) -> RoundResult:
