@@ -6,17 +6,17 @@ import hashlib
 import hmac
 import json
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import attrs
 
-from revideo.adapters.memory.database import utcnow
 from revideo.domain.credits import CreditRate
 from revideo.domain.errors import EngineRejected, WebhookRejected
 from revideo.domain.failure import FailureKind
 from revideo.domain.video import EngineReport, VideoStatus
+from revideo.ports.clock import Clock, utcnow
 from revideo.ports.video_engine import Avatar, RenderRequest, Voice
 
 _MP4 = b"\x00\x00\x00\x18ftypmp42"
@@ -48,7 +48,7 @@ class FakeVideoEngine:
 
     def __init__(
         self,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock = utcnow,
         *,
         queue_time: timedelta = timedelta(seconds=5),
         render_time: timedelta = timedelta(seconds=30),
@@ -156,6 +156,9 @@ class FakeVideoEngine:
 
     def remaining_quota(self) -> Decimal | None:
         return self.credits
+
+    def close(self) -> None:
+        """Nothing to release."""
 
     def sign(self, body: bytes) -> str:
         return hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()
