@@ -40,3 +40,12 @@ def test_an_unaffordable_render_is_refused_with_the_numbers(alice: Any, services
     assert "needs about 1.0000 credits" in page and "the account has 0.5 left" in page
     assert alice.get(f"/api/videos/{vid}/status").json["jobs"] == [], "no attempt was written"
     assert services.engine.create_calls == 0
+
+
+def test_a_failed_attempt_shows_its_failure_kind(alice: Any, services: Any, clock: Any) -> None:
+    services.engine.fail_next("Video generation failed")
+    vid = new_video(alice, new_property(alice))
+    clock.advance(minutes=5)
+    services.pipeline.sync()
+    [job] = alice.get(f"/api/videos/{vid}/status").json["jobs"]
+    assert (job["status"], job["failure_kind"]) == ("failed", "render_failed")
