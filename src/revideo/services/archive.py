@@ -5,11 +5,13 @@ storage before its links expire, and point the video at the copies.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterable, Iterator
 
 import attrs
 
+from revideo.domain import files
 from revideo.domain.errors import EngineError, EngineRejected
 from revideo.domain.profile import Actor
 from revideo.domain.video import EngineReport, Video, VideoStatus
@@ -57,7 +59,7 @@ class Archiver:
                 uow.videos.update(attrs.evolve(done, meta=meta))
                 job = current_job(uow, current)
                 if job is not None and job.cost_credits is None:
-                    charged = self.policy.charge(job, duration)
+                    charged = self.policy.charge(job, duration, self.policy.rate(self.engine))
                     if charged != job:
                         uow.render_jobs.update(charged)
             uow.videos.release(video.id, self.owner, now, now)
@@ -80,7 +82,12 @@ class Archiver:
     def _copy(self, video: Video, url: str | None, ext: str, content_type: str) -> str:
         if not url:
             raise EngineRejected("no_file", "the engine reported no file to archive")
-        counted = _Counted(self.engine.fetch(url))
+        chunks = iter(self.engine.fetch(url))
+        head, chunks = _head(chunks, files.HEAD_BYTES)
+        problem = files.check_head(head, ext)
+        if problem is not None:  # checked before anything is replaced
+            raise EngineRejected("not_media", f"the engine's {ext} file {problem}")
+        counted = _Counted(itertools.chain([head] if head else [], chunks), files.MAX_BYTES[ext])
         path = f"{video.user_id}/{video.id}.{ext}"
         stored = self.store.put(SYSTEM, VIDEOS_BUCKET, path, counted, content_type)
         if stored.size != counted.size or stored.size == 0:
@@ -88,14 +95,27 @@ class Archiver:
         return stored.public_url
 
 
-class _Counted:
-    """Wraps a byte stream and counts what passes through."""
+def _head(chunks: Iterator[bytes], want: int) -> tuple[bytes, Iterator[bytes]]:
+    """The first `want` bytes of a stream (fewer if it is shorter), and the rest of it."""
+    head = b""
+    for chunk in chunks:
+        head += chunk
+        if len(head) >= want:
+            break
+    return head, chunks
 
-    def __init__(self, chunks: Iterable[bytes]) -> None:
+
+class _Counted:
+    """Wraps a byte stream, counts what passes through, and stops one that grows too big."""
+
+    def __init__(self, chunks: Iterable[bytes], limit: int) -> None:
         self._chunks = chunks
+        self._limit = limit
         self.size = 0
 
     def __iter__(self) -> Iterator[bytes]:
         for chunk in self._chunks:
             self.size += len(chunk)
+            if self.size > self._limit:
+                raise EngineRejected("not_media", f"the file is larger than {self._limit} bytes")
             yield chunk
