@@ -102,6 +102,14 @@ def _register(app: Flask) -> None:
     app.jinja_env.filters["cents"] = cents
     app.jinja_env.filters["plain"] = plain
     app.jinja_env.filters["engine_url"] = media.engine_url
+    app.jinja_env.globals["new_submission_key"] = new_submission_key
+
+
+def new_submission_key() -> str:
+    """A fresh one-time key for a creating form (the database takes each key once)."""
+    import uuid
+
+    return str(uuid.uuid4())
 
 
 def plain(value: Any) -> str:

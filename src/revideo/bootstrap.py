@@ -18,6 +18,7 @@ import attrs
 from revideo.domain.errors import ConfigError
 from revideo.ports.ad_exports import AdExportReader
 from revideo.ports.identity import Identity
+from revideo.ports.images import ImageCleaner
 from revideo.ports.mailer import Mailer
 from revideo.ports.media_store import MediaStore
 from revideo.ports.script_writer import ScriptWriter
@@ -97,7 +98,7 @@ def bootstrap(
         mailer=mailer,
         identity=identity,
         writer=writer,
-        properties=PropertyService(ctx, store),
+        properties=PropertyService(ctx, store, make_image_cleaner()),
         videos=VideoService(ctx, engine, store, writer, policy),
         pipeline=Pipeline(ctx, engine, store, policy),
         ads=AdService(ctx),
@@ -105,6 +106,12 @@ def bootstrap(
         analytics=AnalyticsService(ctx),
         users=UserService(ctx),
     )
+
+
+def make_image_cleaner() -> ImageCleaner:
+    from revideo.adapters.images import PillowImageCleaner
+
+    return PillowImageCleaner()
 
 
 def with_secret_key(settings: Settings) -> Settings:

@@ -5,18 +5,21 @@ storage before its links expire, and point the video at the copies.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 
 import attrs
 
-from revideo.domain.errors import EngineError, EngineRejected
+from revideo.domain.errors import EngineError, EngineRejected, NotFound, StorageError
 from revideo.domain.profile import Actor
 from revideo.domain.video import EngineReport, Video, VideoStatus
 from revideo.ports.media_store import VIDEOS_BUCKET, MediaStore
 from revideo.ports.video_engine import VideoEngine
 from revideo.services._base import Context
 from revideo.services._rounds import current_job
+from revideo.services.properties import video_files
 from revideo.services.videos import RenderPolicy
 
 log = logging.getLogger(__name__)
@@ -47,6 +50,21 @@ class Archiver:
                 raise
             video_url, thumb_url = self._copy_files(video, fresh)  # the old link had expired
         now = self.ctx.clock()
+        try:
+            self._record(video, video_url, thumb_url, fresh, now)
+        except NotFound:  # deleted (with its property) while the files were copied
+            for bucket, path in video_files(video.user_id, video.id):
+                with contextlib.suppress(StorageError):
+                    self.store.delete(SYSTEM, bucket, path)
+
+    def _record(
+        self,
+        video: Video,
+        video_url: str,
+        thumb_url: str | None,
+        fresh: EngineReport | None,
+        now: datetime,
+    ) -> None:
         with self.ctx.uow(SYSTEM) as uow:
             current = uow.videos.lock(video.id)
             same = current.heygen_video_id == video.heygen_video_id

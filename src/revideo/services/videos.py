@@ -11,6 +11,7 @@ from decimal import Decimal
 import attrs
 
 from revideo.domain.errors import (
+    Duplicate,
     EngineError,
     EngineOutcomeUnknown,
     EngineUnavailable,
@@ -29,11 +30,12 @@ from revideo.domain.video import (
     VideoStatus,
     parse_enum,
 )
-from revideo.ports.media_store import PHOTOS_BUCKET, VIDEOS_BUCKET, MediaStore
+from revideo.ports.media_store import PHOTOS_BUCKET, MediaStore
 from revideo.ports.repositories import UnitOfWork, VideoFilter
 from revideo.ports.script_writer import ScriptDraft, ScriptWriter
 from revideo.ports.video_engine import ClosingCard, Photo, RenderRequest, VideoEngine
 from revideo.services._base import Context, require_owner, signed_in
+from revideo.services.properties import check_submission_key, video_files
 
 # Reasons the pipeline writes on render jobs; the prefixes tell automatic
 # retries what happened (see RenderPolicy.retry_worthy).
@@ -122,8 +124,26 @@ class VideoService:
     policy: RenderPolicy = attrs.field(factory=RenderPolicy)
 
     # ---- drafts -----------------------------------------------------------
-    def create_draft(self, actor: Actor, data: VideoInput) -> Video:
+    def create_draft(
+        self, actor: Actor, data: VideoInput, submission_key: str | None = None
+    ) -> Video:
+        return self.draft_once(actor, data, submission_key)[0]
+
+    def by_submission(self, actor: Actor, submission_key: str) -> Video | None:
+        """The actor's video created with this one-time submission key, if any."""
+        with self.ctx.uow(actor) as uow:
+            return uow.videos.by_submission(submission_key)
+
+    def draft_once(
+        self, actor: Actor, data: VideoInput, submission_key: str | None
+    ) -> tuple[Video, bool]:
+        """A new draft and True; or, when this form's one-time `submission_key` made a draft
+        already (a double click), that draft and False, so only the first submit renders."""
         owner = signed_in(actor)
+        key = check_submission_key(submission_key)
+        found = self.by_submission(actor, key) if key else None
+        if found is not None:
+            return found, False
         video = Video(
             id=self.ctx.ids(),
             user_id=owner,
@@ -135,10 +155,16 @@ class VideoService:
             purpose=parse_enum("purpose", VideoPurpose, data.purpose),
             meta=VideoMeta(aspect_ratio=parse_enum("aspect_ratio", AspectRatio, data.aspect_ratio)),
         )
-        with self.ctx.uow(actor) as uow:
-            prop = uow.properties.get(data.property_id)
-            require_owner(actor, prop.user_id, "property", prop.id)
-            return uow.videos.add(video)
+        try:
+            with self.ctx.uow(actor) as uow:
+                prop = uow.properties.get(data.property_id)
+                require_owner(actor, prop.user_id, "property", prop.id)
+                return uow.videos.add(video, key), True
+        except Duplicate:
+            found = self.by_submission(actor, key) if key else None
+            if found is None:
+                raise
+            return found, False
 
     def get(self, actor: Actor, video_id: str) -> Video:
         with self.ctx.uow(actor) as uow:
@@ -168,10 +194,9 @@ class VideoService:
             require_owner(actor, video.user_id, "video", video_id)
             video.check_deletable()
             uow.videos.delete(video_id)
-        if video.archived_at is not None:
-            for name in (f"{video.id}.mp4", f"{video.id}.jpg"):
-                with contextlib.suppress(StorageError):
-                    self.store.delete(actor, VIDEOS_BUCKET, f"{video.user_id}/{name}")
+        for bucket, path in video_files(video.user_id, video.id):  # archived or half-copied
+            with contextlib.suppress(StorageError):
+                self.store.delete(actor, bucket, path)
 
     def write_script(
         self,

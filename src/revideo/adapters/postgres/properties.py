@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from revideo.adapters.postgres import convert
 from revideo.adapters.postgres._table import Table
 from revideo.adapters.postgres.errors import database_errors, is_uuid
-from revideo.domain.errors import Forbidden
+from revideo.domain.errors import Forbidden, NotFound
 from revideo.domain.media import PropertyMedia
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.profile import Profile, Role
@@ -50,8 +50,26 @@ class PostgresProperties(Table[Property]):
     to_domain = staticmethod(convert.property_)
     _COLUMNS = ("title", "description", "category", "address", "specs")
 
-    def add(self, prop: Property) -> Property:
-        return self.insert(("id", "user_id", *self._COLUMNS), convert.property_params(prop))
+    def add(self, prop: Property, submission_key: str | None = None) -> Property:
+        params = {**convert.property_params(prop), "submission_key": submission_key}
+        return self.insert(("id", "user_id", *self._COLUMNS, "submission_key"), params)
+
+    def by_submission(self, submission_key: str) -> Property | None:
+        if not is_uuid(submission_key):
+            return None
+        found = self.select(
+            "SELECT * FROM public.properties WHERE submission_key = %s AND user_id = auth.uid()",
+            [submission_key],
+        )
+        return convert.property_(found[0]) if found else None
+
+    def lock(self, property_id: str) -> Property:
+        query = "SELECT * FROM public.properties WHERE id = %s FOR UPDATE"
+        found = self.rows(query, [property_id]) if is_uuid(property_id) else []
+        if not found:
+            self.row(property_id)  # NotFound, or visible but not ours
+            raise Forbidden("change", self.kind, property_id)
+        return convert.property_(found[0])
 
     def update(self, prop: Property) -> Property:
         return self.write(prop.id, self._COLUMNS, convert.property_params(prop))
@@ -98,5 +116,17 @@ class PostgresMedia(Table[PropertyMedia]):
         return self.insert((*columns, "order"), {**params, "order": media.order}, refs)
 
     def set_orders(self, media: Sequence[PropertyMedia]) -> None:
+        """One statement (the place is unique per property, checked when it ends)."""
+        if not media:
+            return
+        orders = [{"id": m.id, "ord": m.order} for m in media]
         for item in media:
-            self.write(item.id, ["order"], {"order": item.order})
+            if not is_uuid(item.id):
+                raise NotFound(self.kind, item.id)
+        found = self.rows(
+            "SELECT public.revideo_set_media_orders(%s) AS n", [convert.jsonb(orders)]
+        )
+        if found[0]["n"] != len({m.id for m in media}):
+            for item in media:
+                self.row(item.id)  # NotFound, or visible but not ours
+            raise Forbidden("change", self.kind, media[0].id)

@@ -10,7 +10,7 @@ from revideo.adapters.postgres.errors import is_uuid
 from revideo.adapters.supabase import convert
 from revideo.adapters.supabase.errors import rest_errors
 from revideo.adapters.supabase.rest import RestTable
-from revideo.domain.errors import Forbidden, RevideoError
+from revideo.domain.errors import Forbidden, NotFound, RevideoError
 from revideo.domain.media import PropertyMedia
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.profile import Profile, Role
@@ -57,8 +57,17 @@ class RestProperties(RestTable[Property]):
     table, kind = "properties", "property"
     to_domain = staticmethod(convert.property_)
 
-    def add(self, prop: Property) -> Property:
-        return self.insert(convert.params(prop, ("id", "user_id", *_PROPERTY)))
+    def add(self, prop: Property, submission_key: str | None = None) -> Property:
+        values = convert.params(prop, ("id", "user_id", *_PROPERTY))
+        return self.insert({**values, "submission_key": submission_key})
+
+    def by_submission(self, submission_key: str) -> Property | None:
+        found = self.submitted(submission_key)
+        return convert.property_(found) if found else None
+
+    def lock(self, property_id: str) -> Property:
+        """PostgREST holds no lock across requests: the gallery's unique place decides."""
+        return self.get(property_id)
 
     def update(self, prop: Property) -> Property:
         return self.write(prop.id, convert.params(prop, _PROPERTY))
@@ -89,17 +98,32 @@ class RestMedia(RestTable[PropertyMedia]):
         return self.insert(convert.params(media, _MEDIA), {"property": media.property_id})
 
     def set_orders(self, media: Sequence[PropertyMedia]) -> None:
+        """One RPC, one statement: a swap never collides with itself."""
+        if not media:
+            return
         for item in media:
-            self.write(item.id, {"order": item.order})
+            if not is_uuid(item.id):
+                raise NotFound(self.kind, item.id)
+        orders = [{"id": m.id, "ord": m.order} for m in media]
+        changed = self.rest.rpc("revideo_set_media_orders", {"p_orders": orders}, self.kind)
+        if changed != len({m.id for m in media}):
+            for item in media:
+                self.row(item.id)  # NotFound, or visible but not ours
+            raise Forbidden("change", self.kind, media[0].id)
 
 
 class RestVideos(RestTable[Video]):
     table, kind = "videos", "video"
     to_domain = staticmethod(convert.video)
 
-    def add(self, video: Video) -> Video:
+    def add(self, video: Video, submission_key: str | None = None) -> Video:
         values = convert.video_params(video, ("id", "user_id", "property_id", *_VIDEO))
+        values["submission_key"] = submission_key
         return self.insert(values, {"property": video.property_id})
+
+    def by_submission(self, submission_key: str) -> Video | None:
+        found = self.submitted(submission_key)
+        return convert.video(found) if found else None
 
     def update(self, video: Video) -> Video:
         """Save; a video taken with lock() must not have changed since (else RevideoError)."""

@@ -1,0 +1,50 @@
+-- Issue 15 (data half): the database is the last guard against a double submit and against
+-- two uploads racing for the same gallery place.
+--
+-- 1. Creating forms (the property wizard's Create, the video studio's Generate) carry a
+--    one-time submission key. It is stored with the row it created, unique per user, so a
+--    double click inserts one row: the second insert fails and the app shows the first.
+-- 2. A photo's place in its property's gallery is unique. The constraint is checked at the end
+--    of each statement (DEFERRABLE), so one UPDATE may swap places (revideo_set_media_orders).
+
+ALTER TABLE public.properties ADD COLUMN submission_key uuid;
+ALTER TABLE public.properties
+  ADD CONSTRAINT properties_submission_key UNIQUE (user_id, submission_key);
+
+ALTER TABLE public.videos ADD COLUMN submission_key uuid;
+ALTER TABLE public.videos
+  ADD CONSTRAINT videos_submission_key UNIQUE (user_id, submission_key);
+
+-- Concurrent uploads could leave the same place twice: renumber each gallery 0..n-1 first,
+-- keeping the order the app showed (order, then id).
+WITH ranked AS (
+  SELECT id, (row_number() OVER (PARTITION BY property_id ORDER BY "order", id) - 1)::integer AS n
+  FROM public.property_media
+)
+UPDATE public.property_media m SET "order" = r.n
+FROM ranked r
+WHERE m.id = r.id AND m."order" <> r.n;
+
+ALTER TABLE public.property_media
+  ADD CONSTRAINT property_media_property_order_key UNIQUE (property_id, "order")
+  DEFERRABLE INITIALLY IMMEDIATE;
+DROP INDEX public.property_media_property_order_idx;  -- the unique index serves its queries
+
+-- Save the places of several photos in one statement (PostgREST makes each request its own
+-- transaction, so a swap done row by row would collide with itself). Row-level security
+-- applies (SECURITY INVOKER); the count of rows changed comes back. `p_orders` is
+-- [{"id": …, "ord": …}, …].
+CREATE FUNCTION public.revideo_set_media_orders(p_orders jsonb)
+  RETURNS integer
+  LANGUAGE sql VOLATILE SET search_path = ''
+AS $$
+  WITH changed AS (
+    UPDATE public.property_media m SET "order" = o.ord
+    FROM jsonb_to_recordset(p_orders) AS o(id uuid, ord integer)
+    WHERE m.id = o.id
+    RETURNING m.id
+  )
+  SELECT count(*)::integer FROM changed
+$$;
+REVOKE EXECUTE ON FUNCTION public.revideo_set_media_orders(jsonb) FROM public, anon;
+GRANT EXECUTE ON FUNCTION public.revideo_set_media_orders(jsonb) TO authenticated, service_role;
