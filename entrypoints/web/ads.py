@@ -1,16 +1,20 @@
 """Ad performance: a table per video and platform; add, edit, delete and import records.
 
 An uploaded report is kept under the data directory (one folder per user) between its preview
-and its commit, so the commit never asks for the file again; it is deleted after the commit
-or on cancel, and any left over for a day is swept on the next upload.
+and its commit, so the commit never asks for the file again; it is deleted after the commit,
+on cancel, and whenever reading it fails. Kept uploads are bounded: each user keeps at most
+KEEP_COUNT of them and KEEP_BYTES in all (the oldest go first), and none outlives
+KEEP_SECONDS (expired ones are refused and swept, for every user, on each upload).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import secrets
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +33,9 @@ from revideo.services.ad_import import ImportRejected, ImportReport
 bp = Blueprint("ads", __name__, url_prefix="/ads")
 bp.before_request(login_required(lambda: None))
 IMPORT_PLATFORMS = ("meta", "google", "youtube")
-KEEP_SECONDS = 24 * 3600
+KEEP_SECONDS = 2 * 3600
+KEEP_COUNT = 3
+KEEP_BYTES = 128 * 1024 * 1024
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 FIELDS = ("video_id", "platform", "date_recorded", "spend_amount", "impressions", "clicks", "leads")
 
@@ -154,15 +160,34 @@ def _kept(token: str) -> tuple[Path, dict[str, Any]]:
         raise NotFound()
     folder = _upload_dir()
     data, meta = folder / f"{token}.upload", folder / f"{token}.json"
-    if not (data.is_file() and meta.is_file()):
+    try:
+        expired = data.stat().st_mtime < time.time() - KEEP_SECONDS
+        details = json.loads(meta.read_text())
+    except (OSError, ValueError):
+        expired, details = True, {}
+    if expired or not isinstance(details, dict):
+        _discard(token)
         raise NotFound(description="That upload is gone: upload the file again.")
-    return data, json.loads(meta.read_text())
+    return data, details
 
 
-def _sweep(folder: Path) -> None:
+def _sweep(root: Path) -> None:
+    """Delete every user's kept uploads older than KEEP_SECONDS."""
     cutoff = time.time() - KEEP_SECONDS
-    for path in folder.glob("*.*"):
-        if path.stat().st_mtime < cutoff:
+    for path in root.glob("*/*.*"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+
+
+def _make_room(folder: Path, incoming: int) -> None:
+    """Drop this user's oldest kept uploads until one more of `incoming` bytes fits."""
+    kept = sorted(folder.glob("*.upload"), key=lambda p: p.stat().st_mtime)
+    sizes = {p: p.stat().st_size for p in kept}
+    while kept and (len(kept) >= KEEP_COUNT or sum(sizes.values()) + incoming > KEEP_BYTES):
+        oldest = kept.pop(0)
+        sizes.pop(oldest)
+        for path in (oldest, oldest.with_suffix(".json")):
             path.unlink(missing_ok=True)
 
 
@@ -206,25 +231,45 @@ def import_upload() -> Any:
         return render_template("ads/import.html", errors=errors, platforms=IMPORT_PLATFORMS), 400
     folder = _upload_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    _sweep(folder)
+    _sweep(folder.parent)
+    _make_room(folder, request.content_length or 0)
     token = secrets.token_urlsafe(24)
-    upload.save(folder / f"{token}.upload")
-    meta = {"filename": Path(upload.filename).name[:200], "platform": platform}
-    (folder / f"{token}.json").write_text(json.dumps(meta))
+    try:
+        upload.save(folder / f"{token}.upload")
+        meta = {"filename": Path(upload.filename).name[:200], "platform": platform}
+        (folder / f"{token}.json").write_text(json.dumps(meta))
+    except BaseException:
+        _discard(token)
+        raise
     return _run_preview(token)
+
+
+@contextlib.contextmanager
+def _reading(token: str) -> Iterator[None]:
+    """Any failure to read the kept file deletes it (a 4xx names the problem)."""
+    try:
+        yield
+    except ImportRejected:
+        raise  # lines with errors: the preview shows them and the file stays for a retry
+    except BaseException:
+        _discard(token)
+        raise
+
+
+def _refused(e: ValidationError) -> Any:
+    errors = {e.field: e.message}
+    return render_template("ads/import.html", errors=errors, platforms=IMPORT_PLATFORMS), 400
 
 
 def _run_preview(token: str) -> Any:
     data, meta = _kept(token)
     try:
-        with data.open("rb") as stream:
+        with _reading(token), data.open("rb") as stream:
             report = svc().ad_import.preview(
-                actor(), stream, meta["platform"] or None, None, _lines()
+                actor(), stream, meta.get("platform") or None, None, _lines()
             )
     except ValidationError as e:
-        _discard(token)
-        errors = {e.field: e.message}
-        return render_template("ads/import.html", errors=errors, platforms=IMPORT_PLATFORMS), 400
+        return _refused(e)
     return _preview_page(token, meta, report)
 
 
@@ -236,12 +281,14 @@ def import_commit(token: str) -> Any:
     data, meta = _kept(token)
     skip = request.form.get("skip_errors") == "on"
     try:
-        with data.open("rb") as stream:
+        with _reading(token), data.open("rb") as stream:
             report = svc().ad_import.commit(
-                actor(), stream, meta["platform"] or None, None, _lines(), skip_errors=skip
+                actor(), stream, meta.get("platform") or None, None, _lines(), skip_errors=skip
             )
     except ImportRejected as e:
         return _preview_page(token, meta, e.report, rejected=str(e.message)), 400
+    except ValidationError as e:
+        return _refused(e)
     _discard(token)
     flash(f"Imported {report.to_add} rows ({report.present} were already there).", "success")
     return redirect(url_for("ads.index"))

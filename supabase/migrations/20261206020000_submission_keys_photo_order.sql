@@ -46,5 +46,4 @@ AS $$
   )
   SELECT count(*)::integer FROM changed
 $$;
-REVOKE EXECUTE ON FUNCTION public.revideo_set_media_orders(jsonb) FROM public, anon;
-GRANT EXECUTE ON FUNCTION public.revideo_set_media_orders(jsonb) TO authenticated, service_role;
+-- Executable by every API role, like the table it updates: row-level security decides.

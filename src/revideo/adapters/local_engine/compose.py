@@ -12,6 +12,7 @@ from pathlib import Path
 
 import attrs
 
+from revideo.adapters.local_engine.children import die_with_parent
 from revideo.adapters.local_engine.timeline import Plan
 
 FPS = 25
@@ -96,7 +97,9 @@ def bands_list(entries: list[tuple[Path, float]]) -> str:
 def run(argv: list[str], timeout: float) -> None:
     """Run FFmpeg; raise FfmpegFailed with its log tail on any failure."""
     try:
-        done = subprocess.run(argv, capture_output=True, timeout=timeout, check=False)
+        done = subprocess.run(
+            argv, capture_output=True, timeout=timeout, check=False, preexec_fn=die_with_parent()
+        )
     except subprocess.TimeoutExpired as e:
         raise FfmpegFailed(f"ffmpeg timed out after {timeout:.0f} s") from e
     except OSError as e:
