@@ -76,6 +76,7 @@ def _defaults(svc: Services) -> dict[str, Any]:
 
 def _register(app: Flask) -> None:
     from revideo.entrypoints.web import (
+        account,
         admin,
         ads,
         analytics,
@@ -92,6 +93,7 @@ def _register(app: Flask) -> None:
     )
 
     blueprints = (auth, dashboard, wizard, properties, studio, videos, analytics, ads, admin, media)
+    app.register_blueprint(account.bp)
     for module in blueprints:
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp)

@@ -104,7 +104,7 @@ def bootstrap(
         ads=AdService(ctx),
         ad_import=AdImportService(ctx, make_export_reader()),
         analytics=AnalyticsService(ctx),
-        users=UserService(ctx),
+        users=UserService(ctx, store, identity),
     )
 
 

@@ -20,6 +20,7 @@ from revideo.services.videos import VideoInput
 from tests.security import _data_fixtures as fx
 from tests.security._data_fixtures import Agent, Live, fields, files_under
 from tests.support import Clock, image, memory_services, sample_property, user
+from tests.web.conftest import PASSWORD
 
 backend, services, standin, supabase_backend, live, live_pg = fx.FIXTURES  # fixtures
 
@@ -80,3 +81,45 @@ def test_the_memory_store_loses_them_too() -> None:
     assert buckets == {PHOTOS_BUCKET, VIDEOS_BUCKET} and len(store.objects) == 3
     svc.properties.delete(owner, prop.id)
     assert store.objects == {}
+
+
+def new_property(agent: Agent, photos: int) -> str:
+    key = agent.fill_wizard([(f"p{i}.jpg", image()) for i in range(photos)])
+    answer = agent.post("/properties/new/review", {"submission_key": key})
+    assert answer.status_code == 302, fields(answer)
+    return str(answer.headers["location"]).rsplit("/", 1)[1]
+
+
+def stored_urls(live: Live, prop: str) -> list[str]:
+    photos = [m.public_url for m in live.services.properties.photos(Actor.service(), prop)]
+    with live.services.backend.unit_of_work(Actor.service()) as uow:
+        videos = uow.videos.list(VideoFilter(property_id=prop), PageRequest(1, 5)).items
+    return [*photos, *(u for v in videos for u in (v.video_url, v.thumbnail_url) if u)]
+
+
+def test_deleting_an_account_removes_every_object_it_stored(live: Live, clock: Clock) -> None:
+    agent = live.agent("cat@example.com")
+    first, second = new_property(agent, 2), new_property(agent, 1)
+    finished_video(live, agent, first, clock)
+    theirs = stored_urls(live, first) + stored_urls(live, second)
+    assert len(theirs) == 5 and {status_of(agent, u) for u in theirs} == {200}
+    other = live.agent("dog@example.com")
+    kept = stored_urls(live, new_property(other, 1))
+
+    agent.page_token("/account/delete")
+    wrong = agent.post("/account/delete", {"confirm": "dog@example.com"})
+    assert wrong.status_code == 400 and fields(wrong) == ["confirm"]
+    answer = agent.post("/account/delete", {"confirm": "cat@example.com"})
+    assert answer.status_code == 302, fields(answer)
+
+    assert [status_of(other, u) >= 400 for u in theirs] == [True] * 5
+    assert [status_of(other, u) for u in kept] == [200]
+    again = Agent(live.url)
+    again.page_token("/auth/login")
+    assert (
+        again.post("/auth/login", {"email": "cat@example.com", "password": PASSWORD}).status_code
+        != 302
+    )
+    owners = {p.relative_to(live.root / "media").parts[1] for p in files_under(live.root / "media")}
+    assert len(owners) <= 1  # the files store keeps only dog's (Supabase's lives elsewhere)
+    assert fx.rows(live.services).properties == 1

@@ -85,6 +85,16 @@ class InMemoryDatabase:
             self.tables.profiles[profile.id] = profile
         return profile
 
+    def remove_user(self, user_id: str) -> None:
+        """Delete a user as the auth service would: everything they own goes with them."""
+        with self.lock:
+            t = self.tables
+            t.profiles.pop(user_id, None)
+            for name in ("ads", "jobs", "videos", "media", "properties"):
+                table = getattr(t, name)
+                for key in [k for k, row in table.items() if row.user_id == user_id]:
+                    del table[key]
+
     def unit_of_work(self, actor: Actor) -> Any:
         from revideo.adapters.memory.repositories import InMemoryUnitOfWork
 
