@@ -101,9 +101,10 @@ class Agent:
         return self.key_on("/properties/new/review")
 
     def key_on(self, path: str) -> str:
+        """The form's one-time submission key ('' when the page has none: the app refuses
+        the form then, and the test sees that)."""
         found = KEY.search(self.get(path).text)
-        assert found, f"no submission key on {path}"
-        return found[1]
+        return found[1] if found else ""
 
     def upload(
         self, path: str, photos: list[tuple[str, bytes]], data: dict[str, str] | None = None

@@ -15,7 +15,6 @@ from revideo.domain.page import PageRequest
 from revideo.domain.profile import Actor
 from revideo.ports.media_store import PHOTOS_BUCKET, VIDEOS_BUCKET
 from revideo.ports.repositories import VideoFilter
-from revideo.services.properties import Upload
 from revideo.services.videos import VideoInput
 from tests.security import _data_fixtures as fx
 from tests.security._data_fixtures import Agent, Live, fields, files_under
@@ -66,6 +65,8 @@ def test_deleting_a_property_removes_its_photos_and_archived_renders(
 
 
 def test_the_memory_store_loses_them_too() -> None:
+    from revideo.services.properties import Upload
+
     clock = Clock()
     svc = memory_services(clock)
     store: Any = svc.store

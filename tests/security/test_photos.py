@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from revideo.domain.media import MAX_PHOTO_SIDE
 from tests.security import _data_fixtures as fx
 from tests.security._data_fixtures import Agent, Live, fields, files_under, rows
 from tests.support import image, pixels
@@ -102,6 +101,8 @@ def served(agent: Agent, page: str) -> bytes:
 
 
 def test_large_photos_are_scaled_and_re_encoded_without_their_exif(live: Live) -> None:
+    from revideo.domain.media import MAX_PHOTO_SIDE
+
     agent = live.agent("cat@example.com")
     big = jpeg_with_gps((5000, 2500))
     assert GPS in big
