@@ -29,6 +29,7 @@ from revideo.entrypoints.web._support import actor, attempt, keep_args, page_req
 from revideo.entrypoints.web.analytics import PLATFORMS, ad_filter
 from revideo.ports.repositories import VideoFilter
 from revideo.services.ad_import import ImportRejected, ImportReport
+from revideo.services.properties import check_submission_key
 
 bp = Blueprint("ads", __name__, url_prefix="/ads")
 bp.before_request(login_required(lambda: None))
@@ -103,13 +104,23 @@ def new() -> Any:
     """Record one video's figures on one platform and day."""
     if request.method == "GET":
         return _form(None, {"video_id": request.args.get("video", ""), "platform": "manual"}, {})
+    key, key_errors = attempt(_submission_key)
+    if key and svc().ads.by_submission(actor(), key) is not None:  # the same form again
+        return redirect(url_for("ads.index"))
     data, errors = attempt(_input)
-    if data is not None:
-        _, errors = attempt(lambda: svc().ads.add(actor(), data))
-    if errors:
-        return _form(None, dict(request.form), errors), 400
+    if data is not None and key:
+        _, errors = attempt(lambda: svc().ads.add(actor(), data, key))
+    if errors or key_errors:
+        return _form(None, dict(request.form), {**errors, **key_errors}), 400
     flash("Ad figures saved.", "success")
     return redirect(url_for("ads.index"))
+
+
+def _submission_key() -> str:
+    key = check_submission_key(request.form.get("submission_key", ""))
+    if key is None:
+        raise ValidationError("submission_key", "the form is out of date: reload it")
+    return key
 
 
 @bp.route("/<record_id>/edit", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 -- Issue 15 (data half): the database is the last guard against a double submit and against
 -- two uploads racing for the same gallery place.
 --
--- 1. Creating forms (the property wizard's Create, the video studio's Generate) carry a
+-- 1. Creating forms (the property wizard's Create, the studio's Generate, an ad record) carry a
 --    one-time submission key. It is stored with the row it created, unique per user, so a
 --    double click inserts one row: the second insert fails and the app shows the first.
 -- 2. A photo's place in its property's gallery is unique. The constraint is checked at the end
@@ -14,6 +14,10 @@ ALTER TABLE public.properties
 ALTER TABLE public.videos ADD COLUMN submission_key uuid;
 ALTER TABLE public.videos
   ADD CONSTRAINT videos_submission_key UNIQUE (user_id, submission_key);
+
+ALTER TABLE public.ad_performance ADD COLUMN submission_key uuid;
+ALTER TABLE public.ad_performance
+  ADD CONSTRAINT ad_performance_submission_key UNIQUE (user_id, submission_key);
 
 -- Concurrent uploads could leave the same place twice: renumber each gallery 0..n-1 first,
 -- keeping the order the app showed (order, then id).

@@ -144,3 +144,27 @@ def test_the_database_keeps_a_gallery_place_once(pg_server: Any, live_pg: Live) 
                 " public_url, mime_type, \"order\") VALUES (%s, %s, 'p', 'u', 'image/png', 0)",
                 [prop, user],
             )
+
+
+def test_two_clicks_on_save_ad_figures_make_one_record(live_pg: Live) -> None:
+    agent = live_pg.agent("hal@example.com")
+    prop = new_property(agent)
+    key = agent.fill_studio(prop)
+    form = {"title": "Tour", "purpose": "sale", "aspect_ratio": "16:9", "submission_key": key}
+    video = agent.post("/videos/new/options", form).headers["location"].rsplit("/", 1)[1]
+    figures = {
+        "video_id": video,
+        "platform": "meta",
+        "date_recorded": "2026-11-20",
+        "spend_amount": "12.50",
+        "impressions": "1000",
+        "clicks": "10",
+        "leads": "2",
+        "submission_key": agent.key_on("/ads/new"),
+    }
+    twin = agent.twin()
+    answers = at_once(
+        lambda: agent.post("/ads/new", figures), lambda: twin.post("/ads/new", figures)
+    )
+    assert [a.status_code for a in answers] == [302, 302], [fields(a) for a in answers]
+    assert rows(live_pg.services).ads == 1

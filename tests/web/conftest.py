@@ -249,3 +249,8 @@ def key_on(client: Any, url: str) -> str:
     found = re.search(r'name="submission_key" value="([^"]+)"', client.get(url).text)
     assert found, f"no submission key on {url}"
     return found[1]
+
+
+def post_ad(client: Any, data: dict[str, str]) -> Any:
+    """Post the new-ad-figures form as the page would (with its one-time key)."""
+    return client.post("/ads/new", data={**data, "submission_key": key_on(client, "/ads/new")})

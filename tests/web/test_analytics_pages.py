@@ -7,7 +7,7 @@ import io
 import re
 from typing import Any
 
-from tests.web.conftest import key_on, new_property, new_video
+from tests.web.conftest import key_on, new_property, new_video, post_ad
 
 
 def add(client: Any, video: str, platform: str, day: str, *figures: str) -> None:
@@ -18,7 +18,7 @@ def add(client: Any, video: str, platform: str, day: str, *figures: str) -> None
         "date_recorded": day,
         **dict(zip(names, figures, strict=True)),
     }
-    assert client.post("/ads/new", data=data).status_code == 302
+    assert post_ad(client, data).status_code == 302
 
 
 def seed(client: Any) -> tuple[str, str]:

@@ -11,7 +11,7 @@ import pytest
 from revideo.domain.profile import Actor
 from revideo.ports.repositories import AdFilter, PropertyFilter, VideoFilter
 from tests.support import PNG, image, pixels
-from tests.web.conftest import MEDIA_SRC, fetch_media, fields, new_property, new_video
+from tests.web.conftest import MEDIA_SRC, fetch_media, fields, new_property, new_video, post_ad
 
 
 def count(services: Any, what: str) -> int:
@@ -286,13 +286,13 @@ class TestAdsAndAnalytics:
             "clicks": "40",
             "leads": "4",
         }
-        assert alice.post("/ads/new", data=row).status_code == 302
+        assert post_ad(alice, row).status_code == 302
         table = alice.get("/ads/").text
         assert "$120.50" in table and "CPL $30.13" in table  # 30.125, half-up to the cent
         rid = re.search(r"/ads/([^/]+)/edit", table)[1]  # type: ignore[index]
         assert alice.post(f"/ads/{rid}/edit", data=row | {"leads": "5"}).status_code == 302
         assert "CPL $24.10" in alice.get("/ads/").text
-        assert alice.post("/ads/new", data=row).status_code == 409  # same video, platform, day
+        assert post_ad(alice, row).status_code == 409  # same video, platform, day
         assert alice.post(f"/ads/{rid}/delete").status_code == 302
         assert count(services, "ads") == 0
 
@@ -321,7 +321,7 @@ class TestAdsAndAnalytics:
             "clicks": "5",
             "leads": "1",
         }
-        answer = alice.post("/ads/new", data=row | change)
+        answer = post_ad(alice, row | change)
         assert answer.status_code == 400 and field in fields(answer.text)
         assert count(services, "ads") == 0
 
@@ -331,9 +331,9 @@ class TestAdsAndAnalytics:
             ("meta", "2026-11-01", "100", "4"),
             ("google", "2026-11-02", "50", "0"),
         ):
-            alice.post(
-                "/ads/new",
-                data={
+            post_ad(
+                alice,
+                {
                     "video_id": vid,
                     "platform": platform,
                     "date_recorded": day,

@@ -218,8 +218,13 @@ class MergeCounts:
 
 class AdRepository(Protocol):
     def get(self, record_id: str) -> AdRecord: ...
-    def add(self, record: AdRecord) -> AdRecord:
-        """Duplicate if the (video, platform, day) row exists already."""
+    def add(self, record: AdRecord, submission_key: str | None = None) -> AdRecord:
+        """Duplicate if the (video, platform, day) row exists already, or if this owner
+        used `submission_key` (a UUID) before."""
+        ...
+
+    def by_submission(self, submission_key: str) -> AdRecord | None:
+        """The visible record created with this submission key, if any."""
         ...
 
     def update(self, record: AdRecord) -> AdRecord: ...
