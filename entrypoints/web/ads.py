@@ -1,30 +1,24 @@
 """Ad performance: a table per video and platform; add, edit, delete and import records.
 
-An uploaded report is kept under the data directory (one folder per user) between its preview
-and its commit, so the commit never asks for the file again; it is deleted after the commit,
-on cancel, and whenever reading it fails. Kept uploads are bounded: each user keeps at most
-KEEP_COUNT of them and KEEP_BYTES in all (the oldest go first), and none outlives
-KEEP_SECONDS (expired ones are refused and swept, for every user, on each upload).
+An uploaded report is kept under the data directory between its preview and its commit, so
+the commit never asks for the file again (see _staging: bounded, expiring, always deleted when
+reading it fails).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import re
 import secrets
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from werkzeug.exceptions import NotFound
 
 from revideo.domain.ads import AdInput, AdRecord
 from revideo.domain.errors import Forbidden, ValidationError
 from revideo.domain.page import PageRequest
+from revideo.entrypoints.web import _staging
 from revideo.entrypoints.web._support import actor, attempt, keep_args, page_request, svc
 from revideo.entrypoints.web.analytics import PLATFORMS, ad_filter
 from revideo.ports.repositories import VideoFilter
@@ -34,10 +28,6 @@ from revideo.services.properties import check_submission_key
 bp = Blueprint("ads", __name__, url_prefix="/ads")
 bp.before_request(login_required(lambda: None))
 IMPORT_PLATFORMS = ("meta", "google", "youtube")
-KEEP_SECONDS = 2 * 3600
-KEEP_COUNT = 3
-KEEP_BYTES = 128 * 1024 * 1024
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 FIELDS = ("video_id", "platform", "date_recorded", "spend_amount", "impressions", "clicks", "leads")
 
 
@@ -156,58 +146,6 @@ def delete(record_id: str) -> Any:
 # ---- import: upload, preview, commit -------------------------------------------
 
 
-def _upload_dir() -> Path:
-    """This user's folder of uploaded reports waiting for their commit."""
-    root = current_app.config.get("AD_IMPORT_DIR") or svc().settings.data_dir / "ad-imports"
-    user_id = actor().user_id or ""
-    if not re.fullmatch(r"[0-9a-fA-F-]{1,64}", user_id):
-        raise NotFound()
-    return Path(root) / user_id
-
-
-def _kept(token: str) -> tuple[Path, dict[str, Any]]:
-    """The kept file and its details; 404 when the token is unknown or expired."""
-    if not _TOKEN.fullmatch(token):
-        raise NotFound()
-    folder = _upload_dir()
-    data, meta = folder / f"{token}.upload", folder / f"{token}.json"
-    try:
-        expired = data.stat().st_mtime < time.time() - KEEP_SECONDS
-        details = json.loads(meta.read_text())
-    except (OSError, ValueError):
-        expired, details = True, {}
-    if expired or not isinstance(details, dict):
-        _discard(token)
-        raise NotFound(description="That upload is gone: upload the file again.")
-    return data, details
-
-
-def _sweep(root: Path) -> None:
-    """Delete every user's kept uploads older than KEEP_SECONDS."""
-    cutoff = time.time() - KEEP_SECONDS
-    for path in root.glob("*/*.*"):
-        with contextlib.suppress(OSError):
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-
-
-def _make_room(folder: Path, incoming: int) -> None:
-    """Drop this user's oldest kept uploads until one more of `incoming` bytes fits."""
-    kept = sorted(folder.glob("*.upload"), key=lambda p: p.stat().st_mtime)
-    sizes = {p: p.stat().st_size for p in kept}
-    while kept and (len(kept) >= KEEP_COUNT or sum(sizes.values()) + incoming > KEEP_BYTES):
-        oldest = kept.pop(0)
-        sizes.pop(oldest)
-        for path in (oldest, oldest.with_suffix(".json")):
-            path.unlink(missing_ok=True)
-
-
-def _discard(token: str) -> None:
-    folder = _upload_dir()
-    for suffix in (".upload", ".json"):
-        (folder / f"{token}{suffix}").unlink(missing_ok=True)
-
-
 def _lines() -> dict[int, str]:
     """The per-row video choices of the preview form (`line-<n>` = video id)."""
     mine = {v.id for v in _videos()}
@@ -240,31 +178,19 @@ def import_upload() -> Any:
     if upload is None or not upload.filename:
         errors = {"file": "choose a report file"}
         return render_template("ads/import.html", errors=errors, platforms=IMPORT_PLATFORMS), 400
-    folder = _upload_dir()
+    folder = _staging.upload_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    _sweep(folder.parent)
-    _make_room(folder, request.content_length or 0)
+    _staging.sweep(folder.parent)
+    _staging.make_room(folder, request.content_length or 0)
     token = secrets.token_urlsafe(24)
     try:
         upload.save(folder / f"{token}.upload")
         meta = {"filename": Path(upload.filename).name[:200], "platform": platform}
         (folder / f"{token}.json").write_text(json.dumps(meta))
     except BaseException:
-        _discard(token)
+        _staging.discard(token)
         raise
     return _run_preview(token)
-
-
-@contextlib.contextmanager
-def _reading(token: str) -> Iterator[None]:
-    """Any failure to read the kept file deletes it (a 4xx names the problem)."""
-    try:
-        yield
-    except ImportRejected:
-        raise  # lines with errors: the preview shows them and the file stays for a retry
-    except BaseException:
-        _discard(token)
-        raise
 
 
 def _refused(e: ValidationError) -> Any:
@@ -273,9 +199,9 @@ def _refused(e: ValidationError) -> Any:
 
 
 def _run_preview(token: str) -> Any:
-    data, meta = _kept(token)
+    data, meta = _staging.kept(token)
     try:
-        with _reading(token), data.open("rb") as stream:
+        with _staging.reading(token), data.open("rb") as stream:
             report = svc().ad_import.preview(
                 actor(), stream, meta.get("platform") or None, None, _lines()
             )
@@ -289,10 +215,10 @@ def import_commit(token: str) -> Any:
     """Preview again with the chosen videos, or import the kept file in one transaction."""
     if request.form.get("action") != "commit":
         return _run_preview(token)
-    data, meta = _kept(token)
+    data, meta = _staging.kept(token)
     skip = request.form.get("skip_errors") == "on"
     try:
-        with _reading(token), data.open("rb") as stream:
+        with _staging.reading(token), data.open("rb") as stream:
             report = svc().ad_import.commit(
                 actor(), stream, meta.get("platform") or None, None, _lines(), skip_errors=skip
             )
@@ -300,7 +226,7 @@ def import_commit(token: str) -> Any:
         return _preview_page(token, meta, e.report, rejected=str(e.message)), 400
     except ValidationError as e:
         return _refused(e)
-    _discard(token)
+    _staging.discard(token)
     flash(f"Imported {report.to_add} rows ({report.present} were already there).", "success")
     return redirect(url_for("ads.index"))
 
@@ -308,7 +234,7 @@ def import_commit(token: str) -> Any:
 @bp.post("/import/<token>/cancel")
 def import_cancel(token: str) -> Any:
     """Forget an uploaded report."""
-    _kept(token)
-    _discard(token)
+    _staging.kept(token)
+    _staging.discard(token)
     flash("Import cancelled.", "info")
     return redirect(url_for("ads.index"))

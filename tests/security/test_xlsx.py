@@ -129,7 +129,7 @@ def token_of(html: str) -> str:
 
 
 def test_kept_previews_are_bounded_per_user(live_pg: Live) -> None:
-    from revideo.entrypoints.web.ads import KEEP_COUNT
+    from revideo.entrypoints.web._staging import KEEP_COUNT
 
     agent = live_pg.agent("bob@example.com")
     tokens = []
@@ -146,7 +146,7 @@ def test_kept_previews_are_bounded_per_user(live_pg: Live) -> None:
 
 
 def test_an_expired_preview_is_refused_and_deleted(live_pg: Live) -> None:
-    from revideo.entrypoints.web.ads import KEEP_SECONDS
+    from revideo.entrypoints.web._staging import KEEP_SECONDS
 
     agent = live_pg.agent("cat@example.com")
     token = token_of(upload(agent, workbook()).text)  # type: ignore[attr-defined]
@@ -159,7 +159,7 @@ def test_an_expired_preview_is_refused_and_deleted(live_pg: Live) -> None:
 
 
 def test_expired_previews_of_other_users_are_swept(live_pg: Live) -> None:
-    from revideo.entrypoints.web.ads import KEEP_SECONDS
+    from revideo.entrypoints.web._staging import KEEP_SECONDS
 
     first, second = live_pg.agent("dan@example.com"), live_pg.agent("eve@example.com")
     upload(first, workbook())
