@@ -19,8 +19,9 @@ from typing import Any
 from flask import current_app
 from werkzeug.exceptions import NotFound
 
-from revideo.entrypoints.web._support import actor, svc
 from revideo.services.ad_import import ImportRejected
+
+from ._support import actor, svc
 
 KEEP_SECONDS = 2 * 3600
 KEEP_COUNT = 3

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from revideo.entrypoints.web._support import actor, svc
+from ._support import actor, svc
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 bp.before_request(login_required(lambda: None))

@@ -18,12 +18,13 @@ from flask_login import login_required
 from revideo.domain.ads import AdInput, AdRecord
 from revideo.domain.errors import Forbidden, ValidationError
 from revideo.domain.page import PageRequest
-from revideo.entrypoints.web import _staging
-from revideo.entrypoints.web._support import actor, attempt, keep_args, page_request, svc
-from revideo.entrypoints.web.analytics import PLATFORMS, ad_filter
 from revideo.ports.repositories import VideoFilter
 from revideo.services.ad_import import ImportRejected, ImportReport
 from revideo.services.properties import check_submission_key
+
+from . import _staging
+from ._support import actor, attempt, keep_args, page_request, svc
+from .analytics import PLATFORMS, ad_filter
 
 bp = Blueprint("ads", __name__, url_prefix="/ads")
 bp.before_request(login_required(lambda: None))
