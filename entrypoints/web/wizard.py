@@ -178,6 +178,7 @@ def _create(wiz: dict[str, Any]) -> Any:
     key, errors = attempt(_submission_key)
     done = svc().properties.submitted(actor(), key) if key else None
     if done is not None:  # the same form again (a double click): show what it made
+        discard(wiz)
         return redirect(url_for("properties.detail", property_id=done.id))
     data, more = attempt(lambda: forms.property_input(wiz["values"]))
     if errors or data is None:
@@ -188,6 +189,7 @@ def _create(wiz: dict[str, Any]) -> Any:
     except (RevideoError, OSError) as exc:
         done = svc().properties.submitted(actor(), key or "")
         if done is not None:  # the first submit finished (and tidied up) meanwhile
+            discard(wiz)
             return redirect(url_for("properties.detail", property_id=done.id))
         if isinstance(exc, ValidationError):
             return _page("review", wiz, {exc.field: exc.message}, 400)

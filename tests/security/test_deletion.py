@@ -124,3 +124,18 @@ def test_deleting_an_account_removes_every_object_it_stored(live: Live, clock: C
     owners = {p.relative_to(live.root / "media").parts[1] for p in files_under(live.root / "media")}
     assert len(owners) <= 1  # the files store keeps only dog's (Supabase's lives elsewhere)
     assert fx.rows(live.services).properties == 1
+
+
+def test_deleting_an_account_empties_the_memory_store_of_it() -> None:
+    from revideo.services.properties import Upload
+
+    clock = Clock()
+    svc = memory_services(clock)
+    store: Any = svc.store
+    owner, other = user(svc.backend, "eve@example.com"), user(svc.backend, "fay@example.com")
+    for who in (owner, other):
+        svc.properties.create(who, sample_property(), [Upload(image()), Upload(image("PNG"))])
+    assert len(store.objects) == 4
+    svc.users.delete_account(owner)
+    assert {path.split("/")[0] for _, path in store.objects} == {other.user_id}
+    assert len(store.objects) == 2
