@@ -51,3 +51,28 @@ AS $$
   SELECT count(*)::integer FROM changed
 $$;
 -- Executable by every API role, like the table it updates: row-level security decides.
+
+-- A new property and its first photos' rows in one transaction (the wizard's Create): over
+-- PostgREST, where each request is its own transaction, a crash between two inserts would
+-- leave a property with some of its photos. Row-level security applies (SECURITY INVOKER).
+-- `p_property` and the elements of `p_media` are rows as JSON; the new property comes back.
+CREATE FUNCTION public.revideo_add_property(p_property jsonb, p_media jsonb, p_submission_key uuid)
+  RETURNS jsonb
+  LANGUAGE plpgsql VOLATILE SET search_path = ''
+AS $$
+DECLARE
+  created public.properties;
+BEGIN
+  INSERT INTO public.properties (id, user_id, title, description, category, address, specs,
+                                 submission_key)
+  SELECT p.id, p.user_id, p.title, p.description, p.category, p.address, p.specs,
+         p_submission_key
+  FROM jsonb_populate_record(NULL::public.properties, p_property) AS p
+  RETURNING * INTO created;
+  INSERT INTO public.property_media (id, property_id, user_id, storage_path, public_url,
+                                     mime_type, "order")
+  SELECT m.id, m.property_id, m.user_id, m.storage_path, m.public_url, m.mime_type, m."order"
+  FROM jsonb_populate_recordset(NULL::public.property_media, p_media) AS m;
+  RETURN to_jsonb(created);
+END
+$$;

@@ -46,7 +46,7 @@ class DyingStore(FilesMediaStore):
 
 
 def serve_until_killed(dsn: str, root: str, die_on: int, ports: Any) -> None:
-    """The child: the real app on the test database, with the dying store."""
+    """The child: the real app on the test database (with the dying store if `die_on`)."""
     import attrs
 
     from revideo.adapters.postgres import PostgresDatabase
@@ -54,10 +54,11 @@ def serve_until_killed(dsn: str, root: str, die_on: int, ports: Any) -> None:
     from tests.web.conftest import make_app
 
     db = PostgresDatabase.connect(dsn, min_size=1, max_size=4)
-    base = make_services(db, Clock(), Path(root) / "media")
-    store = DyingStore(Path(root) / "media", die_on)
-    properties = attrs.evolve(base.properties, store=store)
-    services = attrs.evolve(base, store=store, properties=properties)
+    services = make_services(db, Clock(), Path(root) / "media")
+    if die_on:
+        store = DyingStore(Path(root) / "media", die_on)
+        properties = attrs.evolve(services.properties, store=store)
+        services = attrs.evolve(services, store=store, properties=properties)
     app = make_app(services, Path(root), TESTING=False, WTF_CSRF_ENABLED=True)
     url, _ = serve(app)
     ports.put(url)
@@ -87,6 +88,71 @@ def test_a_crash_during_create_leaves_no_half_made_property(
         if child.is_alive():
             child.kill()
             child.join(DEADLINE)
+    found = rows(live_pg.services)
+    assert (found.properties, found.photos) == (0, 0)
+
+
+# Holds the 3rd photo row of a property in its INSERT, so the test can kill the app right there.
+STALL = """
+CREATE FUNCTION public.test_stall() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW."order" = 2 THEN PERFORM pg_sleep(600); END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER test_stall BEFORE INSERT ON public.property_media
+  FOR EACH ROW EXECUTE FUNCTION public.test_stall();
+"""
+UNSTALL = "DROP TRIGGER IF EXISTS test_stall ON public.property_media;"
+UNSTALL += " DROP FUNCTION IF EXISTS public.test_stall();"
+SLEEPING = "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'"
+
+
+def test_a_crash_while_the_rows_are_written_leaves_nothing(
+    pg_server: Any, live_pg: fx.Live, tmp_path: Path
+) -> None:
+    """Killed between the 2nd and 3rd photo row: the open transaction goes with the app."""
+    import threading
+
+    import psycopg
+
+    live_pg.agent("bob@example.com")
+    spawn = multiprocessing.get_context("spawn")
+    ports = spawn.Queue()
+    child = spawn.Process(
+        target=serve_until_killed, args=(pg_server.app, str(tmp_path / "child"), 0, ports)
+    )
+    child.start()
+    with psycopg.connect(pg_server.admin, autocommit=True) as admin:
+        admin.execute(STALL)
+        try:
+            agent = Agent(ports.get(timeout=DEADLINE))
+            agent.sign_in("bob@example.com")
+            key = agent.fill_wizard([(f"p{i}.jpg", image()) for i in range(4)])
+            failed: list[BaseException] = []
+
+            def submit() -> None:
+                try:
+                    agent.post("/properties/new/review", {"submission_key": key})
+                except httpx.HTTPError as exc:  # the server died under the request
+                    failed.append(exc)
+
+            create = threading.Thread(target=submit, daemon=True)
+            create.start()
+            wait_for(lambda: admin.execute(SLEEPING).fetchone()[0], "the 3rd photo's row")
+            child.kill()
+            child.join(DEADLINE)
+            create.join(DEADLINE)
+            assert failed, "the create answered although the app was killed"
+            wait_for(lambda: not admin.execute(SLEEPING).fetchone()[0], "the server to notice")
+        finally:
+            if child.is_alive():
+                child.kill()
+                child.join(DEADLINE)
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE wait_event = 'PgSleep'"
+            )
+            admin.execute(UNSTALL)
     found = rows(live_pg.services)
     assert (found.properties, found.photos) == (0, 0)
 

@@ -95,8 +95,15 @@ class ProfileRepository(Protocol):
 
 class PropertyRepository(Protocol):
     def get(self, property_id: str) -> Property: ...
-    def add(self, prop: Property, submission_key: str | None = None) -> Property:
-        """Insert; Duplicate if this owner used `submission_key` (a UUID) before."""
+    def add(
+        self,
+        prop: Property,
+        submission_key: str | None = None,
+        media: Sequence[PropertyMedia] = (),
+    ) -> Property:
+        """Insert the property and its first photos' rows, all in one transaction (on
+        Supabase too: one SQL function); Duplicate if this owner used `submission_key`
+        (a UUID) before."""
         ...
 
     def by_submission(self, submission_key: str) -> Property | None:

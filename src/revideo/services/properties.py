@@ -61,10 +61,10 @@ class PropertyService:
         cleaned = [self._clean(p) for p in photos]  # every photo checked before any write
         prop = Property(id=self.ctx.ids(), user_id=owner, **attrs.asdict(data, recurse=False))
         try:
-            with self._storing(actor) as stored, self.ctx.uow(actor) as uow:
-                created = uow.properties.add(prop, key)
-                self._append(uow, actor, created, cleaned, stored)
-                return created
+            with self._storing(actor) as stored:
+                media = self._put(actor, prop, (), cleaned, stored)  # files first, then rows
+                with self.ctx.uow(actor) as uow:
+                    return uow.properties.add(prop, key, media)  # one transaction
         except Duplicate:
             found = self.submitted(actor, key) if key else None
             if found is None:
@@ -170,11 +170,22 @@ class PropertyService:
         photos: Sequence[CleanImage],
         stored: builtins.list[str],
     ) -> tuple[PropertyMedia, ...]:
-        """Store each photo, then its row at the end of the gallery (inside `uow`)."""
-        current = uow.media.for_property(prop.id)
+        """Store each photo's file, then its row at the end of the gallery (inside `uow`)."""
+        placed = self._put(actor, prop, uow.media.for_property(prop.id), photos, stored)
+        return tuple(uow.media.add(m) for m in placed)
+
+    def _put(
+        self,
+        actor: Actor,
+        prop: Property,
+        current: Sequence[PropertyMedia],
+        photos: Sequence[CleanImage],
+        stored: builtins.list[str],
+    ) -> builtins.list[PropertyMedia]:
+        """Store each photo's file; return its row, placed after `current` (not yet saved)."""
         if len(current) + len(photos) > MAX_PHOTOS:
             raise ValidationError("photos", f"a property holds at most {MAX_PHOTOS} photos")
-        added: builtins.list[PropertyMedia] = []
+        placed: builtins.list[PropertyMedia] = []
         for image in photos:
             media_id = self.ctx.ids()
             path = f"{prop.user_id}/{prop.id}/{media_id}.{_EXTENSIONS[image.content_type]}"
@@ -186,11 +197,10 @@ class PropertyService:
                 public_url=self.store.public_url(PHOTOS_BUCKET, path),
                 mime_type=image.content_type,
             )
-            placed = gallery.append((*current, *added), draft)[-1]
+            placed.append(gallery.append((*current, *placed), draft)[-1])
             stored.append(path)
             self.store.put(actor, PHOTOS_BUCKET, path, image.data, image.content_type)
-            added.append(uow.media.add(placed))
-        return tuple(added)
+        return placed
 
     @contextlib.contextmanager
     def _storing(self, actor: Actor) -> Iterator[builtins.list[str]]:

@@ -63,7 +63,12 @@ class InMemoryProperties(Repo):
     def get(self, property_id: str) -> Property:
         return self.tx.find(self.t.properties, property_id, "property", lambda p: p.user_id)
 
-    def add(self, prop: Property, submission_key: str | None = None) -> Property:
+    def add(
+        self,
+        prop: Property,
+        submission_key: str | None = None,
+        media: Sequence[PropertyMedia] = (),
+    ) -> Property:
         self.tx.check_insert(prop.user_id, "property", prop.id)
         if prop.id in self.t.properties:
             raise Duplicate("property", prop.id)
@@ -72,6 +77,8 @@ class InMemoryProperties(Repo):
         new = attrs.evolve(prop, created_at=now, updated_at=now)
         self.t.properties[new.id] = new
         self.tx.stamp(new.id)
+        for photo in media:
+            InMemoryMedia(self.tx).add(photo)
         return new
 
     def by_submission(self, submission_key: str) -> Property | None:

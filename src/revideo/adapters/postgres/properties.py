@@ -50,9 +50,17 @@ class PostgresProperties(Table[Property]):
     to_domain = staticmethod(convert.property_)
     _COLUMNS = ("title", "description", "category", "address", "specs")
 
-    def add(self, prop: Property, submission_key: str | None = None) -> Property:
+    def add(
+        self,
+        prop: Property,
+        submission_key: str | None = None,
+        media: Sequence[PropertyMedia] = (),
+    ) -> Property:
         params = {**convert.property_params(prop), "submission_key": submission_key}
-        return self.insert(("id", "user_id", *self._COLUMNS, "submission_key"), params)
+        created = self.insert(("id", "user_id", *self._COLUMNS, "submission_key"), params)
+        for photo in media:  # in the unit of work's transaction, like the property
+            PostgresMedia(self.conn, self.actor).add(photo)
+        return created
 
     def by_submission(self, submission_key: str) -> Property | None:
         if not is_uuid(submission_key):

@@ -57,9 +57,24 @@ class RestProperties(RestTable[Property]):
     table, kind = "properties", "property"
     to_domain = staticmethod(convert.property_)
 
-    def add(self, prop: Property, submission_key: str | None = None) -> Property:
-        values = convert.params(prop, ("id", "user_id", *_PROPERTY))
-        return self.insert({**values, "submission_key": submission_key})
+    def add(
+        self,
+        prop: Property,
+        submission_key: str | None = None,
+        media: Sequence[PropertyMedia] = (),
+    ) -> Property:
+        values = {**convert.params(prop, ("id", "user_id", *_PROPERTY)), "submission_key": None}
+        if not media:
+            return self.insert({**values, "submission_key": submission_key})
+        # PostgREST makes each request its own transaction: one SQL function writes them all
+        args = {
+            "p_property": values,
+            "p_media": [convert.params(m, _MEDIA) for m in media],
+            "p_submission_key": submission_key,
+        }
+        row = self.rest.rpc("revideo_add_property", args, self.kind)
+        self.rest.undo.append(lambda: self._forget(prop.id))  # its photos' rows cascade
+        return convert.property_(row)
 
     def by_submission(self, submission_key: str) -> Property | None:
         found = self.submitted(submission_key)
