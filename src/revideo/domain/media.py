@@ -10,6 +10,7 @@ import attrs
 
 from revideo.domain import _checks
 from revideo.domain.errors import NotFound, ValidationError
+from revideo.domain.keys import display_name
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 MAX_PHOTOS = 30
@@ -34,6 +35,7 @@ class PropertyMedia:
     mime_type: str = attrs.field(converter=_mime)
     order: int = 0
     created_at: datetime | None = None
+    file_name: str = attrs.field(default="", converter=display_name)  # as typed; see keys
 
 
 def renumber(media: Sequence[PropertyMedia]) -> tuple[PropertyMedia, ...]:

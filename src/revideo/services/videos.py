@@ -11,12 +11,14 @@ from decimal import Decimal
 import attrs
 
 from revideo.domain.errors import (
+    Duplicate,
     EngineError,
     EngineOutcomeUnknown,
     EngineUnavailable,
     InvalidTransition,
     StorageError,
 )
+from revideo.domain.keys import render_key
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.profile import Actor
 from revideo.domain.property import Property
@@ -169,9 +171,12 @@ class VideoService:
             video.check_deletable()
             uow.videos.delete(video_id)
         if video.archived_at is not None:
-            for name in (f"{video.id}.mp4", f"{video.id}.jpg"):
-                with contextlib.suppress(StorageError):
-                    self.store.delete(actor, VIDEOS_BUCKET, f"{video.user_id}/{name}")
+            for ext in ("mp4", "jpg"):
+                key = render_key(video.user_id, video.id, video.attempt_count,
+                                 video.heygen_video_id, ext)  # fmt: skip
+                for path in (key, f"{video.user_id}/{video.id}.{ext}"):  # and the old layout
+                    with contextlib.suppress(StorageError):
+                        self.store.delete(actor, VIDEOS_BUCKET, path)
 
     def write_script(
         self,
@@ -268,7 +273,10 @@ class RenderStarter:
                 attempt_count=video.attempt_count + 1,
                 started_at=self.ctx.clock(),
             )
-            uow.render_jobs.add(job)
+            try:
+                uow.render_jobs.add(job)
+            except Duplicate:  # another start got there first (one unfinished job per video)
+                raise InvalidTransition(video_id, "starting", command) from None
             if on_open is not None:
                 on_open(uow, video)
             return job, self._request(uow, video, job)

@@ -20,7 +20,9 @@ from revideo.domain.video import Video
 from revideo.ports.repositories import Loop, PropertyFilter, VideoFilter
 
 _PROPERTY = ("title", "description", "category", "address", "specs")
-_MEDIA = ("id", "property_id", "user_id", "storage_path", "public_url", "mime_type", "order")
+_MEDIA = (
+    "id", "property_id", "user_id", "storage_path", "public_url", "mime_type", "order", "file_name",
+)  # fmt: skip
 _VIDEO = (
     "title", "script_content", "avatar_id", "voice_id", "purpose", "status", "heygen_video_id",
     "video_url", "thumbnail_url", "error_message", "meta", "attempt_count", "archived_at",
