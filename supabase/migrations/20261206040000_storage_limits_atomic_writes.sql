@@ -43,24 +43,32 @@ CREATE UNIQUE INDEX video_render_jobs_one_unfinished_idx
   ON public.video_render_jobs (video_id)
   WHERE status NOT IN ('completed', 'failed');
 
--- Reordering a gallery writes several rows: one statement, one transaction,
--- as the caller (RLS decides which rows it may change). Returns how many rows
--- were changed, so the caller can tell a refusal from success.
+-- Reordering a gallery writes several rows: one function call, one
+-- transaction, as the caller. RLS hides rows the caller may not change; if
+-- any asked-for row was not changed, nothing is (42501, all or nothing).
 CREATE FUNCTION public.revideo_set_media_orders(p_orders jsonb)
   RETURNS integer
-  LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = ''
+  LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = ''
 AS $$
+DECLARE
+  changed integer;
+BEGIN
   WITH wanted AS (
     SELECT (e ->> 'id')::uuid AS id, (e ->> 'order')::integer AS position
       FROM jsonb_array_elements(p_orders) AS e
-  ), changed AS (
+  ), done AS (
     UPDATE public.property_media AS m
        SET "order" = wanted.position
       FROM wanted
      WHERE m.id = wanted.id
     RETURNING m.id
   )
-  SELECT count(*)::integer FROM changed
+  SELECT count(*)::integer INTO changed FROM done;
+  IF changed <> jsonb_array_length(p_orders) THEN
+    RAISE EXCEPTION 'not every photo may be reordered' USING ERRCODE = '42501';
+  END IF;
+  RETURN changed;
+END
 $$;
 REVOKE EXECUTE ON FUNCTION public.revideo_set_media_orders(jsonb) FROM public, anon;
 GRANT EXECUTE ON FUNCTION public.revideo_set_media_orders(jsonb) TO authenticated, service_role;

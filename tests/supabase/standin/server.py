@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import traceback
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -95,6 +96,7 @@ def _handler(services: dict[str, Service]) -> type[BaseHTTPRequestHandler]:
                     try:
                         reply = service(Request(self.command, rest, query, self.headers, body))
                     except Exception as exc:  # a stand-in bug: say so instead of hanging up
+                        traceback.print_exc()
                         reply = send_json(500, {"message": f"stand-in error: {exc!r}"})
                     return self._send(reply)
             return self._send(send_json(404, {"message": "no route"}))

@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 import uuid
+from datetime import UTC
 from email.parser import BytesParser
 from email.policy import HTTP
 from email.utils import format_datetime
@@ -245,7 +246,7 @@ class StorageStandIn:
         # If-None-Match with the current ETag answers 304.
         caching = (
             ("ETag", meta.get("eTag", "")),
-            ("Last-Modified", format_datetime(row["updated_at"], usegmt=True)),
+            ("Last-Modified", format_datetime(row["updated_at"].astimezone(UTC), usegmt=True)),
             ("Cache-Control", meta.get("cacheControl", "no-cache")),
         )
         if req.headers.get("If-None-Match") == meta.get("eTag"):

@@ -10,7 +10,7 @@ from revideo.adapters.postgres.errors import is_uuid
 from revideo.adapters.supabase import convert
 from revideo.adapters.supabase.errors import rest_errors
 from revideo.adapters.supabase.rest import RestTable
-from revideo.domain.errors import Forbidden, RevideoError
+from revideo.domain.errors import Forbidden, NotFound, RevideoError
 from revideo.domain.media import PropertyMedia
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.profile import Profile, Role
@@ -91,8 +91,24 @@ class RestMedia(RestTable[PropertyMedia]):
         return self.insert(convert.params(media, _MEDIA), {"property": media.property_id})
 
     def set_orders(self, media: Sequence[PropertyMedia]) -> None:
-        for item in media:
-            self.write(item.id, {"order": item.order})
+        """All orders in one SQL function (one transaction); undone as one too."""
+        if not media:
+            return
+        wanted = {m.id: m.order for m in media}
+        if not all(is_uuid(key) for key in wanted):
+            raise NotFound(self.kind, next(k for k in wanted if not is_uuid(k)))
+        seen = self.rows(self.query().select("id,order").in_("id", list(wanted)))
+        before = {str(r["id"]): int(r["order"]) for r in seen}
+        missing = next((k for k in wanted if k not in before), None)
+        if missing is not None:
+            raise NotFound(self.kind, missing)
+        self._orders(wanted)  # Forbidden (nothing changed) unless every row may be changed
+        self.rest.undo.append(lambda: self._orders(before))
+
+    def _orders(self, orders: dict[str, int]) -> None:
+        payload = [{"id": key, "order": order} for key, order in orders.items()]
+        with rest_errors(self.kind, next(iter(orders), "")):
+            self.rest.client.rpc("revideo_set_media_orders", {"p_orders": payload}).execute()
 
 
 class RestVideos(RestTable[Video]):

@@ -19,8 +19,11 @@ class Rest:
     """One unit of work's view of PostgREST: a client acting with one JWT.
 
     PostgREST runs every request in its own transaction, so the unit of work
-    keeps `undo` steps (delete what it inserted) and runs them if its block
-    raises; see SupabaseUnitOfWork.
+    keeps `undo` steps and runs them if its block raises: an insert is
+    deleted, an update is written back (unless the row changed again since),
+    a deleted row is inserted again. Writes of several rows at once go
+    through one SQL function instead (atomic by themselves); see
+    SupabaseUnitOfWork.
     """
 
     def __init__(self, client: Any, actor: Actor) -> None:
@@ -82,7 +85,9 @@ class RestTable(Generic[T]):
     ) -> T:
         """UPDATE one row; NotFound if invisible, Forbidden if visible but not ours."""
         rows: list[Row] = []
+        before: list[Row] = []
         if is_uuid(key):
+            before = self.rows(self.query().select("*").eq("id", key), key)
             request = self.query().update(values, returning="representation").eq("id", key)
             for column, value in (where or {}).items():
                 request = request.eq(column, value)
@@ -91,7 +96,17 @@ class RestTable(Generic[T]):
         if not rows:
             self.row(key)
             raise Forbidden("change", self.kind, key)
+        if before:
+            old = {column: before[0].get(column) for column in values}
+            self.rest.undo.append(lambda: self._restore(key, old, rows[0]))
         return type(self).to_domain(rows[0])
+
+    def _restore(self, key: str, old: Row, written: Row) -> None:
+        """Write the old values back, unless the row was changed again meanwhile."""
+        request = self.query().update(old, returning="minimal").eq("id", key)
+        if written.get("updated_at") is not None:
+            request = request.eq("updated_at", written["updated_at"])
+        request.execute()
 
     def delete(self, key: str) -> None:
         rows: list[Row] = []
@@ -102,6 +117,8 @@ class RestTable(Generic[T]):
         if not rows:
             self.row(key)
             raise Forbidden("delete", self.kind, key)
+        gone = rows[0]  # inserted again if the unit of work fails (its cascade is not)
+        self.rest.undo.append(lambda: self.query().insert(gone, returning="minimal").execute())
 
     def page(self, fn: str, args: Mapping[str, Any], page: PageRequest) -> Page[T]:
         """One page from a `{total, items}` SQL function of the migrations."""
