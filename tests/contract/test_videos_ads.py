@@ -145,9 +145,7 @@ class TestRenderJobs:
         mine = world.owned(world.alice)
         t0 = mine.job.started_at
         with world.uow(world.alice) as uow:  # one unfinished attempt per video: three videos
-            other, third = (
-                uow.videos.add(a_video(world.alice.id, mine.prop.id)) for _ in range(2)
-            )
+            other, third = (uow.videos.add(a_video(world.alice.id, mine.prop.id)) for _ in range(2))
             late = uow.render_jobs.add(
                 a_job(world.alice.id, other.id, started_at=t0 + timedelta(hours=2))
             )
