@@ -8,9 +8,9 @@ cacheControl, metadata), `PATCH` chunks of exactly 6 MiB at their offsets,
 lock of the same object path. TUS errors carry the real HTTP status and a
 plain-text body (the server's onResponseError), not Storage's 400+statusCode.
 
-Faults for tests: `cut_next(n)` makes the next PATCH keep only its first `n`
-bytes (what a server had received when the connection dropped) and hang up
-without an answer.
+Faults for tests: `cut(keep, after=k)` lets `k` PATCHes through, then makes
+the next keep only its first `keep` bytes (what a server had received when
+the connection dropped) and hang up without an answer.
 """
 
 from __future__ import annotations
@@ -61,13 +61,13 @@ class TusStandIn:
         self.uploads: dict[str, Upload] = {}
         self.patches = 0  # PATCH requests seen (for tests: the chunks really were sent)
         self.hung_up = 0
-        self._cut: int | None = None
+        self._cut: tuple[int, int] | None = None  # (PATCHes still let through, bytes kept)
         self._guard = threading.Lock()
         self._locks: dict[tuple[str, str], threading.Lock] = {}
 
-    def cut_next(self, keep: int) -> None:
-        """The next PATCH stores only its first `keep` bytes, then the connection drops."""
-        self._cut = keep
+    def cut(self, keep: int, after: int = 0) -> None:
+        """After `after` PATCHes, one keeps only its first `keep` bytes; the connection drops."""
+        self._cut = (after, keep)
 
     def __call__(self, req: Request, upload_id: str | None) -> Reply:
         if req.headers.get("Tus-Resumable") != "1.0.0":
@@ -140,10 +140,10 @@ class TusStandIn:
 
         probe = {"_upsert": upsert, "_user": None, "mimetype": "probe"}
         try:
-            with self.storage.pool.connection() as conn, conn.transaction() as tx:
+            with self.storage.pool.connection() as conn, conn.transaction():
                 self.storage.as_caller(conn, claims)
                 self.storage.record(conn, claims, (bucket, name), probe)
-                tx.rollback()
+                raise psycopg.Rollback()
         except psycopg.errors.UniqueViolation:
             return text(409, "The resource already exists")
         except psycopg.Error as exc:
@@ -174,8 +174,10 @@ class TusStandIn:
             return text(413, "Upload-Length exceeded")
         if end < upload.length and len(data) != CHUNK:
             return text(400, f"chunks must be exactly {CHUNK} bytes")  # real §1
-        if self._cut is not None:
-            data, self._cut = data[: self._cut], None
+        if self._cut is not None and self._cut[0] > 0:
+            self._cut = (self._cut[0] - 1, self._cut[1])
+        elif self._cut is not None:
+            data, self._cut = data[: self._cut[1]], None
             self._write(upload, data)
             self.hung_up += 1
             return Reply(HANG_UP)
