@@ -70,8 +70,8 @@ class Archiver:
                         uow.render_jobs.update(charged)
                 kept = True
             uow.videos.release(video.id, self.owner, now, now)
-        if not kept:  # changed or archived meanwhile: these copies belong to nothing
-            self._forget(video)
+        if not kept:  # changed meanwhile: copies no row points at belong to nothing
+            self._forget(video, {current.video_url, current.thumbnail_url})
 
     def _keep_engine_link(self, video: Video, exc: TooLarge) -> None:
         """Too large for the store: the video stays completed with the engine's
@@ -85,10 +85,13 @@ class Archiver:
                 uow.videos.update(current.not_archived(reason))
             uow.videos.release(video.id, self.owner, NEVER, now)
 
-    def _forget(self, video: Video) -> None:
+    def _forget(self, video: Video, in_use: set[str | None]) -> None:
         for ext in ("mp4", "jpg"):
+            path = _key(video, ext)
+            if self.store.public_url(VIDEOS_BUCKET, path) in in_use:
+                continue  # another worker archived this very render there meanwhile
             with contextlib.suppress(RevideoError):
-                self.store.delete(SYSTEM, VIDEOS_BUCKET, _key(video, ext))
+                self.store.delete(SYSTEM, VIDEOS_BUCKET, path)
 
     def _copy_files(self, video: Video, fresh: EngineReport | None) -> tuple[str, str | None]:
         source = (fresh.video_url if fresh else None) or video.video_url
