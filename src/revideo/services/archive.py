@@ -84,6 +84,7 @@ class Archiver:
             if _still_unarchived(current, video):
                 uow.videos.update(current.not_archived(reason))
             uow.videos.release(video.id, self.owner, NEVER, now)
+        self._forget(video, {current.video_url, current.thumbnail_url})  # a part may be stored
 
     def _forget(self, video: Video, in_use: set[str | None]) -> None:
         for ext in ("mp4", "jpg"):

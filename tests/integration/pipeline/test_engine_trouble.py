@@ -110,14 +110,20 @@ class FlakyStore:
         self.failures = failures
 
     def put(
-        self, actor: Actor, bucket: str, path: str, data: Iterable[bytes], content_type: str
+        self,
+        actor: Actor,
+        bucket: str,
+        path: str,
+        data: Iterable[bytes],
+        content_type: str,
+        **options: Any,
     ) -> Any:
         if self.failures > 0:
             self.failures -= 1
             for _ in data:
                 pass
             raise StorageError("the storage is full")
-        return self.inner.put(actor, bucket, path, data, content_type)
+        return self.inner.put(actor, bucket, path, data, content_type, **options)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
