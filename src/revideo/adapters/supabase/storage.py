@@ -49,7 +49,7 @@ class SupabaseMediaStore:
         filename: str | None = None,
     ) -> StoredObject:
         check_folder(actor, bucket, path)
-        with _spooled(data) as (size, small, stream):
+        with _spooled(data, f"{bucket}/{path}") as (size, small, stream):
             if small is not None:
                 self._upload(actor, bucket, path, small, content_type, filename)
             else:
@@ -163,7 +163,9 @@ def _stream(answer: httpx.Response, name: str) -> Iterator[bytes]:
 
 
 @contextmanager
-def _spooled(data: bytes | Iterable[bytes]) -> Iterator[tuple[int, bytes | None, IO[bytes]]]:
+def _spooled(
+    data: bytes | Iterable[bytes], name: str
+) -> Iterator[tuple[int, bytes | None, IO[bytes]]]:
     """(size, the bytes if at most SMALL, a seekable stream of them).
 
     A stream is written to a temporary file as it arrives, so a large file
@@ -174,12 +176,15 @@ def _spooled(data: bytes | Iterable[bytes]) -> Iterator[tuple[int, bytes | None,
     if isinstance(data, bytes):
         yield len(data), (data if len(data) <= SMALL else None), io.BytesIO(data)
         return
-    with tempfile.TemporaryFile(prefix="revideo-upload-") as spool:
-        size = 0
-        for chunk in data:
-            spool.write(chunk)
-            size += len(chunk)
-        spool.seek(0)
-        small = spool.read() if size <= SMALL else None
-        spool.seek(0)
-        yield size, small, spool
+    try:
+        with tempfile.TemporaryFile(prefix="revideo-upload-") as spool:
+            size = 0
+            for chunk in data:
+                spool.write(chunk)
+                size += len(chunk)
+            spool.seek(0)
+            small = spool.read() if size <= SMALL else None
+            spool.seek(0)
+            yield size, small, spool
+    except OSError as exc:  # a full or missing temporary folder
+        raise StorageError(f"cannot write {name}: {exc.strerror}") from None
