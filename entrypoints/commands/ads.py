@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from revideo.entrypoints.commands._common import (
+from ._common import (
     PLATFORMS,
     acting,
     emit_json,

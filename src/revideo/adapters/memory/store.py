@@ -7,19 +7,11 @@ from collections.abc import Iterable, Iterator
 
 import attrs
 
-from revideo.domain.errors import Forbidden, NotFound
+from revideo.domain.errors import NotFound
 from revideo.domain.keys import check_key
+from revideo.domain.media import check_folder
 from revideo.domain.profile import Actor
 from revideo.ports.media_store import StoredObject
-
-
-def check_folder(actor: Actor, bucket: str, path: str) -> None:
-    """A safe key (else ValidationError); a user may write only under `<own id>/`."""
-    check_key(path)
-    if actor.system:
-        return
-    if actor.user_id is None or path.split("/", 1)[0] != actor.user_id:
-        raise Forbidden("write", bucket, path)
 
 
 class InMemoryMediaStore:

@@ -8,10 +8,10 @@ from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from revideo.adapters.memory.store import check_folder
 from revideo.adapters.supabase.errors import storage_errors
 from revideo.domain.errors import NotFound, StorageError, TooLarge
 from revideo.domain.keys import check_key
+from revideo.domain.media import check_folder
 from revideo.domain.profile import Actor
 from revideo.ports.media_store import StoredObject
 
