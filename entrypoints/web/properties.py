@@ -106,7 +106,7 @@ def add_photos(property_id: str) -> Any:
         raise ValidationError("photos", "choose at least one image")
     if len(svc().properties.photos(me, property_id)) + len(files) > MAX_PHOTOS:
         raise ValidationError("photos", f"a property holds at most {MAX_PHOTOS} photos")
-    uploads = [Upload(f.read(), (f.filename or "")[:100]) for f in files]
+    uploads = [Upload(f.read(), f.filename or "") for f in files]
     added = svc().properties.add_photos(me, property_id, uploads)  # all or none
     flash(f"{len(added)} photo(s) added.", "success")
     return redirect(url_for("properties.detail", property_id=property_id))

@@ -150,7 +150,7 @@ def _upload(wiz: dict[str, Any]) -> None:
         raise ValidationError("photos", f"a property holds at most {MAX_PHOTOS} photos")
     checked = []
     for f in files:  # decoded and re-encoded now: only clean images are kept, even here
-        name = (f.filename or "")[:100]
+        name = (f.filename or "")[:200]
         image = svc().properties.clean_photo(Upload(f.read(), name))
         checked.append((image, name))
     folder = _folder(wiz)
@@ -184,7 +184,9 @@ def _create(wiz: dict[str, Any]) -> Any:
     if errors or data is None:
         return _page("review", wiz, {**more, **errors}, 400)
     try:
-        photos = [Upload((_folder(wiz) / p["id"]).read_bytes(), p["name"]) for p in wiz["photos"]]
+        photos = [
+            Upload((_folder(wiz) / p["id"]).read_bytes(), p.get("name", "")) for p in wiz["photos"]
+        ]
         prop = svc().properties.create(actor(), data, photos, submission_key=key)
     except (RevideoError, OSError) as exc:
         done = svc().properties.submitted(actor(), key or "")

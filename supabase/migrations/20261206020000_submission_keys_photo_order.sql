@@ -5,7 +5,8 @@
 --    one-time submission key. It is stored with the row it created, unique per user, so a
 --    double click inserts one row: the second insert fails and the app shows the first.
 -- 2. A photo's place in its property's gallery is unique. The constraint is checked at the end
---    of each statement (DEFERRABLE), so one UPDATE may swap places (revideo_set_media_orders).
+--    of each statement (DEFERRABLE), so one UPDATE may swap places (revideo_set_media_orders,
+--    in 20261206040000_storage_limits_atomic_writes.sql).
 
 ALTER TABLE public.properties ADD COLUMN submission_key uuid;
 ALTER TABLE public.properties
@@ -34,24 +35,6 @@ ALTER TABLE public.property_media
   DEFERRABLE INITIALLY IMMEDIATE;
 DROP INDEX public.property_media_property_order_idx;  -- the unique index serves its queries
 
--- Save the places of several photos in one statement (PostgREST makes each request its own
--- transaction, so a swap done row by row would collide with itself). Row-level security
--- applies (SECURITY INVOKER); the count of rows changed comes back. `p_orders` is
--- [{"id": …, "ord": …}, …].
-CREATE FUNCTION public.revideo_set_media_orders(p_orders jsonb)
-  RETURNS integer
-  LANGUAGE sql VOLATILE SET search_path = ''
-AS $$
-  WITH changed AS (
-    UPDATE public.property_media m SET "order" = o.ord
-    FROM jsonb_to_recordset(p_orders) AS o(id uuid, ord integer)
-    WHERE m.id = o.id
-    RETURNING m.id
-  )
-  SELECT count(*)::integer FROM changed
-$$;
--- Executable by every API role, like the table it updates: row-level security decides.
-
 -- A new property and its first photos' rows in one transaction (the wizard's Create): over
 -- PostgREST, where each request is its own transaction, a crash between two inserts would
 -- leave a property with some of its photos. Row-level security applies (SECURITY INVOKER).
@@ -69,9 +52,11 @@ BEGIN
          p_submission_key
   FROM jsonb_populate_record(NULL::public.properties, p_property) AS p
   RETURNING * INTO created;
+  -- file_name comes with 20261206040000 (PL/pgSQL resolves columns when it runs, not here)
   INSERT INTO public.property_media (id, property_id, user_id, storage_path, public_url,
-                                     mime_type, "order")
-  SELECT m.id, m.property_id, m.user_id, m.storage_path, m.public_url, m.mime_type, m."order"
+                                     mime_type, "order", file_name)
+  SELECT m.id, m.property_id, m.user_id, m.storage_path, m.public_url, m.mime_type, m."order",
+         coalesce(m.file_name, '')
   FROM jsonb_populate_recordset(NULL::public.property_media, p_media) AS m;
   RETURN to_jsonb(created);
 END

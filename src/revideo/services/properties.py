@@ -11,10 +11,12 @@ import attrs
 
 from revideo.domain import media as gallery
 from revideo.domain.errors import Duplicate, StorageError, ValidationError
+from revideo.domain.keys import render_key, slug
 from revideo.domain.media import IMAGE_TYPES, MAX_PHOTOS, PropertyMedia
 from revideo.domain.page import Page, PageRequest, every
 from revideo.domain.profile import Actor
 from revideo.domain.property import Property, PropertyInput
+from revideo.domain.video import Video
 from revideo.ports.images import CleanImage, ImageCleaner
 from revideo.ports.media_store import PHOTOS_BUCKET, VIDEOS_BUCKET, MediaStore
 from revideo.ports.repositories import PropertyFilter, UnitOfWork, VideoFilter
@@ -26,10 +28,14 @@ APPEND_ATTEMPTS = 3  # where the store holds no row lock, a racing upload may ta
 
 @attrs.frozen
 class Upload:
-    """An uploaded photo: its bytes and the file name to name in an error."""
+    """An uploaded photo: its bytes and its file name as typed (kept, slugged into the key,
+    and named in an error)."""
 
     data: bytes
     name: str = ""
+
+
+Cleaned = tuple[CleanImage, str]  # a re-encoded photo and its file name as typed
 
 
 @attrs.frozen
@@ -58,7 +64,7 @@ class PropertyService:
             return found
         if len(photos) > MAX_PHOTOS:
             raise ValidationError("photos", f"a property holds at most {MAX_PHOTOS} photos")
-        cleaned = [self._clean(p) for p in photos]  # every photo checked before any write
+        cleaned = self._cleaned(photos)  # every photo checked before any write
         prop = Property(id=self.ctx.ids(), user_id=owner, **attrs.asdict(data, recurse=False))
         try:
             with self._storing(actor) as stored:
@@ -118,16 +124,22 @@ class PropertyService:
             return uow.media.for_property(property_id)
 
     def add_photo(
-        self, actor: Actor, property_id: str, data: bytes, content_type: str | None = None
+        self,
+        actor: Actor,
+        property_id: str,
+        data: bytes,
+        content_type: str | None = None,
+        filename: str | None = None,
     ) -> PropertyMedia:
         """Store an image and append it to the gallery; nothing is kept on failure.
 
         The stored type is the one the bytes decode as; `content_type`, if given, must be
-        an image type.
+        an image type. The key is made of ids and a slug of `filename`
+        (revideo.domain.keys); the name as typed is kept as the photo's `file_name`.
         """
         if content_type is not None and content_type not in IMAGE_TYPES:
             raise ValidationError("photos", "must be a JPEG, PNG or WebP image")
-        return self.add_photos(actor, property_id, [Upload(data)])[0]
+        return self.add_photos(actor, property_id, [Upload(data, filename or "")])[0]
 
     def add_photos(
         self, actor: Actor, property_id: str, photos: Sequence[Upload]
@@ -139,7 +151,7 @@ class PropertyService:
         """
         if not photos:
             raise ValidationError("photos", "choose at least one image")
-        cleaned = [self._clean(p) for p in photos]
+        cleaned = self._cleaned(photos)
         for attempt in range(APPEND_ATTEMPTS):
             try:
                 with self._storing(actor) as stored, self.ctx.uow(actor) as uow:
@@ -162,12 +174,15 @@ class PropertyService:
             name = f"{upload.name}: " if upload.name else ""
             raise ValidationError("photos", f"{name}{exc.message}") from None
 
+    def _cleaned(self, uploads: Sequence[Upload]) -> builtins.list[Cleaned]:
+        return [(self._clean(u), u.name) for u in uploads]
+
     def _append(
         self,
         uow: UnitOfWork,
         actor: Actor,
         prop: Property,
-        photos: Sequence[CleanImage],
+        photos: Sequence[Cleaned],
         stored: builtins.list[str],
     ) -> tuple[PropertyMedia, ...]:
         """Store each photo's file, then its row at the end of the gallery (inside `uow`)."""
@@ -179,16 +194,17 @@ class PropertyService:
         actor: Actor,
         prop: Property,
         current: Sequence[PropertyMedia],
-        photos: Sequence[CleanImage],
+        photos: Sequence[Cleaned],
         stored: builtins.list[str],
     ) -> builtins.list[PropertyMedia]:
         """Store each photo's file; return its row, placed after `current` (not yet saved)."""
         if len(current) + len(photos) > MAX_PHOTOS:
             raise ValidationError("photos", f"a property holds at most {MAX_PHOTOS} photos")
         placed: builtins.list[PropertyMedia] = []
-        for image in photos:
+        for image, filename in photos:
             media_id = self.ctx.ids()
-            path = f"{prop.user_id}/{prop.id}/{media_id}.{_EXTENSIONS[image.content_type]}"
+            name = f"{media_id}-{slug(filename, 'photo')}.{_EXTENSIONS[image.content_type]}"
+            path = f"{prop.user_id}/{prop.id}/{name}"
             draft = PropertyMedia(
                 id=media_id,
                 property_id=prop.id,
@@ -196,10 +212,18 @@ class PropertyService:
                 storage_path=path,
                 public_url=self.store.public_url(PHOTOS_BUCKET, path),
                 mime_type=image.content_type,
+                file_name=filename,
             )
             placed.append(gallery.append((*current, *placed), draft)[-1])
             stored.append(path)
-            self.store.put(actor, PHOTOS_BUCKET, path, image.data, image.content_type)
+            self.store.put(
+                actor,
+                PHOTOS_BUCKET,
+                path,
+                image.data,
+                image.content_type,
+                filename=placed[-1].file_name or None,
+            )
         return placed
 
     @contextlib.contextmanager
@@ -248,14 +272,19 @@ def check_submission_key(value: str | None) -> str | None:
         raise ValidationError("submission_key", "the form is out of date: reload it") from None
 
 
-def video_files(user_id: str, video_id: str) -> builtins.list[tuple[str, str]]:
-    """Where a video's archived render and thumbnail are kept (see services.archive)."""
-    return [(VIDEOS_BUCKET, f"{user_id}/{video_id}.{ext}") for ext in ("mp4", "jpg")]
+def video_files(video: Video) -> builtins.list[tuple[str, str]]:
+    """Where a video's archived render and thumbnail may be kept: the key of its render
+    (revideo.domain.keys.render_key, see services.archive) and the layout before it."""
+    found = []
+    for ext in ("mp4", "jpg"):
+        key = render_key(video.user_id, video.id, video.attempt_count, video.heygen_video_id, ext)
+        found += [(VIDEOS_BUCKET, key), (VIDEOS_BUCKET, f"{video.user_id}/{video.id}.{ext}")]
+    return found
 
 
 def owned_files(uow: UnitOfWork, property_id: str) -> builtins.list[tuple[str, str]]:
     """Every stored object of a property: its photos and its videos' archived files."""
     files = [(PHOTOS_BUCKET, m.storage_path) for m in uow.media.for_property(property_id)]
     for video in every(lambda page: uow.videos.list(VideoFilter(property_id=property_id), page)):
-        files += video_files(video.user_id, video.id)
+        files += video_files(video)
     return files

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from revideo.adapters.postgres import convert
 from revideo.adapters.postgres._table import Table
 from revideo.adapters.postgres.errors import database_errors, is_uuid
-from revideo.domain.errors import Forbidden, NotFound
+from revideo.domain.errors import Forbidden
 from revideo.domain.media import PropertyMedia
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.profile import Profile, Role
@@ -118,23 +118,20 @@ class PostgresMedia(Table[PropertyMedia]):
         return tuple(convert.media(r) for r in rows)
 
     def add(self, media: PropertyMedia) -> PropertyMedia:
-        columns = ("id", "property_id", "user_id", "storage_path", "public_url", "mime_type")
+        columns = (
+            "id", "property_id", "user_id", "storage_path", "public_url", "mime_type", "file_name",
+        )  # fmt: skip
         params = {c: getattr(media, c) for c in columns}
         refs = {"property": media.property_id}
         return self.insert((*columns, "order"), {**params, "order": media.order}, refs)
 
     def set_orders(self, media: Sequence[PropertyMedia]) -> None:
-        """One statement (the place is unique per property, checked when it ends)."""
+        """One statement, as on Supabase (the place is unique per property, checked when the
+        statement ends); NotFound for a photo the actor cannot see, Forbidden if not theirs."""
         if not media:
             return
-        orders = [{"id": m.id, "ord": m.order} for m in media]
         for item in media:
-            if not is_uuid(item.id):
-                raise NotFound(self.kind, item.id)
-        found = self.rows(
-            "SELECT public.revideo_set_media_orders(%s) AS n", [convert.jsonb(orders)]
-        )
-        if found[0]["n"] != len({m.id for m in media}):
-            for item in media:
-                self.row(item.id)  # NotFound, or visible but not ours
-            raise Forbidden("change", self.kind, media[0].id)
+            self.row(item.id)  # NotFound
+        orders = [{"id": m.id, "order": m.order} for m in media]
+        with database_errors(self.kind, media[0].id):  # 42501 -> Forbidden
+            self.conn.execute("SELECT public.revideo_set_media_orders(%s)", [convert.jsonb(orders)])
