@@ -10,6 +10,7 @@ import attrs
 from revideo.domain.errors import (
     StorageError,
 )
+from revideo.domain.keys import render_key
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.profile import Actor
 from revideo.domain.property import Property
@@ -114,9 +115,12 @@ class VideoService:
             video.check_deletable()
             uow.videos.delete(video_id)
         if video.archived_at is not None:
-            for name in (f"{video.id}.mp4", f"{video.id}.jpg"):
-                with contextlib.suppress(StorageError):
-                    self.store.delete(actor, VIDEOS_BUCKET, f"{video.user_id}/{name}")
+            for ext in ("mp4", "jpg"):
+                key = render_key(video.user_id, video.id, video.attempt_count,
+                                 video.heygen_video_id, ext)  # fmt: skip
+                for path in (key, f"{video.user_id}/{video.id}.{ext}"):  # and the old layout
+                    with contextlib.suppress(StorageError):
+                        self.store.delete(actor, VIDEOS_BUCKET, path)
 
     def write_script(
         self,

@@ -264,6 +264,7 @@ class InMemoryRenderJobs(Repo):
             raise NotFound("video", job.video_id)
         if job.id in self.t.jobs:
             raise Duplicate("render job", job.id)
+        self._one_unfinished(job)
         self.t.jobs[job.id] = job
         self.tx.stamp(job.id)
         return job
@@ -271,8 +272,17 @@ class InMemoryRenderJobs(Repo):
     def update(self, job: RenderJob) -> RenderJob:
         old = self.tx.writable(self.t.jobs, job.id, "render job", lambda j: j.user_id)
         new = attrs.evolve(job, user_id=old.user_id, video_id=old.video_id)
+        self._one_unfinished(new)
         self.t.jobs[new.id] = new
         return new
+
+    def _one_unfinished(self, job: RenderJob) -> None:
+        """The partial unique index video_render_jobs_one_unfinished_idx, restated."""
+        if job.status.terminal:
+            return
+        for other in self.t.jobs.values():
+            if other.id != job.id and other.video_id == job.video_id and not other.status.terminal:
+                raise Duplicate("render job", job.id)
 
     def for_video(self, video_id: str) -> list[RenderJob]:
         rows = self.tx.visible(self.t.jobs.values(), lambda j: j.user_id)
