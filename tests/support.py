@@ -8,8 +8,10 @@ from revideo.adapters.memory.database import InMemoryDatabase
 from revideo.adapters.memory.engine import FakeVideoEngine
 from revideo.adapters.memory.store import InMemoryMediaStore, OutboxMailer
 from revideo.bootstrap import Services, bootstrap
+from revideo.domain.keys import render_key
 from revideo.domain.profile import Actor, Role
 from revideo.domain.property import Address, PropertyInput, Specs
+from revideo.domain.video import Video
 from revideo.settings import load
 
 PNG = (
@@ -17,6 +19,28 @@ PNG = (
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99"
     b"=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
 )
+
+
+def image(kind: str = "JPEG", size: tuple[int, int] = (8, 6), **save: object) -> bytes:
+    """A real image of the given Pillow format and size (extra `save` options: exif=…)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(out, kind, **save)
+    return out.getvalue()
+
+
+def pixels(data: bytes) -> tuple[str, tuple[int, int]]:
+    """What an image decodes as: its format and size."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as found:
+        found.load()
+        return str(found.format), found.size
 
 
 class Clock:
@@ -61,3 +85,8 @@ def sample_property(title: str = "Sunny loft", city: str = "Austin") -> Property
 def user(backend: object, email: str, role: Role = Role.USER) -> Actor:
     profile = backend.add_user(email, role=role)  # type: ignore[attr-defined]
     return Actor.user(profile.id, role=role, email=email)
+
+
+def archived_path(video: Video, ext: str = "mp4") -> str:
+    """Where the archive step keeps a render: its own path for each attempt."""
+    return render_key(video.user_id, video.id, video.attempt_count, video.heygen_video_id, ext)

@@ -112,9 +112,11 @@ class TestRenderJobs:
             started_at=mine.job.started_at + timedelta(hours=1),
         )
         with world.uow(world.alice) as uow:
-            uow.render_jobs.add(later)
             charged = mine.job.sent("eng-9").charge(Decimal("1.25"))
-            uow.render_jobs.update(charged)
+            ended = mine.job.started_at + timedelta(minutes=5)
+            charged = charged.fail(FailureKind.RENDER_FAILED, "the render failed", ended)
+            uow.render_jobs.update(charged)  # one unfinished attempt at a time
+            uow.render_jobs.add(later)
         with world.uow(world.alice) as uow:
             jobs = uow.render_jobs.for_video(mine.video.id)
             assert [j.id for j in jobs] == [mine.job.id, later.id]
@@ -148,12 +150,13 @@ class TestRenderJobs:
     def test_unsettled_jobs_started_before_a_time(self, world: World) -> None:
         mine = world.owned(world.alice)
         t0 = mine.job.started_at
-        with world.uow(world.alice) as uow:
+        with world.uow(world.alice) as uow:  # one unfinished attempt per video: three videos
+            other, third = (uow.videos.add(a_video(world.alice.id, mine.prop.id)) for _ in range(2))
             late = uow.render_jobs.add(
-                a_job(world.alice.id, mine.video.id, started_at=t0 + timedelta(hours=2))
+                a_job(world.alice.id, other.id, started_at=t0 + timedelta(hours=2))
             )
             sent = uow.render_jobs.add(
-                a_job(world.alice.id, mine.video.id, started_at=t0 - timedelta(hours=1)).sent("x")
+                a_job(world.alice.id, third.id, started_at=t0 - timedelta(hours=1)).sent("x")
             )
         with world.uow(SYSTEM) as uow:
             assert [j.id for j in uow.render_jobs.unsettled(t0 + timedelta(hours=1))] == [
@@ -168,8 +171,10 @@ class TestRenderJobs:
         theirs = world.owned(world.bob)
         with pytest.raises(Duplicate), world.uow(world.alice) as uow:
             uow.render_jobs.add(mine.job)
+        with world.uow(world.bob) as uow:  # a video of bob's with no unfinished attempt
+            idle = uow.videos.add(a_video(world.bob.id, theirs.prop.id))
         with pytest.raises(NotFound), world.uow(world.alice) as uow:
-            uow.render_jobs.add(a_job(world.alice.id, theirs.video.id))
+            uow.render_jobs.add(a_job(world.alice.id, idle.id))
 
 
 class TestAds:

@@ -160,7 +160,9 @@ def test_render_to_archive(svc, engine: FakeVideoEngine, clock: Clock, alice: Ac
     assert svc.pipeline.archive().changed == 1
     kept = svc.videos.get(alice, video.id)
     assert kept.archived_at == clock.now
-    assert kept.video_url == svc.store.public_url(VIDEOS_BUCKET, f"{alice.user_id}/{video.id}.mp4")
+    # a new path for every attempt (cached copies of an older render never answer for it)
+    path = f"{alice.user_id}/{video.id}/1-{video.heygen_video_id}.mp4"
+    assert kept.video_url == svc.store.public_url(VIDEOS_BUCKET, path)
     assert svc.pipeline.archive().checked == 0, "archived videos are not copied again"
     assert svc.videos.jobs(alice, video.id)[0].status is VideoStatus.COMPLETED
 

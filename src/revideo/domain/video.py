@@ -224,6 +224,12 @@ class Video:
         self.check("archive")
         return attrs.evolve(self, video_url=video_url, thumbnail_url=thumbnail_url, archived_at=at)
 
+    def not_archived(self, reason: str) -> Video:
+        """The copy cannot be kept (say, over the store's size limit): keep the
+        engine's link and say why."""
+        self.check("archive")
+        return attrs.evolve(self, error_message=reason)
+
     # ---- helpers ------------------------------------------------------
     def check(self, command: str) -> None:
         """Raise InvalidTransition unless `command` is allowed in the current status."""

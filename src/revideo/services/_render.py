@@ -14,6 +14,7 @@ import attrs
 
 from revideo.domain.credits import CreditRate
 from revideo.domain.errors import (
+    Duplicate,
     EngineError,
     EngineOutcomeUnknown,
     EngineRejected,
@@ -156,7 +157,10 @@ class RenderStarter:
                 attempt_count=video.attempt_count + 1,
                 started_at=self.ctx.clock(),
             )
-            uow.render_jobs.add(job)
+            try:
+                uow.render_jobs.add(job)
+            except Duplicate:  # another start got there first (one unfinished job per video)
+                raise InvalidTransition(video_id, "starting", command) from None
             if on_open is not None:
                 on_open(uow, video)
             return job, self.request(uow, video, job)

@@ -216,9 +216,11 @@ class CrashingStore:
         self.inner = inner
         self.plan = plan
 
-    def put(self, actor: Actor, bucket: str, path: str, data: Any, content_type: str) -> Any:
+    def put(
+        self, actor: Actor, bucket: str, path: str, data: Any, content_type: str, **options: Any
+    ) -> Any:
         self.plan.step("store.put:before")
-        stored: StoredObject = self.inner.put(actor, bucket, path, data, content_type)
+        stored: StoredObject = self.inner.put(actor, bucket, path, data, content_type, **options)
         self.plan.step("store.put:after")
         return stored
 

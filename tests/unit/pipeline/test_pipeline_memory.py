@@ -12,12 +12,13 @@ from hypothesis import strategies as st
 
 from revideo.adapters.memory.database import InMemoryDatabase
 from revideo.adapters.memory.engine import FakeVideoEngine
-from revideo.domain.errors import EngineUnavailable
+from revideo.adapters.memory.store import InMemoryMediaStore
+from revideo.domain.errors import EngineUnavailable, TooLarge
 from revideo.domain.failure import FailureKind
 from revideo.domain.profile import Actor
 from revideo.domain.render_job import RenderJob
 from revideo.domain.video import EngineReport, VideoStatus
-from revideo.services.pipeline import Pipeline
+from revideo.services.pipeline import Pipeline, RoundResult
 from revideo.services.videos import RenderPolicy, VideoInput
 from tests.support import Clock, memory_services, sample_property, user
 
@@ -184,3 +185,44 @@ def test_leases_are_for_the_system_only_in_effect(world, clock) -> None:  # type
         uow.videos.release(first[0].id, "b", now, now)  # not b's: nothing happens
         after = uow.videos.lease("sync", "b", now, now + timedelta(minutes=1), 10)
     assert len(first) == 2 and again == [] and after == []
+
+
+class LimitedStore(InMemoryMediaStore):
+    """The in-memory store with a size limit, as Supabase Storage has one (413)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self.attempts = 0
+
+    def put(self, actor, bucket, path, data, content_type, *, filename=None):  # type: ignore[no-untyped-def]
+        self.attempts += 1
+        blob = data if isinstance(data, bytes) else b"".join(data)
+        if len(blob) > self.limit:
+            raise TooLarge(f"larger than the limit ({self.limit} bytes)", self.limit, "LIMIT")
+        return super().put(actor, bucket, path, blob, content_type, filename=filename)
+
+
+def test_a_render_too_large_for_the_store_keeps_the_engine_link_and_is_not_retried(
+    world,
+    engine,
+    clock,  # type: ignore[no-untyped-def]
+) -> None:
+    (engine_id,) = submit(world, 1)
+    svc = world[0]
+    store = LimitedStore(limit=100)
+    pipeline = Pipeline(svc.pipeline.ctx, engine, store)
+    for seconds in (10, 60):
+        clock.advance(seconds=seconds)
+        pipeline.sync()
+    assert pipeline.archive().changed == 1
+    video = next(v for v in svc.videos.list(world[1]).items if v.heygen_video_id == engine_id)
+    assert video.status is VideoStatus.COMPLETED and video.archived_at is None
+    assert video.video_url is not None and video.video_url.startswith("fake://")
+    assert (
+        video.error_message == "not archived: larger than the limit (100 bytes); the setting: LIMIT"
+    )
+    tried = store.attempts
+    clock.advance(days=30)
+    assert pipeline.archive() == RoundResult() and store.attempts == tried
+    assert store.objects == {}

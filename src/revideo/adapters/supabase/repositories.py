@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import builtins
+import functools
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from revideo.adapters.postgres.errors import is_uuid
 from revideo.adapters.supabase import convert
 from revideo.adapters.supabase.errors import rest_errors
-from revideo.adapters.supabase.rest import Rest, RestTable
-from revideo.domain.errors import Duplicate, Forbidden, RevideoError
+from revideo.adapters.supabase.rest import PendingJob, Rest, RestTable
+from revideo.domain.errors import Duplicate, Forbidden, NotFound, RevideoError
 from revideo.domain.media import PropertyMedia
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.profile import Profile, Role
@@ -20,7 +22,9 @@ from revideo.domain.video import Video
 from revideo.ports.repositories import Loop, PropertyFilter, VideoFilter
 
 _PROPERTY = ("title", "description", "category", "address", "specs")
-_MEDIA = ("id", "property_id", "user_id", "storage_path", "public_url", "mime_type", "order")
+_MEDIA = (
+    "id", "property_id", "user_id", "storage_path", "public_url", "mime_type", "order", "file_name",
+)  # fmt: skip
 _VIDEO = (
     "title", "script_content", "avatar_id", "voice_id", "purpose", "status", "heygen_video_id",
     "video_url", "thumbnail_url", "error_message", "meta", "attempt_count", "archived_at",
@@ -65,8 +69,32 @@ class RestProperties(RestTable[Property]):
     table, kind = "properties", "property"
     to_domain = staticmethod(convert.property_)
 
-    def add(self, prop: Property) -> Property:
-        return self.insert(convert.params(prop, ("id", "user_id", *_PROPERTY)))
+    def add(
+        self,
+        prop: Property,
+        submission_key: str | None = None,
+        media: Sequence[PropertyMedia] = (),
+    ) -> Property:
+        values = {**convert.params(prop, ("id", "user_id", *_PROPERTY)), "submission_key": None}
+        if not media:
+            return self.insert({**values, "submission_key": submission_key})
+        # PostgREST makes each request its own transaction: one SQL function writes them all
+        args = {
+            "p_property": values,
+            "p_media": [convert.params(m, _MEDIA) for m in media],
+            "p_submission_key": submission_key,
+        }
+        row = self.rest.rpc("revideo_add_property", args, self.kind)
+        self.rest.undo.append(lambda: self._forget(prop.id))  # its photos' rows cascade
+        return convert.property_(row)
+
+    def by_submission(self, submission_key: str) -> Property | None:
+        found = self.submitted(submission_key)
+        return convert.property_(found) if found else None
+
+    def lock(self, property_id: str) -> Property:
+        """PostgREST holds no lock across requests: the gallery's unique place decides."""
+        return self.get(property_id)
 
     def update(self, prop: Property) -> Property:
         return self.write(prop.id, convert.params(prop, _PROPERTY))
@@ -97,20 +125,48 @@ class RestMedia(RestTable[PropertyMedia]):
         return self.insert(convert.params(media, _MEDIA), {"property": media.property_id})
 
     def set_orders(self, media: Sequence[PropertyMedia]) -> None:
-        for item in media:
-            self.write(item.id, {"order": item.order})
+        """All orders in one SQL function (one transaction); undone as one too."""
+        if not media:
+            return
+        wanted = {m.id: m.order for m in media}
+        if not all(is_uuid(key) for key in wanted):
+            raise NotFound(self.kind, next(k for k in wanted if not is_uuid(k)))
+        seen = self.rows(self.query().select("id,order").in_("id", list(wanted)))
+        before = {str(r["id"]): int(r["order"]) for r in seen}
+        missing = next((k for k in wanted if k not in before), None)
+        if missing is not None:
+            raise NotFound(self.kind, missing)
+        self._orders(wanted)  # Forbidden (nothing changed) unless every row may be changed
+        self.rest.undo.append(lambda: self._orders(before))
+
+    def _orders(self, orders: dict[str, int]) -> None:
+        payload = [{"id": key, "order": order} for key, order in orders.items()]
+        with rest_errors(self.kind, next(iter(orders), "")):
+            self.rest.client.rpc("revideo_set_media_orders", {"p_orders": payload}).execute()
 
 
 class RestVideos(RestTable[Video]):
     table, kind = "videos", "video"
     to_domain = staticmethod(convert.video)
 
-    def add(self, video: Video) -> Video:
+    def add(self, video: Video, submission_key: str | None = None) -> Video:
         values = convert.video_params(video, ("id", "user_id", "property_id", *_VIDEO))
+        values["submission_key"] = submission_key
         return self.insert(values, {"property": video.property_id})
 
+    def by_submission(self, submission_key: str) -> Video | None:
+        found = self.submitted(submission_key)
+        return convert.video(found) if found else None
+
     def update(self, video: Video) -> Video:
-        """Save; a video taken with lock() must not have changed since (else RevideoError)."""
+        """Save; a video taken with lock() must not have changed since (else RevideoError).
+
+        A render-job update of this video held back by RestRenderJobs.update
+        is saved with it, in one SQL function call (revideo_save_render).
+        """
+        pending = self.rest.take_pending(video.id)
+        if pending is not None:
+            return self._save_with_job(video, pending)
         seen = self.rest.locked.get(video.id)
         where = {"updated_at": seen} if seen else None
         try:
@@ -119,6 +175,31 @@ class RestVideos(RestTable[Video]):
             if seen and self.get(video.id).updated_at is not None:
                 raise RevideoError(f"video {video.id} changed meanwhile: try again") from None
             raise
+        if seen and saved.updated_at is not None:
+            self.rest.locked[video.id] = saved.updated_at.isoformat()
+        return saved
+
+    def _save_with_job(self, video: Video, job: PendingJob) -> Video:
+        from postgrest.exceptions import APIError
+
+        jobs = RestRenderJobs(self.rest)
+        before_video, before_job = self.row(video.id), jobs.row(job.job_id)
+        seen = self.rest.locked.get(video.id)
+        values = convert.video_params(video, _VIDEO)
+        args = {"p_video_id": video.id, "p_video": values, "p_seen": seen}
+        args |= {"p_job_id": job.job_id, "p_job": job.values}
+        with rest_errors(self.kind, video.id):  # 42501: Forbidden
+            try:
+                rows = self.rest.client.rpc("revideo_save_render", args).execute().data
+            except APIError as exc:
+                if str(getattr(exc, "code", "")) == "40001":
+                    raise RevideoError(f"video {video.id} changed meanwhile: try again") from exc
+                raise
+        saved = convert.video(rows[0])
+        old_video = {c: before_video.get(c) for c in values}
+        old_job = {c: before_job.get(c) for c in job.values}
+        self.rest.undo.append(lambda: jobs.restore(job.job_id, old_job, {}))
+        self.rest.undo.append(lambda: self.restore(video.id, old_video, rows[0]))
         if seen and saved.updated_at is not None:
             self.rest.locked[video.id] = saved.updated_at.isoformat()
         return saved
@@ -182,7 +263,20 @@ class RestRenderJobs(RestTable[RenderJob]):
         return self.insert(values, {"video": job.video_id})
 
     def update(self, job: RenderJob) -> RenderJob:
-        return self.write(job.id, convert.params(job, _JOB))
+        """Held back until its video's update (one SQL function call for both), the
+        next other write, a read of render jobs, or the end of the unit of work."""
+        values = convert.params(job, _JOB)
+        if not is_uuid(job.id):
+            return self.write(job.id, values)
+        self.rest.flush()
+        self.rest.pending = PendingJob(
+            job.video_id, job.id, values, functools.partial(self.write, job.id, values)
+        )
+        return job
+
+    def rows(self, request: Any, key: str = "") -> builtins.list[dict[str, Any]]:
+        self.rest.flush()  # read what this unit of work wrote
+        return super().rows(request, key)
 
     def for_video(self, video_id: str) -> builtins.list[RenderJob]:
         if not is_uuid(video_id):
