@@ -24,7 +24,7 @@ def delete() -> Any:
         errors = {"confirm": "type your email address to confirm"}
         return render_template("account/delete.html", errors=errors, email=email), 400
     svc().users.delete_account(actor())
-    logout_user()
     session.clear()
+    logout_user()  # after clear(): it leaves the mark that deletes the remember cookie
     flash("Your account and everything in it are deleted.", "info")
     return redirect(url_for("auth.login"))

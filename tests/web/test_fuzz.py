@@ -43,7 +43,7 @@ NAMES = [
     "spend_amount", "impressions", "clicks", "leads", "property_id", "avatar_id", "voice_id",
     "script_content", "purpose", "aspect_ratio", "tone", "role", "email", "full_name",
     "password", "password_confirm", "token", "rewrite", "remember", "skip_errors", "line-1",
-    "line-²", "choose", "csrf_token",
+    "line-²", "choose", "csrf_token", "confirm", "submission_key",
 ]  # fmt: skip
 HOSTILE = [
     "", "-1", "0", "1e9", "NaN", "Infinity", "9" * 40, "²", "٣", "１２", "\x00", "a\x00b",
@@ -180,7 +180,7 @@ ROUTES = [
     "studio.step:property", "studio.step:presenter", "studio.step:script", "studio.step:options",
     "videos.generate", "videos.retry", "videos.delete", "ads.new", "ads.edit", "ads.delete",
     "ads.import_upload", "ads.import_commit", "ads.import_cancel", "admin.set_role",
-    "api.heygen_webhook", "api.cron_sync",
+    "api.heygen_webhook", "api.cron_sync", "account.delete",
 ]  # fmt: skip
 
 
