@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,6 +14,7 @@ from revideo.entrypoints.commands._common import (
     emit_json,
     friendly,
     json_option,
+    plain,
     services,
     table,
     user_option,
@@ -96,7 +98,12 @@ def delete(record_id: str, user_email: str | None) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--platform", type=click.Choice(["meta", "google", "youtube"]),
               help="Detected from the headers when not given.")  # fmt: skip
-@click.option("--dry-run", is_flag=True, help="Show what would be added; change nothing.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show what would be added or updated; change nothing (exit 2 when the import would"
+    " be refused).",
+)
 @click.option(
     "--choose",
     "choices",
@@ -133,28 +140,167 @@ def import_(
         if not line.strip().isdigit():
             raise click.BadParameter("use LINE=VIDEO_ID, LINE a number", param_hint="'--line'")
         by_line[int(line)] = video_id
+    from revideo.services.ad_import import ImportRejected, would_refuse
+
     svc = services().ad_import
+    refused: ImportRejected | None = None
     with file.open("rb") as stream:
-        if dry_run:
-            report = svc.preview(acting(user_email), stream, platform, picked, by_line)
-        else:
-            report = svc.commit(
-                acting(user_email), stream, platform, picked, by_line, skip_errors=skip_errors
-            )
+        try:
+            if dry_run:
+                report = svc.preview(
+                    acting(user_email), stream, platform, picked, by_line, file_name=file.name
+                )
+            else:
+                report = svc.commit(
+                    acting(user_email), stream, platform, picked, by_line,
+                    skip_errors=skip_errors, file_name=file.name,
+                )  # fmt: skip
+        except ImportRejected as e:
+            report, refused = e.report, e
+    if refused is None and dry_run and would_refuse(report, skip_errors):
+        refused = ImportRejected(report)
     if as_json:
-        emit_json(report)
+        emit_json({**plain(report), "refused": refused.message if refused else None})
+    else:
+        _print_report(report)
+    if refused is not None:  # exit 2 like any refused input, dry run or not
+        raise click.BadParameter(refused.message, param_hint="'file'")
+
+
+def _print_report(report: Any) -> None:
+    if report.duplicate_of is not None:
+        earlier = report.duplicate_of
+        when = earlier.imported_at.strftime("%Y-%m-%d %H:%M") if earlier.imported_at else ""
+        click.echo(f"this file was imported already ({earlier.id[:8]}, {when}): nothing changed")
         return
-    verb = "added" if report.committed else "would add"
+    verb = "" if report.committed else "would be "
     click.echo(f"{report.platform.value} report, {report.rows_read} lines read")
-    click.echo(f"  {verb}: {report.to_add}   already present: {report.present}")
+    click.echo(
+        f"  {verb}added: {report.added}   {verb}updated: {report.updated}"
+        f"   unchanged: {report.unchanged}   older than stored (kept aside): {report.older}"
+    )
+    t = report.totals
+    click.echo(
+        f"  figures {verb}added or updated: spend {t.spend}, impressions {t.impressions},"
+        f" clicks {t.clicks}, leads {t.leads}"
+    )
+    for row in report.changes:
+        before, after = row.before, row.figures
+        click.echo(
+            f"  updated line {row.line} {row.source.label} {row.day}: spend {before.spend} ->"
+            f" {after.spend}, impressions {before.impressions} -> {after.impressions},"
+            f" clicks {before.clicks} -> {after.clicks}, leads {before.leads} -> {after.leads}"
+        )
+    for row in report.flags:
+        click.echo(f"  flagged line {row.line} {row.source.label} {row.day}: {row.flag}")
+    if report.flagged > len(report.flags):
+        click.echo(f"  … and {report.flagged - len(report.flags)} more flagged rows")
     for error in report.errors:
         click.echo(f"  error: {error}")
     if report.error_count > len(report.errors):
         click.echo(f"  … and {report.error_count - len(report.errors)} more errors")
     for row in report.unmapped:
         click.echo(f"  unmapped line {row.line}: {row.campaign} / {row.ad}: {row.reason}")
+        for video in row.candidates:
+            click.echo(f"      could be {video.id} ({short_ref(video.id)}) {video.title}")
     if report.unmapped_count > len(report.unmapped):
         click.echo(f"  … and {report.unmapped_count - len(report.unmapped)} more unmapped rows")
+    if report.committed and report.import_id:
+        click.echo(f"  import {report.import_id} (undo: revideo ads imports undo {report.import_id})")
+
+
+@command.group("imports", invoke_without_command=True)
+@click.option("--page", default=1, show_default=True)
+@user_option
+@json_option
+@click.pass_context
+@friendly
+def imports(ctx: click.Context, page: int, user_email: str | None, as_json: bool) -> None:
+    """List imported reports, newest first (`imports show ID`, `imports undo ID`)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from revideo.domain.page import PageRequest
+
+    found = services().ad_import.imports(acting(user_email), PageRequest(page, 50))
+    if as_json:
+        emit_json({"total": found.total, "items": list(found.items)})
+        return
+    rows = [
+        (i.id[:8], i.imported_at.strftime("%Y-%m-%d %H:%M") if i.imported_at else "",
+         i.platform, i.file_name, i.as_of, i.added, i.updated, i.unchanged + i.older, i.flagged,
+         "undone" if i.undone else "")
+        for i in found.items
+    ]  # fmt: skip
+    headers = ["id", "imported", "platform", "file", "last day", "added", "updated", "kept",
+               "flagged", ""]  # fmt: skip
+    table(rows, headers)
+    click.echo(f"page {page} of {found.pages}, {found.total} in all")
+
+
+@imports.command("show")
+@click.argument("import_id")
+@user_option
+@json_option
+@friendly
+def imports_show(import_id: str, user_email: str | None, as_json: bool) -> None:
+    """One import: its file, counts, changes and flagged rows."""
+    found = services().ad_import.get(acting(user_email), _import_id(import_id, user_email))
+    if as_json:
+        emit_json(found)
+        return
+    click.echo(f"{found.id}  {found.platform.value}  {found.file_name}  sha256 {found.file_hash}")
+    click.echo(f"  imported {found.imported_at} by {found.imported_by}, last day {found.as_of}")
+    click.echo(
+        f"  {found.rows_read} lines read: added {found.added}, updated {found.updated},"
+        f" unchanged {found.unchanged}, older {found.older}, flagged {found.flagged},"
+        f" errors {found.error_count}, unmapped {found.unmapped_count}"
+    )
+    if found.undone:
+        click.echo(f"  undone {found.undone_at}")
+    for row in found.changes:
+        click.echo(
+            f"  updated {row.source.label} {row.day}: spend {row.before.spend if row.before else '—'}"
+            f" -> {row.figures.spend}, leads {row.before.leads if row.before else '—'}"
+            f" -> {row.figures.leads}"
+        )
+    for row in found.flags:
+        click.echo(f"  flagged line {row.line} {row.source.label} {row.day}: {row.flag}")
+
+
+@imports.command("undo")
+@click.argument("import_id")
+@user_option
+@friendly
+def imports_undo(import_id: str, user_email: str | None) -> None:
+    """Undo a whole import: what it replaced comes back, what it added goes."""
+    done = services().ad_import.undo(acting(user_email), _import_id(import_id, user_email))
+    click.echo(
+        f"undid {done.import_id}: {done.restored} rows got their earlier figures back,"
+        f" {done.removed} rows removed"
+    )
+
+
+def _import_id(given: str, user_email: str | None) -> str:
+    """A full import id from a full one or the 8-character prefix `imports` lists."""
+    given = given.strip().lower()
+    if len(given) >= 32:
+        return given
+    from revideo.domain.page import PageRequest, every
+
+    svc, me = services().ad_import, acting(user_email)
+    found = [
+        i.id for i in every(lambda page: svc.imports(me, page)) if i.id.startswith(given)
+    ]
+    if len(found) != 1:
+        what = "no import" if not found else f"{len(found)} imports"
+        raise click.BadParameter(f"{what} starting with {given!r}", param_hint="'IMPORT_ID'")
+    return found[0]
+
+
+def short_ref(video_id: str) -> str:
+    from revideo.domain.ad_matching import short_ref as ref
+
+    return ref(video_id)
 
 
 def _pairs(values: tuple[str, ...], option: str) -> list[tuple[str, str]]:
