@@ -85,15 +85,19 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_temp.ad_import_mixed) THEN
     RETURN '[]'::jsonb;
   END IF;
-  WITH keyed AS (
-    SELECT s.ctid AS at, s.line, s.currency, s.video_id,
-      first_value(s.currency) OVER w AS key_currency, first_value(s.line) OVER w AS key_line,
-      first_value(s.video_id) OVER v AS key_video, first_value(s.line) OVER v AS video_line
+  WITH firsts AS (
+    SELECT s.ctid AS at, s.line, s.currency, s.video_id, s.platform, s.source_key,
+      s.date_recorded, first_value(s.video_id) OVER v AS key_video,
+      first_value(s.line) OVER v AS video_line
     FROM pg_temp.ad_import_staging s
     JOIN pg_temp.ad_import_mixed m USING (platform, source_key, date_recorded)
-    WINDOW w AS (PARTITION BY s.platform, s.source_key, s.date_recorded
-                 ORDER BY s.currency IS NULL, s.line),
-           v AS (PARTITION BY s.platform, s.source_key, s.date_recorded ORDER BY s.line)
+    WINDOW v AS (PARTITION BY s.platform, s.source_key, s.date_recorded ORDER BY s.line)
+  ), keyed AS (  -- the key's currency: the first one given by a row of the key's video
+    SELECT f.*, first_value(f.currency) OVER w AS key_currency,
+      first_value(f.line) OVER w AS key_line
+    FROM firsts f
+    WINDOW w AS (PARTITION BY f.platform, f.source_key, f.date_recorded
+                 ORDER BY f.video_id <> f.key_video, f.currency IS NULL, f.line)
   ), bad AS (
     SELECT at, line,
       CASE WHEN currency <> key_currency THEN 'currency' ELSE 'video' END AS col,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import builtins
 import hashlib
-import io
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import attrs
 
@@ -217,8 +217,13 @@ def would_refuse(report: ImportReport, skip_errors: bool) -> bool:
 def _hashed(stream: BinaryIO) -> tuple[BinaryIO, str]:
     """The stream rewound (or copied, when it cannot seek) and the SHA-256 of its bytes."""
     digest = hashlib.sha256()
-    if not stream.seekable():
-        stream = io.BytesIO(stream.read())
+    if not stream.seekable():  # an upload as it arrives: kept in a file beyond 1 MiB
+        spooled = tempfile.SpooledTemporaryFile(max_size=1 << 20)
+        while chunk := stream.read(1 << 16):
+            digest.update(chunk)
+            spooled.write(chunk)
+        spooled.seek(0)
+        return cast(BinaryIO, spooled), digest.hexdigest()
     start = stream.tell()
     while chunk := stream.read(1 << 20):
         digest.update(chunk)
