@@ -5,13 +5,10 @@ from __future__ import annotations
 import builtins
 import json
 from collections.abc import Callable, Iterable, Iterator
-from decimal import Decimal
 from typing import Any
 
-import attrs
-
 from revideo.adapters.postgres import convert, import_json
-from revideo.adapters.postgres._table import Row, Table, owner_only
+from revideo.adapters.postgres._table import Table
 from revideo.adapters.postgres.errors import database_errors, is_uuid
 from revideo.domain.ad_imports import (
     SHOWN,
@@ -22,25 +19,12 @@ from revideo.domain.ad_imports import (
     UndoResult,
 )
 from revideo.domain.ad_rows import AdSource, MappedAd
-from revideo.domain.ads import MAX_COUNT, MAX_SPEND, AdPlatform, AdRecord
-from revideo.domain.analytics import AdTotals, Summary
+from revideo.domain.ads import MAX_COUNT, MAX_SPEND, AdRecord
 from revideo.domain.page import Page, PageRequest
-from revideo.domain.profile import Actor
-from revideo.domain.video import VideoStatus
-from revideo.ports.repositories import (
-    AdFilter,
-    BreakdownBy,
-    BreakdownRow,
-    DailyPoint,
-    Ratios,
-)
+from revideo.ports.repositories import AdFilter
 
 _AD_FIELDS = ("platform", "date_recorded", "spend_amount", "impressions", "clicks", "leads")
 _NOTHING = "false"
-_SUMS = (
-    "coalesce(sum(a.spend_amount), 0.00) AS spend, coalesce(sum(a.impressions), 0) AS impressions,"
-    " coalesce(sum(a.clicks), 0) AS clicks, coalesce(sum(a.leads), 0) AS leads"
-)
 
 
 # Mapped rows as read (figures unrounded, unbounded numeric) go by COPY into the staging table
@@ -59,30 +43,6 @@ _UNDO = "SELECT public.revideo_undo_import(%s::uuid) AS r"
 _BLOCK = 2000  # rows per COPY message
 _TEXTS_KEPT = 10_000
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-_VIDEO = " JOIN public.videos v ON v.id = a.video_id"
-_GROUPS: dict[str, tuple[str, str, str]] = {  # key, label, joins
-    "video": ("a.video_id::text", "v.title", _VIDEO),
-    "property": (
-        "v.property_id::text",
-        "p.title",
-        _VIDEO + " JOIN public.properties p ON p.id = v.property_id",
-    ),
-    "platform": ("a.platform::text", "a.platform::text", ""),
-    "day": ("a.date_recorded::text", "a.date_recorded::text", ""),
-    "user": ("a.user_id::text", "u.email", " LEFT JOIN public.profiles u ON u.id = a.user_id"),
-}
-_BREAKDOWN = """
-SELECT key, coalesce(label, key) AS label, spend, impressions, clicks, leads,
-    public.ratio4(spend, leads) AS cpl, public.ratio4(clicks, impressions) AS ctr,
-    public.ratio4(spend, clicks) AS cpc, public.ratio4(spend * 1000, impressions) AS cpm,
-    public.ratio4(leads, clicks) AS lead_rate
-FROM (SELECT {key} AS key, min({label}) AS label, {sums}
-      FROM public.ad_performance a{joins} WHERE {where} GROUP BY 1) g
-ORDER BY spend DESC, coalesce(label, key) COLLATE "C", key COLLATE "C"
-LIMIT %s
-"""
 
 
 def ad_where(f: AdFilter, alias: str = "a") -> tuple[str, list[Any]]:
@@ -132,18 +92,9 @@ def job_where(f: AdFilter, alias: str = "j") -> tuple[str, list[Any]]:
     return " AND ".join(where), params
 
 
-def _valid(f: AdFilter) -> bool:
+def valid(f: AdFilter) -> bool:
     ids = (f.video_id, f.property_id, f.user_id, f.import_id)
     return all(i is None or is_uuid(i) for i in ids)
-
-
-def totals(row: Row) -> AdTotals:
-    return AdTotals(
-        spend=Decimal(row["spend"]),
-        impressions=int(row["impressions"]),
-        clicks=int(row["clicks"]),
-        leads=int(row["leads"]),
-    )
 
 
 class PostgresAds(Table[AdRecord]):
@@ -160,7 +111,7 @@ class PostgresAds(Table[AdRecord]):
         return self.write(record.id, columns, convert.ad_params(record), refs)
 
     def list(self, filter: AdFilter, page: PageRequest) -> Page[AdRecord]:
-        where, params = ad_where(filter, self.table) if _valid(filter) else (_NOTHING, [])
+        where, params = ad_where(filter, self.table) if valid(filter) else (_NOTHING, [])
         order = "date_recorded DESC, created_at DESC, id DESC"
         return self.page(where, params, order, page)
 
@@ -262,80 +213,3 @@ def _escaped(text: str, texts: dict[str | None, str]) -> str:
         texts.update({None: "\\N", "": ""})
     found = texts[text] = _escape(text)
     return found
-
-
-class PostgresAnalytics:
-    """AnalyticsQueries as SQL aggregates over the rows the actor may see."""
-
-    def __init__(self, conn: Any, actor: Actor) -> None:
-        self.conn = conn
-        self.owner = owner_only(actor)
-
-    def _scoped(self, f: AdFilter) -> AdFilter:
-        """The filter narrowed to the actor's own rows when that is all they see."""
-        return attrs.evolve(f, user_id=self.owner) if self.owner and f.user_id is None else f
-
-    def _rows(self, query: str, params: list[Any]) -> list[Row]:
-        with database_errors("analytics"):
-            return list(self.conn.read(query, params).fetchall())
-
-    def summary(self, filter: AdFilter) -> Summary:
-        filter = self._scoped(filter)
-        if not _valid(filter):
-            return Summary()
-        ads, ad_params = ad_where(filter)
-        videos, video_params = video_where(filter)
-        jobs, job_params = job_where(filter)
-        row = self._rows(
-            f"SELECT (SELECT row_to_json(t) FROM (SELECT {_SUMS}"
-            f"   FROM public.ad_performance a WHERE {ads}) t) AS ads,"
-            " (SELECT coalesce(json_object_agg(status, n), '{}') FROM"
-            f"   (SELECT status, count(*) AS n FROM public.videos v WHERE {videos}"
-            "    GROUP BY status) s) AS by_status,"
-            " (SELECT coalesce(sum(j.cost_credits), 0) FROM public.video_render_jobs j"
-            f"   WHERE {jobs}) AS cost",
-            [*ad_params, *video_params, *job_params],
-        )[0]
-        by_status = {VideoStatus(k): int(n) for k, n in row["by_status"].items()}
-        return Summary(ads=totals(row["ads"]), videos_by_status=by_status, usage_cost=row["cost"])
-
-    def daily(self, filter: AdFilter) -> list[DailyPoint]:
-        filter = self._scoped(filter)
-        if not _valid(filter):
-            return []
-        where, params = ad_where(filter)
-        rows = self._rows(
-            f"SELECT a.date_recorded AS day, {_SUMS} FROM public.ad_performance a"
-            f" WHERE {where} GROUP BY a.date_recorded ORDER BY a.date_recorded",
-            params,
-        )
-        return [DailyPoint(r["day"], totals(r)) for r in rows]
-
-    def by_platform(self, filter: AdFilter) -> dict[AdPlatform, AdTotals]:
-        filter = self._scoped(filter)
-        if not _valid(filter):
-            return {}
-        where, params = ad_where(filter)
-        rows = self._rows(
-            f"SELECT a.platform, {_SUMS} FROM public.ad_performance a"
-            f" WHERE {where} GROUP BY a.platform",
-            params,
-        )
-        found = {AdPlatform(r["platform"]): totals(r) for r in rows}
-        return {p: found[p] for p in AdPlatform if p in found}
-
-    def breakdown(
-        self, filter: AdFilter, by: BreakdownBy, limit: int | None = None
-    ) -> list[BreakdownRow]:
-        filter = self._scoped(filter)
-        if not _valid(filter):
-            return []
-        key, label, joins = _GROUPS[by]
-        where, params = ad_where(filter)
-        query = _BREAKDOWN.format(key=key, label=label, sums=_SUMS, joins=joins, where=where)
-        return [_breakdown_row(r) for r in self._rows(query, [*params, limit])]
-
-
-def _breakdown_row(r: Row) -> BreakdownRow:
-    ratios = Ratios(r["cpl"], r["ctr"], r["cpc"], r["cpm"], r["lead_rate"])
-    return BreakdownRow(str(r["key"]), str(r["label"]), totals(r), ratios)
