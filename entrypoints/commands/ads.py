@@ -206,7 +206,9 @@ def _print_report(report: Any) -> None:
     if report.unmapped_count > len(report.unmapped):
         click.echo(f"  … and {report.unmapped_count - len(report.unmapped)} more unmapped rows")
     if report.committed and report.import_id:
-        click.echo(f"  import {report.import_id} (undo: revideo ads imports undo {report.import_id})")
+        click.echo(
+            f"  import {report.import_id} (undo: revideo ads imports undo {report.import_id})"
+        )
 
 
 @command.group("imports", invoke_without_command=True)
@@ -258,10 +260,10 @@ def imports_show(import_id: str, user_email: str | None, as_json: bool) -> None:
     if found.undone:
         click.echo(f"  undone {found.undone_at}")
     for row in found.changes:
+        before = row.before or row.figures
         click.echo(
-            f"  updated {row.source.label} {row.day}: spend {row.before.spend if row.before else '—'}"
-            f" -> {row.figures.spend}, leads {row.before.leads if row.before else '—'}"
-            f" -> {row.figures.leads}"
+            f"  updated {row.source.label} {row.day}: spend {before.spend} -> {row.figures.spend},"
+            f" leads {before.leads} -> {row.figures.leads}"
         )
     for row in found.flags:
         click.echo(f"  flagged line {row.line} {row.source.label} {row.day}: {row.flag}")
@@ -285,12 +287,10 @@ def _import_id(given: str, user_email: str | None) -> str:
     given = given.strip().lower()
     if len(given) >= 32:
         return given
-    from revideo.domain.page import PageRequest, every
+    from revideo.domain.page import every
 
     svc, me = services().ad_import, acting(user_email)
-    found = [
-        i.id for i in every(lambda page: svc.imports(me, page)) if i.id.startswith(given)
-    ]
+    found = [i.id for i in every(lambda page: svc.imports(me, page)) if i.id.startswith(given)]
     if len(found) != 1:
         what = "no import" if not found else f"{len(found)} imports"
         raise click.BadParameter(f"{what} starting with {given!r}", param_hint="'IMPORT_ID'")

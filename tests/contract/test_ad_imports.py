@@ -125,7 +125,11 @@ class Agent:
                     newest[key] = (rank, values)
         return {
             (ADS[ad], FIRST + timedelta(days=day)): (
-                self.videos[0 if ad < 2 else 1], Decimal(cents) / 100, impressions, clicks, leads
+                self.videos[0 if ad < 2 else 1],
+                Decimal(cents) / 100,
+                impressions,
+                clicks,
+                leads,
             )
             for (ad, day), (_, (cents, impressions, clicks, leads)) in newest.items()
         }
@@ -203,7 +207,9 @@ class TestImports:
     def test_a_restatement_updates_and_says_what_changed(self, world: World) -> None:
         agent = Agent.create(world)
         early = Report((((0, 0), (1000, 100, 10, 1)), ((2, 0), (500, 50, 5, 0))))
-        later = Report((((0, 0), (1000, 100, 10, 3)), ((2, 0), (500, 50, 5, 0)), ((1, 1), (1, 2, 3, 4))))
+        later = Report(
+            (((0, 0), (1000, 100, 10, 3)), ((2, 0), (500, 50, 5, 0)), ((1, 1), (1, 2, 3, 4)))
+        )
         first = agent.send(early)
         assert (first.added, first.updated, first.unchanged) == (2, 0, 0)
         second = agent.send(later)
@@ -214,7 +220,11 @@ class TestImports:
         )  # fmt: skip
         assert second.totals == analytics.AdTotals(Decimal("10.01"), 102, 13, 7)
         assert [r.flag for r in second.flags] == ["more clicks than impressions (3 > 2)"]
-        assert {r.outcome for r in second.rows} == {Outcome.ADDED, Outcome.UPDATED, Outcome.UNCHANGED}
+        assert {r.outcome for r in second.rows} == {
+            Outcome.ADDED,
+            Outcome.UPDATED,
+            Outcome.UNCHANGED,
+        }
         assert agent.send(later) is None  # the same file again
         with world.uow(agent.who) as uow:
             history = uow.ads.imports(PageRequest()).items
@@ -230,7 +240,9 @@ class TestImports:
         assert (done.added, done.older) == (0, 1)
         assert agent.stored()[("Spring tour", FIRST)][1] == Decimal("9.00")
         agent.undo(agent.imports[0][0])
-        assert agent.stored() == {("Spring tour", FIRST): (agent.videos[0], Decimal("1.00"), 10, 1, 1)}
+        assert agent.stored() == {
+            ("Spring tour", FIRST): (agent.videos[0], Decimal("1.00"), 10, 1, 1)
+        }
 
     def test_hand_typed_figures_are_never_overwritten(self, world: World) -> None:
         agent = Agent.create(world)

@@ -6,9 +6,8 @@ SQL functions behind rpc() (merge, breakdown, leases), and start-up checks.
 
 from __future__ import annotations
 
-import uuid
-
 import socket
+import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal

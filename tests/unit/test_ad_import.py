@@ -47,7 +47,11 @@ def test_preview_changes_nothing_and_lists_every_problem(world) -> None:  # type
     svc, agent, villa, _ = world
     preview = svc.ad_import.preview(agent, io.BytesIO(report(villa.id)))
     assert (preview.platform.value, preview.added, preview.updated) == ("meta", 3, 0)
-    assert [(r.line, r.outcome.value) for r in preview.rows] == [(2, "added"), (3, "added"), (4, "added")]
+    assert [(r.line, r.outcome.value) for r in preview.rows] == [
+        (2, "added"),
+        (3, "added"),
+        (4, "added"),
+    ]
     assert preview.committed is False
     assert [u.line for u in preview.unmapped] == [5]
     assert [(e.line, e.column) for e in preview.errors] == [(6, "Amount spent (USD)")]

@@ -183,4 +183,4 @@ def test_every_video_shows_its_ad_reference_to_copy(alice: Any) -> None:
     ref = f"rv-{vid.replace('-', '')[:8]}"
     for page in ("/videos/", f"/videos/{vid}"):
         html = alice.get(page).text
-        assert f'<code class="small"' in html and f'data-copy="{ref}"' in html, page
+        assert '<code class="small"' in html and f'data-copy="{ref}"' in html, page

@@ -76,7 +76,7 @@ class ImportResult:
     unchanged: int = 0
     older: int = 0
     flagged: int = 0
-    totals: AdTotals = AdTotals()  # the figures it added or updated (their new values)
+    totals: AdTotals = attrs.Factory(AdTotals)  # figures it added or updated (new values)
     rows: tuple[ImportedRow, ...] = ()  # the first SHOWN, by line
     changes: tuple[ImportedRow, ...] = ()  # the first SHOWN updated rows, by line
     flags: tuple[ImportedRow, ...] = ()  # the first SHOWN flagged rows, by line
@@ -105,7 +105,7 @@ class AdImport:
     flagged: int = 0
     error_count: int = 0
     unmapped_count: int = 0
-    totals: AdTotals = AdTotals()
+    totals: AdTotals = attrs.Factory(AdTotals)
     changes: tuple[ImportedRow, ...] = ()
     flags: tuple[ImportedRow, ...] = ()
     undone_at: datetime | None = None

@@ -53,7 +53,9 @@ def short_ref(video_id: str) -> str:
     return f"rv-{_short(video_id)}"
 
 
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
+_DASHES = dict.fromkeys(
+    map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-"
+)
 _QUOTES = {
     **dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032\u00b4\u0060"), "'"),
     **dict.fromkeys(map(ord, "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"), '"'),
@@ -136,7 +138,12 @@ class _Index:
             if len(found) == 1:
                 return found.pop(), MatchedBy.REFERENCE, "", ()
             if found:
-                return None, None, f"the {label} refers to {len(found)} videos", tuple(sorted(found))
+                return (
+                    None,
+                    None,
+                    f"the {label} refers to {len(found)} videos",
+                    tuple(sorted(found)),
+                )
         for label, name in zip(labels, names, strict=True):
             found = self.titles.get(_key(name), set()) if name else set()
             if len(found) == 1:
@@ -269,7 +276,9 @@ def currency_conflict(line: int, currency: str, first: str, first_line: int) -> 
 
 def video_conflict(line: int, first_line: int) -> RowError:
     """The error for a row that maps an ad and day to another video than an earlier row."""
-    return RowError(line, "video", f"the same ad and day went to another video on line {first_line}")
+    return RowError(
+        line, "video", f"the same ad and day went to another video on line {first_line}"
+    )
 
 
 class _Sum:

@@ -46,7 +46,8 @@ def check_manual(data: AdInput, today: date) -> None:
         raise ValidationError("date_recorded", "must not be before 2000")
     if data.spend_amount > MAX_DAILY_SPEND:
         raise ValidationError(
-            "spend_amount", f"{data.spend_amount} in one day is not plausible (at most {MAX_DAILY_SPEND})"
+            "spend_amount",
+            f"{data.spend_amount} in one day is not plausible (at most {MAX_DAILY_SPEND})",
         )
     if data.impressions > MAX_DAILY_IMPRESSIONS:
         raise ValidationError(

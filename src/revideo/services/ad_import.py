@@ -24,7 +24,14 @@ from revideo.domain.ad_imports import (
     ImportTally,
     UndoResult,
 )
-from revideo.domain.ad_matching import ERRORS_KEPT, MatchedBy, RowMatch, VideoRef, mapped, match_rows
+from revideo.domain.ad_matching import (
+    ERRORS_KEPT,
+    MatchedBy,
+    RowMatch,
+    VideoRef,
+    mapped,
+    match_rows,
+)
 from revideo.domain.ad_plausibility import impossible_day
 from revideo.domain.ad_rows import ExportRow, MappedAd, RowError
 from revideo.domain.ads import AdPlatform
@@ -194,7 +201,12 @@ class AdImportService:
                 tally.titles = {v.id: v for v in videos}
                 matches = chosen.apply(match_rows(tally.rows(export), videos, chosen.names))
                 header = ImportHeader(
-                    self.ctx.ids(), owner, export.platform, name, digest, actor.email or "",
+                    self.ctx.ids(),
+                    owner,
+                    export.platform,
+                    name,
+                    digest,
+                    actor.email or "",
                     dry_run=not commit,
                 )
                 result = uow.ads.apply_import(header, tally.mapped(matches), tally.counts)
@@ -218,7 +230,7 @@ def _hashed(stream: BinaryIO) -> tuple[BinaryIO, str]:
     """The stream rewound (or copied, when it cannot seek) and the SHA-256 of its bytes."""
     digest = hashlib.sha256()
     if not stream.seekable():  # an upload as it arrives: kept in a file beyond 1 MiB
-        spooled = tempfile.SpooledTemporaryFile(max_size=1 << 20)
+        spooled = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # noqa: SIM115 (the reader's)
         while chunk := stream.read(1 << 16):
             digest.update(chunk)
             spooled.write(chunk)

@@ -7,6 +7,7 @@ ad_performance, read by the superuser past RLS.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
@@ -56,13 +57,16 @@ SELECT (SELECT coalesce(json_agg(r ORDER BY r.user_id, r.day, r.platform), '[]')
           SELECT a.video_id, a.user_id, v.property_id, sum(a.spend_amount) AS spend,
                  sum(a.impressions) AS impressions, sum(a.clicks) AS clicks,
                  sum(a.leads) AS leads, count(*) AS row_count
-          FROM ad_performance a JOIN videos v ON v.id = a.video_id GROUP BY 1, 2, 3) r) AS videos_raw
+          FROM ad_performance a JOIN videos v ON v.id = a.video_id
+          GROUP BY 1, 2, 3) r) AS videos_raw
 """
 
 
 def _same(rolled: list[dict[str, Any]], raw: list[dict[str, Any]]) -> None:
     def norm(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{k: str(Decimal(str(v))) if k in ("spend",) else v for k, v in r.items()} for r in rows]
+        return [
+            {k: str(Decimal(str(v))) if k in ("spend",) else v for k, v in r.items()} for r in rows
+        ]
 
     assert [
         {k: (Decimal(str(v)) if isinstance(v, int | float) else v) for k, v in r.items()}
@@ -89,19 +93,22 @@ def test_rollups_equal_the_raw_sums(pg_database: Any, pg_server: PgServer, plan:
     for step, a, b, c in plan:
         with db.unit_of_work(me) as uow:
             if step == "add":
-                try:
-                    typed.append(uow.ads.add(an_ad(who.id, videos[a], DAY + timedelta(b), leads=c % 7)).id)
-                except Duplicate:
-                    pass
+                with contextlib.suppress(Duplicate):
+                    record = an_ad(who.id, videos[a], DAY + timedelta(b), leads=c % 7)
+                    typed.append(uow.ads.add(record).id)
             elif step == "edit" and typed:
                 old = uow.ads.get(typed[a % len(typed)])
                 uow.ads.update(type(old)(**{**_fields(old), "spend_amount": Decimal(c) / 100}))
             elif step == "delete" and typed:
                 uow.ads.delete(typed.pop(a % len(typed)))
             elif step == "import":
-                row = MappedAd(2, videos[a], AdPlatform.GOOGLE, DAY + timedelta(b), Decimal(c) / 10,
-                               c, c % 50, Decimal(c % 3), None, AdSource(ad_name=f"ad {a}"))  # fmt: skip
-                header = ImportHeader(str(uuid.uuid4()), who.id, AdPlatform.GOOGLE, "", uuid.uuid4().hex * 2)
+                row = MappedAd(
+                    2, videos[a], AdPlatform.GOOGLE, DAY + timedelta(b), Decimal(c) / 10, c,
+                    c % 50, Decimal(c % 3), None, AdSource(ad_name=f"ad {a}"),
+                )  # fmt: skip
+                header = ImportHeader(
+                    str(uuid.uuid4()), who.id, AdPlatform.GOOGLE, "", uuid.uuid4().hex * 2
+                )
                 uow.ads.apply_import(header, [row], ImportTally)
                 imports.append(header.id)
             elif step == "undo" and imports:

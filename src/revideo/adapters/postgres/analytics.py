@@ -87,7 +87,9 @@ _GROUPS: dict[str, tuple[str, str, str]] = {  # key, label, joins (over ad rows)
 _ROLLED_GROUPS: dict[str, tuple[str, str, str]] = {  # the same over the rollups
     "video": ("a.video_id::text", "v.title", _VIDEO),
     "property": (
-        "a.property_id::text", "p.title", " JOIN public.properties p ON p.id = a.property_id"
+        "a.property_id::text",
+        "p.title",
+        " JOIN public.properties p ON p.id = a.property_id",
     ),
     "platform": ("a.platform::text", "a.platform::text", ""),
     "day": ("a.day::text", "a.day::text", ""),

@@ -24,6 +24,12 @@ def totals(data: dict[str, Any] | None) -> AdTotals:
     )
 
 
+_SOURCE = ("ad_id", "ad_name", "ad_set_name", "campaign_id", "campaign_name")
+
+
+_SOURCE = ("ad_id", "ad_name", "ad_set_name", "campaign_id", "campaign_name")
+
+
 def imported_row(d: dict[str, Any]) -> ImportedRow:
     s = d.get("source") or {}
     return ImportedRow(
@@ -31,10 +37,7 @@ def imported_row(d: dict[str, Any]) -> ImportedRow:
         video_id=str(d["video_id"]),
         platform=AdPlatform(d["platform"]),
         day=_day(d["day"]),
-        source=AdSource(
-            s.get("ad_id", ""), s.get("ad_name", ""), s.get("ad_set_name", ""),
-            s.get("campaign_id", ""), s.get("campaign_name", ""),
-        ),  # fmt: skip
+        source=AdSource(**{k: s.get(k) or "" for k in _SOURCE}),
         figures=totals(d["figures"]),
         outcome=Outcome(d["outcome"]),
         before=totals(d["before"]) if d.get("before") else None,
