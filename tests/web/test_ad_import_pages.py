@@ -184,3 +184,29 @@ def test_every_video_shows_its_ad_reference_to_copy(alice: Any) -> None:
     for page in ("/videos/", f"/videos/{vid}"):
         html = alice.get(page).text
         assert '<code class="small"' in html and f'data-copy="{ref}"' in html, page
+
+
+def test_the_ad_form_refuses_implausible_figures_with_the_reason(alice: Any) -> None:
+    vid = new_video(alice, new_property(alice))
+    base = {"video_id": vid, "platform": "manual", "date_recorded": "2026-11-01"}
+    data = {**base, "spend_amount": "5", "impressions": "100", "clicks": "500", "leads": "0"}
+    refused = alice.post("/ads/new", data=data)
+    assert refused.status_code == 400
+    assert 'data-field="clicks"' in refused.text
+    assert "must not be more than the impressions (500 &gt; 100)" in refused.text
+    future = alice.post("/ads/new", data={**data, "clicks": "5", "date_recorded": "2999-01-01"})
+    assert future.status_code == 400 and "2999-01-01 is in the future" in future.text
+    assert alice.post("/ads/new", data={**data, "clicks": "5"}).status_code == 302
+
+
+def test_imported_rows_cannot_be_edited_by_hand(alice: Any, services: Any) -> None:
+    vid = new_video(alice, new_property(alice))
+    commit_file(alice, report(vid))
+    me = actor_for(services, "alice@example.com")
+    [row] = services.ads.list(me).items
+    assert row.import_id is not None
+    data = {"video_id": vid, "platform": "meta", "date_recorded": "2026-11-01",
+            "spend_amount": "1", "impressions": "10", "clicks": "1", "leads": "0"}  # fmt: skip
+    answer = alice.post(f"/ads/{row.id}/edit", data=data)
+    assert answer.status_code == 400 and "imported report" in answer.text
+    assert services.ads.list(me).items == [row]
