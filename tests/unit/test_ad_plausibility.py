@@ -46,9 +46,7 @@ def test_implausible_typed_figures_are_refused_with_the_reason(
     assert exc.value.field == field and reason in exc.value.message
 
 
-@given(
-    impressions=st.integers(0, 10**6), clicks=st.integers(0, 10**6), leads=st.integers(0, 10**6)
-)
+@given(impressions=st.integers(0, 10**6), clicks=st.integers(0, 10**6), leads=st.integers(0, 10**6))
 def test_typed_figures_pass_exactly_when_an_import_would_not_flag_them(
     impressions: int, clicks: int, leads: int
 ) -> None:

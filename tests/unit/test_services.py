@@ -269,7 +269,8 @@ def test_ads_and_analytics(svc, alice: Actor, bob: Actor, admin: Actor) -> None:
     video = draft(svc, alice)
     day = date(2026, 11, 20)
     svc.ads.add(
-        alice, AdInput(video.id, "meta", day, spend_amount="30", impressions=400, clicks=10, leads=3)
+        alice,
+        AdInput(video.id, "meta", day, spend_amount="30", impressions=400, clicks=10, leads=3),
     )
     svc.ads.add(alice, AdInput(video.id, "google", day, spend_amount="20", impressions=1000))
     with pytest.raises(Duplicate):

@@ -56,10 +56,13 @@ def short_ref(video_id: str) -> str:
 _DASHES = dict.fromkeys(
     map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-"
 )
-_QUOTES = {
-    **dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032\u00b4\u0060"), "'"),
-    **dict.fromkeys(map(ord, "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"), '"'),
-}
+# quotes of any kind are left out: `"Élysée"`, `« Élysée »` and `Élysée` compare equal
+_QUOTES = dict.fromkeys(
+    map(
+        ord,
+        "'\"\u2018\u2019\u201a\u201b\u2032\u00b4\u0060\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\u2039\u203a",
+    )
+)
 _SPACES = re.compile(r"\s+")
 _AROUND_DASH = re.compile(r"\s*-\s*")
 
