@@ -107,6 +107,22 @@ LIMIT %s
 """
 
 
+# Per video, the rollup has one row already: no grouping, and the (user, spend) index gives
+# the biggest spenders first, so a top list reads only its own rows.
+_TOP_VIDEOS = """
+SELECT key, coalesce(label, key) AS label, spend, impressions, clicks, leads,
+    public.ratio4(spend, leads) AS cpl, public.ratio4(clicks, impressions) AS ctr,
+    public.ratio4(spend, clicks) AS cpc, public.ratio4(spend * 1000, impressions) AS cpm,
+    public.ratio4(leads, clicks) AS lead_rate
+FROM (SELECT a.video_id::text AS key, v.title AS label, a.spend, a.impressions, a.clicks,
+             a.leads
+      FROM public.ad_video_rollup a JOIN public.videos v ON v.id = a.video_id
+      WHERE {where}
+      ORDER BY a.spend DESC, v.title COLLATE "C", a.video_id::text COLLATE "C" LIMIT %s) g
+ORDER BY spend DESC, coalesce(label, key) COLLATE "C", key COLLATE "C"
+"""
+
+
 def totals(row: Row) -> AdTotals:
     return AdTotals(
         spend=Decimal(row["spend"]),
@@ -189,6 +205,9 @@ class PostgresAnalytics:
         src = source(filter, per_video=by in ("video", "property"))
         key, label, joins = (_GROUPS if src is RAW else _ROLLED_GROUPS)[by]
         where, params = src.where(filter)
+        if src is PER_VIDEO and by == "video":
+            query = _TOP_VIDEOS.format(where=where)
+            return [_breakdown_row(r) for r in self._rows(query, [*params, limit])]
         query = _BREAKDOWN.format(
             key=key, label=label, sums=src.sums, table=src.table, joins=joins, where=where
         )
