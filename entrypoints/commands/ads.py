@@ -29,28 +29,39 @@ def command() -> None:
 @command.command("list")
 @click.option("--video", "video_id", help="Only this video.")
 @click.option("--platform", type=click.Choice(PLATFORMS))
+@click.option("--import", "import_id", help="Only the rows this import holds (id or prefix).")
 @click.option("--page", default=1, show_default=True)
 @user_option
 @json_option
 @friendly
 def list_(
-    video_id: str | None, platform: str | None, page: int, user_email: str | None, as_json: bool
+    video_id: str | None,
+    platform: str | None,
+    import_id: str | None,
+    page: int,
+    user_email: str | None,
+    as_json: bool,
 ) -> None:
     """List ad rows, newest day first."""
     from revideo.domain.ads import AdPlatform
     from revideo.domain.page import PageRequest
     from revideo.ports.repositories import AdFilter
 
-    filt = AdFilter(video_id=video_id, platform=AdPlatform(platform) if platform else None)
+    filt = AdFilter(
+        video_id=video_id,
+        platform=AdPlatform(platform) if platform else None,
+        import_id=_import_id(import_id, user_email) if import_id else None,
+    )
     found = services().ads.list(acting(user_email), filt, PageRequest(page, 50))
     if as_json:
         emit_json({"total": found.total, "items": list(found.items)})
         return
     rows = [
-        (a.id[:8], a.date_recorded, a.platform, a.video_id[:8], a.spend_amount, a.clicks, a.leads)
+        (a.id[:8], a.date_recorded, a.platform, a.video_id[:8], a.source_label or "(typed)",
+         a.spend_amount, a.impressions, a.clicks, a.leads)
         for a in found.items
-    ]
-    table(rows, ["id", "day", "platform", "video", "spend", "clicks", "leads"])
+    ]  # fmt: skip
+    table(rows, ["id", "day", "platform", "video", "ad", "spend", "impr.", "clicks", "leads"])
     click.echo(f"page {page} of {found.pages}, {found.total} in all")
 
 

@@ -68,6 +68,8 @@ def test_dry_run_exit_code_json_totals_history_and_undo(run, tmp_path: Path) -> 
     listed = run("ads", "imports")
     assert "later.csv" in listed.output and "2 in all" in listed.output
     newest = history["items"][0]["id"]
+    held = run("ads", "list", "--import", newest[:8])
+    assert "Tour rv-" in held.output and "2 in all" in held.output
     shown = run("ads", "imports", "show", newest[:8])
     assert "updated Tour" in shown.output and "leads 1 -> 4" in shown.output
     undone = run("ads", "imports", "undo", newest[:8])
