@@ -65,6 +65,22 @@ SELECT (SELECT row(sum(spend_amount), sum(impressions), sum(clicks), sum(leads))
           (SELECT status, count(*) AS n FROM videos WHERE {videos} GROUP BY status) s),
        (SELECT sum(cost_credits) FROM video_render_jobs WHERE {videos})
 """
+ROLLUPS = """
+INSERT INTO ad_daily_rollup (user_id, day, platform, spend, impressions, clicks, leads, row_count)
+SELECT user_id, date_recorded, platform, sum(spend_amount), sum(impressions), sum(clicks),
+       sum(leads), count(*)
+FROM ad_performance GROUP BY 1, 2, 3;
+INSERT INTO ad_video_rollup
+  (video_id, user_id, property_id, spend, impressions, clicks, leads, row_count)
+SELECT a.video_id, v.user_id, v.property_id, sum(a.spend_amount), sum(a.impressions),
+       sum(a.clicks), sum(a.leads), count(*)
+FROM ad_performance a JOIN videos v ON v.id = a.video_id GROUP BY 1, 2, 3;
+INSERT INTO ad_property_rollup
+  (property_id, user_id, spend, impressions, clicks, leads, row_count)
+SELECT v.property_id, v.user_id, sum(a.spend_amount), sum(a.impressions), sum(a.clicks),
+       sum(a.leads), count(*)
+FROM ad_performance a JOIN videos v ON v.id = a.video_id GROUP BY 1, 2
+"""
 BARE_DAILY = (
     "SELECT date_recorded, sum(spend_amount), sum(impressions), sum(clicks), sum(leads)"
     " FROM ad_performance WHERE {ads} GROUP BY 1 ORDER BY 1"
@@ -177,6 +193,8 @@ def seed(admin: str, scale: float) -> dict[str, int]:
                 ),
             )
             first_day = date(2026, 1, 1)
+            # a bulk load: the rollups are summed once afterwards, as the migration does
+            conn.execute("ALTER TABLE ad_performance DISABLE TRIGGER ad_performance_rollup_insert")
             copy_rows(
                 conn,
                 "ad_performance",
@@ -196,6 +214,8 @@ def seed(admin: str, scale: float) -> dict[str, int]:
                     for a in range(sizes["ads"])
                 ),
             )
+            conn.execute("ALTER TABLE ad_performance ENABLE TRIGGER ad_performance_rollup_insert")
+            conn.execute(ROLLUPS)
         conn.execute("VACUUM ANALYZE")
     return sizes
 

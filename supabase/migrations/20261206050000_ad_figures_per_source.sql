@@ -142,6 +142,19 @@ CREATE TABLE public.ad_video_rollup (
   leads       numeric NOT NULL,
   row_count   bigint NOT NULL
 );
+CREATE TABLE public.ad_property_rollup (
+  property_id uuid PRIMARY KEY,
+  user_id     uuid NOT NULL,
+  spend       numeric NOT NULL,
+  impressions numeric NOT NULL,
+  clicks      numeric NOT NULL,
+  leads       numeric NOT NULL,
+  row_count   bigint NOT NULL
+);
+CREATE INDEX ad_property_rollup_user_spend_idx ON public.ad_property_rollup (user_id, spend DESC);
+CREATE INDEX ad_property_rollup_spend_idx ON public.ad_property_rollup (spend DESC);
+CREATE INDEX ad_property_rollup_empty_idx ON public.ad_property_rollup (property_id)
+  WHERE row_count = 0;
 CREATE INDEX ad_video_rollup_user_spend_idx ON public.ad_video_rollup (user_id, spend DESC);
 CREATE INDEX ad_video_rollup_spend_idx ON public.ad_video_rollup (spend DESC);
 CREATE INDEX ad_video_rollup_empty_idx ON public.ad_video_rollup (video_id) WHERE row_count = 0;
@@ -150,8 +163,12 @@ CREATE INDEX ad_daily_rollup_empty_idx ON public.ad_daily_rollup (user_id) WHERE
 -- read-only for users: only the triggers write them
 ALTER TABLE public.ad_daily_rollup ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.ad_video_rollup ENABLE ROW LEVEL SECURITY;
-REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON public.ad_daily_rollup, public.ad_video_rollup
+ALTER TABLE public.ad_property_rollup ENABLE ROW LEVEL SECURITY;
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE
+  ON public.ad_daily_rollup, public.ad_video_rollup, public.ad_property_rollup
   FROM anon, authenticated;
+CREATE POLICY ad_property_rollup_select ON public.ad_property_rollup FOR SELECT TO authenticated
+  USING (user_id = (SELECT auth.uid()) OR (SELECT public.is_admin()));
 CREATE POLICY ad_daily_rollup_select ON public.ad_daily_rollup FOR SELECT TO authenticated
   USING (user_id = (SELECT auth.uid()) OR (SELECT public.is_admin()));
 CREATE POLICY ad_video_rollup_select ON public.ad_video_rollup FOR SELECT TO authenticated
@@ -180,6 +197,23 @@ BEGIN
       spend = r.spend + EXCLUDED.spend, impressions = r.impressions + EXCLUDED.impressions,
       clicks = r.clicks + EXCLUDED.clicks, leads = r.leads + EXCLUDED.leads,
       row_count = r.row_count + EXCLUDED.row_count $q$, delta);
+  -- per property: a deleted video's rows find their property in its rollup row (the video
+  -- itself is gone when a cascade deletes them), new rows in the videos table
+  EXECUTE format($q$
+    INSERT INTO public.ad_property_rollup AS r
+      (property_id, user_id, spend, impressions, clicks, leads, row_count)
+    SELECT coalesce(vr.property_id, v.property_id), min(d.user_id::text)::uuid,
+           sum(d.s * d.spend_amount), sum(d.s * d.impressions), sum(d.s * d.clicks),
+           sum(d.s * d.leads), sum(d.s)
+    FROM (%s) d
+    LEFT JOIN public.ad_video_rollup vr ON vr.video_id = d.video_id
+    LEFT JOIN public.videos v ON v.id = d.video_id
+    WHERE coalesce(vr.property_id, v.property_id) IS NOT NULL
+    GROUP BY 1 ORDER BY 1
+    ON CONFLICT (property_id) DO UPDATE SET
+      spend = r.spend + EXCLUDED.spend, impressions = r.impressions + EXCLUDED.impressions,
+      clicks = r.clicks + EXCLUDED.clicks, leads = r.leads + EXCLUDED.leads,
+      row_count = r.row_count + EXCLUDED.row_count $q$, delta);
   EXECUTE format($q$
     INSERT INTO public.ad_video_rollup AS r
       (video_id, user_id, property_id, spend, impressions, clicks, leads, row_count)
@@ -199,6 +233,7 @@ BEGIN
   IF TG_OP <> 'INSERT' THEN
     DELETE FROM public.ad_daily_rollup WHERE row_count = 0;
     DELETE FROM public.ad_video_rollup WHERE row_count = 0;
+    DELETE FROM public.ad_property_rollup WHERE row_count = 0;
   END IF;
   RETURN NULL;
 END
@@ -224,6 +259,11 @@ INSERT INTO public.ad_video_rollup
 SELECT a.video_id, v.user_id, v.property_id, sum(a.spend_amount), sum(a.impressions),
        sum(a.clicks), sum(a.leads), count(*)
 FROM public.ad_performance a JOIN public.videos v ON v.id = a.video_id GROUP BY 1, 2, 3;
+INSERT INTO public.ad_property_rollup
+  (property_id, user_id, spend, impressions, clicks, leads, row_count)
+SELECT v.property_id, v.user_id, sum(a.spend_amount), sum(a.impressions), sum(a.clicks),
+       sum(a.leads), count(*)
+FROM public.ad_performance a JOIN public.videos v ON v.id = a.video_id GROUP BY 1, 2;
 
 -- Render cost and video counts per user from indexes alone (the analytics summary)
 CREATE INDEX IF NOT EXISTS video_render_jobs_user_cost_idx

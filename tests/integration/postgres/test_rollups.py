@@ -58,7 +58,16 @@ SELECT (SELECT coalesce(json_agg(r ORDER BY r.user_id, r.day, r.platform), '[]')
                  sum(a.impressions) AS impressions, sum(a.clicks) AS clicks,
                  sum(a.leads) AS leads, count(*) AS row_count
           FROM ad_performance a JOIN videos v ON v.id = a.video_id
-          GROUP BY 1, 2, 3) r) AS videos_raw
+          GROUP BY 1, 2, 3) r) AS videos_raw,
+       (SELECT coalesce(json_agg(r ORDER BY r.property_id), '[]') FROM (
+          SELECT property_id, user_id, spend, impressions, clicks, leads, row_count
+          FROM ad_property_rollup) r) AS properties,
+       (SELECT coalesce(json_agg(r ORDER BY r.property_id), '[]') FROM (
+          SELECT v.property_id, a.user_id, sum(a.spend_amount) AS spend,
+                 sum(a.impressions) AS impressions, sum(a.clicks) AS clicks,
+                 sum(a.leads) AS leads, count(*) AS row_count
+          FROM ad_performance a JOIN videos v ON v.id = a.video_id
+          GROUP BY 1, 2) r) AS properties_raw
 """
 
 
@@ -124,6 +133,7 @@ def test_rollups_equal_the_raw_sums(pg_database: Any, pg_server: PgServer, plan:
     assert row is not None
     _same(row["daily"], row["daily_raw"])
     _same(row["videos"], row["videos_raw"])
+    _same(row["properties"], row["properties_raw"])
 
 
 def _fields(record: Any) -> dict[str, Any]:

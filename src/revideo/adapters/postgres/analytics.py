@@ -1,11 +1,12 @@
 """The analytics queries in SQL (AnalyticsQueries), read from the rollups where they can.
 
-ad_daily_rollup (per user, day and platform) and ad_video_rollup (per video, all days and
-platforms) are kept by triggers in the transaction of every ad write (see the migration
-20261206050000), so a figure cut only by user, day range and platform reads a few rollup rows
-instead of every ad row; a breakdown per video or property without a day or platform cut reads
-one row per video. Anything cut by video, property or import reads the ad rows (covering
-indexes). Either way the numbers are the same: the rollups are sums of the rows.
+ad_daily_rollup (per user, day and platform), ad_video_rollup and ad_property_rollup (per
+video and per property, all days and platforms) are kept by triggers in the transaction of
+every ad write (see the migration 20261206050000). A figure cut only by user, day range and
+platform reads a few daily rollup rows instead of every ad row; a breakdown per video or
+property without a day or platform cut reads its top rows by the rollup's spend index.
+Anything cut by video, property or import reads the ad rows (covering indexes). Either way
+the numbers are the same: the rollups are sums of the rows.
 """
 
 from __future__ import annotations
@@ -84,13 +85,7 @@ _GROUPS: dict[str, tuple[str, str, str]] = {  # key, label, joins (over ad rows)
     "day": ("a.date_recorded::text", "a.date_recorded::text", ""),
     "user": ("a.user_id::text", "u.email", _USER),
 }
-_ROLLED_GROUPS: dict[str, tuple[str, str, str]] = {  # the same over the rollups
-    "video": ("a.video_id::text", "v.title", _VIDEO),
-    "property": (
-        "a.property_id::text",
-        "p.title",
-        " JOIN public.properties p ON p.id = a.property_id",
-    ),
+_ROLLED_GROUPS: dict[str, tuple[str, str, str]] = {  # the same over the daily rollup
     "platform": ("a.platform::text", "a.platform::text", ""),
     "day": ("a.day::text", "a.day::text", ""),
     "user": ("a.user_id::text", "u.email", _USER),
@@ -107,20 +102,23 @@ LIMIT %s
 """
 
 
-# Per video, the rollup has one row already: no grouping, and the (user, spend) index gives
-# the biggest spenders first, so a top list reads only its own rows.
-_TOP_VIDEOS = """
+# Per video and per property the rollups have one row already: no grouping, and their
+# (user, spend) index gives the biggest spenders first, so a top list reads only its rows.
+_TOP = """
 SELECT key, coalesce(label, key) AS label, spend, impressions, clicks, leads,
     public.ratio4(spend, leads) AS cpl, public.ratio4(clicks, impressions) AS ctr,
     public.ratio4(spend, clicks) AS cpc, public.ratio4(spend * 1000, impressions) AS cpm,
     public.ratio4(leads, clicks) AS lead_rate
-FROM (SELECT a.video_id::text AS key, v.title AS label, a.spend, a.impressions, a.clicks,
-             a.leads
-      FROM public.ad_video_rollup a JOIN public.videos v ON v.id = a.video_id
+FROM (SELECT a.{id}::text AS key, t.title AS label, a.spend, a.impressions, a.clicks, a.leads
+      FROM public.{table} a JOIN public.{titles} t ON t.id = a.{id}
       WHERE {where}
-      ORDER BY a.spend DESC, v.title COLLATE "C", a.video_id::text COLLATE "C" LIMIT %s) g
+      ORDER BY a.spend DESC, t.title COLLATE "C", a.{id}::text COLLATE "C" LIMIT %s) g
 ORDER BY spend DESC, coalesce(label, key) COLLATE "C", key COLLATE "C"
 """
+_TOPS = {
+    "video": {"id": "video_id", "table": "ad_video_rollup", "titles": "videos"},
+    "property": {"id": "property_id", "table": "ad_property_rollup", "titles": "properties"},
+}
 
 
 def totals(row: Row) -> AdTotals:
@@ -203,11 +201,11 @@ class PostgresAnalytics:
         if not valid(filter):
             return []
         src = source(filter, per_video=by in ("video", "property"))
-        key, label, joins = (_GROUPS if src is RAW else _ROLLED_GROUPS)[by]
         where, params = src.where(filter)
-        if src is PER_VIDEO and by == "video":
-            query = _TOP_VIDEOS.format(where=where)
+        if src is PER_VIDEO:  # by video or property
+            query = _TOP.format(where=where, **_TOPS[by])
             return [_breakdown_row(r) for r in self._rows(query, [*params, limit])]
+        key, label, joins = (_GROUPS if src is RAW else _ROLLED_GROUPS)[by]
         query = _BREAKDOWN.format(
             key=key, label=label, sums=src.sums, table=src.table, joins=joins, where=where
         )
