@@ -57,6 +57,11 @@ def cli(ctx: click.Context) -> None:
     (unset: an embedded PostgreSQL under REVIDEO_DATA_DIR), HEYGEN_API_KEY
     (unset: the offline local engine), SUPABASE_URL and keys.
     """
+    if ctx.obj is None:  # a caller that passes its own Cli closes it itself
+        from .commands._common import Cli
+
+        ctx.obj = Cli()
+        ctx.call_on_close(ctx.obj.close)
 
 
 def main(argv: Any = None) -> None:

@@ -6,11 +6,13 @@ import errno
 import functools
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+import signal
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import click
@@ -19,18 +21,62 @@ from revideo.domain.ads import AdPlatform
 from revideo.domain.errors import RevideoError, ValidationError
 from revideo.domain.profile import Actor
 
+if TYPE_CHECKING:
+    from revideo.bootstrap import Services
+    from revideo.settings import Settings
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@functools.cache
-def services() -> Any:
-    """The configured services (one per process); a bad setting ends the command."""
-    from revideo.bootstrap import bootstrap
+class Cli:
+    """What the commands of one `revideo` run share: settings and services, made on first use.
 
-    try:
-        return bootstrap()
-    except RevideoError as exc:
-        raise click.ClickException(str(exc)) from None
+    Click keeps it as the context's `obj`; tests pass their own, with the services
+    they built (`CliRunner().invoke(cli, args, obj=Cli(services))`), and close it.
+    """
+
+    def __init__(self, services: Services | None = None) -> None:
+        self._services = services
+        self._settings = services.settings if services is not None else None
+
+    @property
+    def settings(self) -> Settings:
+        """The settings from the environment; a bad one ends the command with one line."""
+        if self._settings is None:
+            from revideo.settings import load
+
+            try:
+                self._settings = load()
+            except RevideoError as exc:
+                raise click.ClickException(str(exc)) from None
+        return self._settings
+
+    @property
+    def services(self) -> Services:
+        """The services for these settings; a setting they reject ends the command."""
+        if self._services is None:
+            from revideo.bootstrap import bootstrap
+
+            try:
+                self._services = bootstrap(self.settings)
+            except RevideoError as exc:
+                raise click.ClickException(str(exc)) from None
+        return self._services
+
+    def close(self) -> None:
+        if self._services is not None:
+            self._services.close()
+            self._services = None
+
+
+def cli_state() -> Cli:
+    """This run's Cli (the current Click context's `obj`, made if there is none)."""
+    return click.get_current_context().ensure_object(Cli)
+
+
+def services() -> Services:
+    """The services of this run (see Cli)."""
+    return cli_state().services
 
 
 host_option = click.option(
@@ -52,21 +98,35 @@ def listen(svc: Any, host: str, port: int, threads: int) -> Any:
     """
     from waitress.server import create_server
 
-    from revideo.entrypoints.web import create_app
+    from ..web import create_app
 
     try:
         return create_server(create_app(svc), host=host, port=port, threads=threads)
     except RevideoError as exc:
-        svc.close()
+        cli_state().close()
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
-        svc.close()
+        cli_state().close()
         if exc.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
             raise
         raise click.ClickException(
             f"cannot listen on {host}:{port}: {exc.strerror}"
             " (is revideo already running?); choose another with --port (0: any free port)"
         ) from None
+
+
+@contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """Ctrl-C (SIGINT) and SIGTERM raise KeyboardInterrupt in here, whatever this process
+    inherited: a shell starts background jobs with SIGINT ignored, and service managers
+    stop with SIGTERM. The old handlers come back after."""
+    wanted = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, signal.default_int_handler) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def acting(email: str | None) -> Actor:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from revideo.entrypoints.commands._common import (
+from ._common import (
     acting,
     emit_json,
     friendly,

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from revideo.entrypoints.commands._common import (
+from ._common import (
     PLATFORMS,
     acting,
     emit_json,
@@ -19,7 +19,7 @@ from revideo.entrypoints.commands._common import (
     table,
     user_option,
 )
-from revideo.entrypoints.commands.ad_imports import full_import_id, imports
+from .ad_imports import full_import_id, imports
 
 
 @click.group("ads")

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import click
 
-from revideo.entrypoints.commands._common import (
+from ._common import (
     PLATFORMS,
     acting,
     emit_json,

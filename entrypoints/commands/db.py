@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
-from revideo.entrypoints.commands._common import friendly
-
-
-def _settings() -> Any:
-    from revideo.settings import load
-
-    return load()
+from ._common import cli_state, friendly
 
 
 @click.group()
@@ -28,9 +20,9 @@ def command() -> None:
 @friendly
 def migrate() -> None:
     """Apply pending migrations (starting the embedded server if it is the one in use)."""
-    from revideo.bootstrap import migrate_database
+    from revideo.database_admin import migrate_database
 
-    applied = migrate_database(_settings())
+    applied = migrate_database(cli_state().settings)
     click.echo(
         f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else "")
     )
@@ -40,9 +32,9 @@ def migrate() -> None:
 @friendly
 def status() -> None:
     """Show the server (if embedded) and which migrations are applied or pending."""
-    from revideo.bootstrap import database_status
+    from revideo.database_admin import database_status
 
-    server, migrations = database_status(_settings())
+    server, migrations = database_status(cli_state().settings)
     if server is None:
         click.echo("database: REVIDEO_DATABASE_URL")
     else:
@@ -61,15 +53,15 @@ def status() -> None:
 @friendly
 def start() -> None:
     """Start (or reuse) the embedded server and migrate it; print its URL."""
-    from revideo.bootstrap import start_database
+    from revideo.database_admin import start_database
 
-    click.echo(f"running: {start_database(_settings())}")
+    click.echo(f"running: {start_database(cli_state().settings)}")
 
 
 @command.command()
 @friendly
 def stop() -> None:
     """Stop the embedded server."""
-    from revideo.bootstrap import stop_database
+    from revideo.database_admin import stop_database
 
-    click.echo("stopped" if stop_database(_settings()) else "not running")
+    click.echo("stopped" if stop_database(cli_state().settings) else "not running")

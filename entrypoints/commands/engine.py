@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from revideo.entrypoints.commands._common import emit_json, friendly, json_option, services, table
+from ._common import emit_json, friendly, json_option, services, table
 
 
 @click.group("engine")

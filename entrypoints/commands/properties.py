@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from revideo.entrypoints.commands._common import (
+from ._common import (
     acting,
     emit_json,
     friendly,
@@ -36,10 +36,13 @@ def list_(
 ) -> None:
     """List properties, newest first."""
     from revideo.domain.page import PageRequest
-    from revideo.domain.property import parse_category
+    from revideo.domain.property import PropertyCategory
+    from revideo.domain.video import parse_enum
     from revideo.ports.repositories import PropertyFilter
 
-    filt = PropertyFilter(search, parse_category(category) if category else None, city)
+    filt = PropertyFilter(
+        search, parse_enum("category", PropertyCategory, category) if category else None, city
+    )
     found = services().properties.list(acting(user_email), filt, PageRequest(page, 20))
     if as_json:
         emit_json({"total": found.total, "page": page, "items": list(found.items)})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from revideo.entrypoints.commands._common import (
+from ._common import (
     acting,
     emit_json,
     friendly,
@@ -39,7 +39,8 @@ def command(
         raise click.UsageError("no LLM configured: set REVIDEO_LLM_BASE_URL and REVIDEO_LLM_MODEL")
     from revideo.domain.scripts import TemplateScriptWriter
     from revideo.domain.video import VideoPurpose
-    from revideo.entrypoints.commands.properties import _full_id
+
+    from .properties import _full_id
 
     actor = acting(user_email)
     prop = svc.properties.get(actor, _full_id(actor, property_id))

@@ -7,12 +7,14 @@ import threading
 
 import click
 
-from revideo.entrypoints.commands._common import (
+from ._common import (
+    cli_state,
     friendly,
     host_option,
     listen,
     port_option,
     services,
+    stopped_by_signals,
 )
 
 log = logging.getLogger("revideo.up")
@@ -35,23 +37,24 @@ def command(host: str, port: int, no_demo: bool, interval: float) -> None:
     server = listen(svc, host, port, threads=8)  # a taken port fails here, before the demo
     stop = threading.Event()
     worker = threading.Thread(target=_work, args=(svc, stop, interval), daemon=True)
-    try:
-        if not no_demo:
-            from revideo.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo
+    with stopped_by_signals():
+        try:
+            if not no_demo:
+                from revideo.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo
 
-            load_demo(svc)
-            click.echo(f"demo data loaded · sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}")
-        worker.start()
-        click.echo(f"serving on http://{host}:{server.effective_port}  (Ctrl-C to stop)")
-        server.run()
-    except KeyboardInterrupt:
-        click.echo("stopping…")
-    finally:
-        stop.set()
-        if worker.is_alive():
-            worker.join(timeout=interval + 5)
-        server.close()
-        svc.close()
+                load_demo(svc)
+                click.echo(f"demo data loaded · sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}")
+            worker.start()
+            click.echo(f"serving on http://{host}:{server.effective_port}  (Ctrl-C to stop)")
+            server.run()
+        except KeyboardInterrupt:
+            click.echo("stopping…")
+        finally:
+            stop.set()
+            if worker.is_alive():
+                worker.join(timeout=interval + 5)
+            server.close()
+            cli_state().close()
     if svc.settings.database_url is None:
         click.echo(
             "stopped · the embedded database keeps running for the next start"
@@ -63,6 +66,6 @@ def _work(svc, stop: threading.Event, interval: float) -> None:  # type: ignore[
     """Run the pipeline's rounds until told to stop; errors are logged, not fatal."""
     while not stop.wait(interval):
         try:
-            svc.pipeline.run_round()
+            svc.pipeline.run_round(stop)
         except Exception:  # the loop must outlive any one bad round
             log.exception("worker round failed")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from revideo.entrypoints.commands._common import (
+from ._common import (
     acting,
     emit_json,
     friendly,
@@ -46,8 +46,9 @@ def generate(
     as_json: bool,
 ) -> None:  # fmt: skip
     """Write a script and start rendering a video of a property."""
-    from revideo.entrypoints.commands.properties import _full_id
     from revideo.services.videos import VideoInput
+
+    from .properties import _full_id
 
     svc = services()
     actor = acting(user_email)
@@ -76,19 +77,15 @@ def generate(
 
 def _follow(actor, video_id: str, *, quiet: bool):  # type: ignore[no-untyped-def]
     """Run the pipeline here until the video ends, printing each change."""
-    svc = services()
-    last = None
-    while True:
-        svc.pipeline.run_round()
-        video = svc.videos.get(actor, video_id)
-        if video.status != last and not quiet:
+
+    def show(video) -> None:  # type: ignore[no-untyped-def]
+        if not quiet:
             click.echo(f"  {time.strftime('%H:%M:%S')}  {video.status.value}")
-        last = video.status
-        if video.status.terminal and (video.archived_at or video.status.value == "failed"):
-            if video.error_message and not quiet:
-                click.echo(f"  reason: {video.error_message}")
-            return video
-        time.sleep(1.0)
+
+    video = services().follow(actor, video_id, on_change=show)
+    if video.error_message and not quiet:
+        click.echo(f"  reason: {video.error_message}")
+    return video
 
 
 @command.command("list")

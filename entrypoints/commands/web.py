@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from revideo.entrypoints.commands._common import host_option, listen, port_option, services
+from ._common import (
+    cli_state,
+    host_option,
+    listen,
+    port_option,
+    services,
+    stopped_by_signals,
+)
 
 
 @click.command()
@@ -19,9 +26,10 @@ def command(host: str, port: int, threads: int) -> None:
     server = listen(svc, host, port, threads)
     click.echo(f"revideo web on http://{host}:{server.effective_port}/  (Ctrl+C stops)")
     try:
-        server.run()
+        with stopped_by_signals():
+            server.run()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
-        svc.close()
+        cli_state().close()

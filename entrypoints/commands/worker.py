@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from revideo.entrypoints.commands._common import friendly, json_option, plain, services
+from ._common import cli_state, friendly, json_option, plain, services
 
 
 @click.command("worker")
@@ -48,7 +48,7 @@ def command(interval: float, once: bool, concurrency: int | None, as_json: bool)
             if once:
                 break
             stop.wait(max(0.0, interval - (time.monotonic() - started)))
-    svc.close()
+    cli_state().close()
     if sys.stderr.isatty():
         click.echo("", err=True)
     click.echo(f"worker stopped after {rounds} round{'s' if rounds != 1 else ''}", err=True)

@@ -75,7 +75,7 @@ def _defaults(svc: Services) -> dict[str, Any]:
 
 
 def _register(app: Flask) -> None:
-    from revideo.entrypoints.web import (
+    from . import (
         admin,
         ads,
         analytics,

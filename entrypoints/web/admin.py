@@ -10,8 +10,9 @@ from flask_login import login_required
 from revideo.domain.page import PageRequest
 from revideo.domain.profile import Role
 from revideo.domain.video import parse_enum
-from revideo.entrypoints.web._support import actor, page_request, svc
 from revideo.ports.repositories import AdFilter, PropertyFilter, VideoFilter
+
+from ._support import actor, page_request, svc
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

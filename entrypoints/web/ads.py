@@ -21,10 +21,11 @@ from werkzeug.exceptions import NotFound
 from revideo.domain.ads import AdInput, AdRecord
 from revideo.domain.errors import Forbidden, ValidationError
 from revideo.domain.page import PageRequest
-from revideo.entrypoints.web._support import actor, attempt, keep_args, page_request, svc
-from revideo.entrypoints.web.analytics import PLATFORMS, ad_filter
 from revideo.ports.repositories import AdFilter, VideoFilter
 from revideo.services.ad_import import ImportRejected, ImportReport
+
+from ._support import actor, attempt, keep_args, page_request, svc
+from .analytics import PLATFORMS, ad_filter
 
 bp = Blueprint("ads", __name__, url_prefix="/ads")
 bp.before_request(login_required(lambda: None))

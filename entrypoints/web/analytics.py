@@ -19,9 +19,10 @@ from revideo.domain.ads import AdPlatform
 from revideo.domain.errors import ValidationError
 from revideo.domain.page import PageRequest
 from revideo.domain.video import VideoStatus
-from revideo.entrypoints.web._support import actor, svc
-from revideo.entrypoints.web.assets import plotly_version
 from revideo.ports.repositories import AdFilter, BreakdownRow, PropertyFilter, VideoFilter
+
+from ._support import actor, svc
+from .assets import plotly_version
 
 bp = Blueprint("analytics", __name__, url_prefix="/analytics")
 bp.before_request(login_required(lambda: None))
@@ -60,7 +61,7 @@ def _num(value: Decimal | None) -> float | None:
 def figures(daily: list[Any], platforms: dict[AdPlatform, Any], summary: Any) -> dict[str, Any]:
     """The three charts as plotly figure specs (data + layout)."""
     days = [p.day.isoformat() for p in daily]
-    layout = {"margin": {"t": 30, "r": 10, "l": 50, "b": 40}, "height": 320}
+    layout: dict[str, Any] = {"margin": {"t": 30, "r": 10, "l": 50, "b": 40}, "height": 320}
     over_time = {
         "data": [
             {

@@ -9,8 +9,9 @@ from flask import Blueprint, Flask, jsonify, request
 from flask_login import current_user
 
 from revideo.domain.errors import WebhookRejected
-from revideo.entrypoints.web._support import actor, svc
-from revideo.entrypoints.web.videos import status_json
+
+from ._support import actor, svc
+from .videos import status_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_WEBHOOK = 1024 * 1024

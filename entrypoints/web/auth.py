@@ -26,8 +26,9 @@ from flask_login import (
 
 from revideo.domain.errors import AuthError, ConfigError, NotFound
 from revideo.domain.profile import Actor, Role
-from revideo.entrypoints.web._support import form_text, svc
 from revideo.ports.identity import Identity
+
+from ._support import form_text, svc
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 

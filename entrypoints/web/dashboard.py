@@ -9,8 +9,9 @@ from flask_login import current_user, login_required
 
 from revideo.domain.page import PageRequest
 from revideo.domain.video import VideoStatus
-from revideo.entrypoints.web._support import actor, svc
 from revideo.ports.repositories import PropertyFilter, VideoFilter
+
+from ._support import actor, svc
 
 bp = Blueprint("dashboard", __name__)
 

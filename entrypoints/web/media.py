@@ -9,7 +9,8 @@ from flask import Blueprint, Response, abort, send_file, stream_with_context, ur
 from flask_login import login_required
 
 from revideo.domain.errors import EngineError, NotFound, ValidationError
-from revideo.entrypoints.web._support import svc
+
+from ._support import svc
 
 bp = Blueprint("media", __name__)
 TYPES = {".mp4": "video/mp4", ".webp": "image/webp", ".jpg": "image/jpeg", ".png": "image/png"}
@@ -49,7 +50,7 @@ def engine_url(url: str | None) -> str | None:
 
 
 @bp.get("/engine/<path:ref>")
-@login_required
+@login_required  # type: ignore[untyped-decorator]
 def engine_preview(ref: str) -> Any:
     """An avatar picture or voice sample the offline engine makes on demand."""
     if not ref.startswith(ENGINE_FOLDERS) or ".." in ref:

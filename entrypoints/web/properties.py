@@ -9,12 +9,13 @@ from flask_login import login_required
 
 from revideo.domain.errors import Forbidden, ValidationError
 from revideo.domain.media import MAX_PHOTOS
-from revideo.domain.property import parse_category
-from revideo.domain.video import VideoStatus
-from revideo.entrypoints.web import forms
-from revideo.entrypoints.web._support import actor, attempt, keep_args, page_request, svc
+from revideo.domain.property import PropertyCategory
+from revideo.domain.video import VideoStatus, parse_enum
 from revideo.ports.repositories import PropertyFilter, VideoFilter
 from revideo.services.properties import check_image
+
+from . import forms
+from ._support import actor, attempt, keep_args, page_request, svc
 
 bp = Blueprint("properties", __name__, url_prefix="/properties")
 bp.before_request(login_required(lambda: None))
@@ -24,7 +25,7 @@ def _filter() -> PropertyFilter:
     raw = request.args.get("category", "").strip()
     return PropertyFilter(
         search=request.args.get("q", "").strip()[:200],
-        category=parse_category(raw) if raw else None,
+        category=parse_enum("category", PropertyCategory, raw) if raw else None,
         city=request.args.get("city", "").strip()[:100],
     )
 

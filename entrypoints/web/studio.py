@@ -11,9 +11,10 @@ from revideo.domain.errors import EngineError, ValidationError
 from revideo.domain.page import PageRequest
 from revideo.domain.spoken import estimate_seconds
 from revideo.domain.video import AspectRatio, VideoPurpose, parse_enum
-from revideo.entrypoints.web._support import actor, attempt, svc
 from revideo.ports.repositories import PropertyFilter
 from revideo.services.videos import VideoInput
+
+from ._support import actor, attempt, svc
 
 bp = Blueprint("studio", __name__, url_prefix="/videos/new")
 bp.before_request(login_required(lambda: None))

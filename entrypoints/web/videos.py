@@ -9,9 +9,10 @@ from flask_login import login_required
 
 from revideo.domain.errors import EngineError, NotFound, ValidationError
 from revideo.domain.video import Video, VideoPurpose, VideoStatus, parse_enum
-from revideo.entrypoints.web._support import actor, keep_args, page_request, svc
 from revideo.ports.media_store import VIDEOS_BUCKET
 from revideo.ports.repositories import VideoFilter
+
+from ._support import actor, keep_args, page_request, svc
 
 bp = Blueprint("videos", __name__, url_prefix="/videos")
 bp.before_request(login_required(lambda: None))

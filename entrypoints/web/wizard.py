@@ -31,9 +31,10 @@ from flask_login import login_required
 
 from revideo.domain.errors import RevideoError, ValidationError
 from revideo.domain.media import MAX_PHOTOS
-from revideo.entrypoints.web import forms
-from revideo.entrypoints.web._support import actor, attempt, svc
 from revideo.services.properties import check_image
+
+from . import forms
+from ._support import actor, attempt, svc
 
 bp = Blueprint("wizard", __name__, url_prefix="/properties/new")
 bp.before_request(login_required(lambda: None))

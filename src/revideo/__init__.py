@@ -2,8 +2,12 @@
 revideo: AI-presented marketing videos of property listings.
 
 The domain values and errors are re-exported here; `revideo.bootstrap()`
-builds the services an application uses.
+builds the services an application uses (`Services`), from the environment
+or from `Settings` you pass. The composition root is imported on first use,
+so `import revideo` stays light.
 """
+
+from typing import TYPE_CHECKING
 
 from revideo.domain.ads import AdInput, AdPlatform, AdRecord
 from revideo.domain.analytics import AdTotals, Summary
@@ -30,9 +34,17 @@ from revideo.domain.profile import Actor, Profile, Role
 from revideo.domain.property import Address, Property, PropertyCategory, PropertyInput, Specs
 from revideo.domain.render_job import RenderJob
 from revideo.domain.video import AspectRatio, EngineReport, Video, VideoPurpose, VideoStatus
+from revideo.ports.repositories import AdFilter, PropertyFilter, VideoFilter
+from revideo.services.videos import VideoInput
+from revideo.settings import Settings
+from revideo.settings import load as load_settings
+
+if TYPE_CHECKING:
+    from revideo.bootstrap import Services, bootstrap
 
 __all__ = [
     "Actor",
+    "AdFilter",
     "AdInput",
     "AdPlatform",
     "AdRecord",
@@ -56,26 +68,35 @@ __all__ = [
     "Profile",
     "Property",
     "PropertyCategory",
+    "PropertyFilter",
     "PropertyInput",
     "PropertyMedia",
     "RenderJob",
     "RevideoError",
     "Role",
+    "Services",
+    "Settings",
     "Specs",
     "StorageError",
     "Summary",
     "ValidationError",
     "Video",
+    "VideoFilter",
+    "VideoInput",
     "VideoPurpose",
     "VideoStatus",
     "WebhookRejected",
     "bootstrap",
+    "load_settings",
 ]
 
 
 def __getattr__(name: str) -> object:
-    if name == "bootstrap":
-        from revideo.bootstrap import bootstrap
+    # `revideo.bootstrap` is the composition root module, made callable (see its
+    # end): whether Python's import system or this hook put it here, it is the
+    # same object, so `revideo.bootstrap()` works every time.
+    if name in ("bootstrap", "Services"):
+        import revideo.bootstrap as root
 
-        return bootstrap
-    raise AttributeError(name)
+        return root if name == "bootstrap" else root.Services
+    raise AttributeError(f"module 'revideo' has no attribute {name!r}")

@@ -9,6 +9,9 @@ needs it, so `revideo --help` stays fast.
 from __future__ import annotations
 
 import logging
+import sys
+import time
+import types
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -16,13 +19,17 @@ from typing import Any
 import attrs
 
 from revideo.domain.errors import ConfigError
+from revideo.domain.profile import Actor
+from revideo.domain.video import Video, VideoStatus
 from revideo.ports.ad_exports import AdExportReader
+from revideo.ports.backend import Backend
+from revideo.ports.clock import Clock, utcnow
 from revideo.ports.identity import Identity
 from revideo.ports.mailer import Mailer
 from revideo.ports.media_store import MediaStore
 from revideo.ports.script_writer import ScriptWriter
 from revideo.ports.video_engine import Photo, VideoEngine
-from revideo.services._base import Clock, Context, utcnow
+from revideo.services._base import Context
 from revideo.services.ad_import import AdImportService
 from revideo.services.ads import AdService
 from revideo.services.analytics import AnalyticsService
@@ -40,11 +47,11 @@ class Services:
     """Every use case of revideo, wired to its adapters."""
 
     settings: Settings
-    backend: Any  # the database: unit_of_work(actor), add_user(...), close()
+    backend: Backend
     engine: VideoEngine
     store: MediaStore
     mailer: Mailer
-    identity: Identity | None
+    identity: Identity
     writer: ScriptWriter
     properties: PropertyService
     videos: VideoService
@@ -54,17 +61,45 @@ class Services:
     analytics: AnalyticsService
     users: UserService
 
+    def follow(
+        self,
+        actor: Actor,
+        video_id: str,
+        *,
+        poll: float = 1.0,
+        timeout: float | None = None,
+        on_change: Callable[[Video], None] | None = None,
+    ) -> Video:
+        """Run the render pipeline here until the video is archived or has failed.
+
+        For scripts and the CLI, where no worker runs: each turn is one pipeline
+        round (every in-flight video moves, not only this one). `on_change` sees
+        the video whenever its status changes. Raises TimeoutError after
+        `timeout` seconds, with the video still in flight.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        last: VideoStatus | None = None
+        while True:
+            self.pipeline.run_round()
+            video = self.videos.get(actor, video_id)
+            if video.status is not last and on_change is not None:
+                on_change(video)
+            last = video.status
+            if video.status is VideoStatus.FAILED or video.archived_at is not None:
+                return video
+            if deadline is not None and time.monotonic() >= deadline:
+                raise TimeoutError(f"video {video_id} is still {video.status.value}")
+            time.sleep(poll)
+
     def close(self) -> None:
-        for part in (self.engine, self.backend):
-            closer: Callable[[], None] | None = getattr(part, "close", None)
-            if closer is not None:
-                closer()
+        self.engine.close()
+        self.backend.close()
 
 
 def bootstrap(
     settings: Settings | None = None,
     *,
-    backend: Any = None,
+    backend: Backend | None = None,
     engine: VideoEngine | None = None,
     store: MediaStore | None = None,
     mailer: Mailer | None = None,
@@ -75,10 +110,10 @@ def bootstrap(
     """Build the services; any adapter passed in replaces the configured one."""
     settings = with_secret_key(settings or load())
     backend = backend if backend is not None else make_backend(settings)
-    store = store or make_store(settings, backend)
+    store = store or backend.media_store() or files_store(settings)
     engine = engine or make_engine(settings, store)
     mailer = mailer or make_mailer(settings)
-    identity = identity if identity is not None else make_identity(settings, backend, mailer)
+    identity = identity or backend.identity(mailer, secret=settings.secret_key)
     writer = writer or make_writer(settings)
     ctx = Context(uow=backend.unit_of_work, clock=clock)
     # HeyGen posts per-video callbacks unsigned, so status arrives through the
@@ -125,7 +160,8 @@ def with_secret_key(settings: Settings) -> Settings:
         return settings
 
 
-def make_backend(settings: Settings) -> Any:
+def make_backend(settings: Settings) -> Backend:
+    """The configured backend; its auth and storage come with it (see Backend)."""
     if settings.backend == "memory":
         from revideo.adapters.memory.database import InMemoryDatabase
 
@@ -151,59 +187,8 @@ def database_url(settings: Settings) -> str:
     return ensure_server(settings.data_dir)
 
 
-# ---- database administration (`revideo db`) ------------------------------------
-
-
-def migrate_database(settings: Settings) -> list[str]:
-    """Apply pending migrations; return the versions applied now."""
-    from revideo.adapters.postgres import embedded, migrate
-
-    if settings.database_url:
-        return migrate.migrate(settings.database_url)
-    before = set(_applied(settings)) if embedded.server_status(settings.data_dir).running else set()
-    embedded.ensure_server(settings.data_dir)
-    return [v for v in _applied(settings) if v not in before]
-
-
-def _applied(settings: Settings) -> tuple[str, ...]:
-    from revideo.adapters.postgres import embedded, migrate
-
-    return tuple(migrate.status(embedded.admin_dsn(settings.data_dir)).applied)
-
-
-def database_status(settings: Settings) -> tuple[Any, Any]:
-    """(embedded server status or None, migration status or None when it is stopped)."""
-    from revideo.adapters.postgres import embedded, migrate
-
-    if settings.database_url:
-        return None, migrate.status(settings.database_url)
-    server = embedded.server_status(settings.data_dir)
-    if not server.running:
-        return server, None
-    return server, migrate.status(embedded.admin_dsn(settings.data_dir))
-
-
-def start_database(settings: Settings) -> str:
-    """Start (or reuse) the embedded server, migrated; return its URL."""
-    if settings.database_url:
-        raise ConfigError("REVIDEO_DATABASE_URL", "is set: that server is not ours to start")
-    from revideo.adapters.postgres.embedded import ensure_server
-
-    return ensure_server(settings.data_dir)
-
-
-def stop_database(settings: Settings) -> bool:
-    """Stop the embedded server; False when it was not running."""
-    from revideo.adapters.postgres.embedded import stop_server
-
-    return stop_server(settings.data_dir)
-
-
-def make_store(settings: Settings, backend: Any = None) -> MediaStore:
-    """Supabase Storage on the Supabase backend, else files under the data directory."""
-    own = getattr(backend, "media_store", None)
-    if callable(own):
-        return own()  # type: ignore[no-any-return]
+def files_store(settings: Settings) -> MediaStore:
+    """Media as files under the data directory, served by the web app under /media."""
     from revideo.adapters.files import FilesMediaStore
 
     return FilesMediaStore(settings.media_dir, base_url=f"{settings.public_url}/media")
@@ -260,16 +245,6 @@ def make_mailer(settings: Settings) -> Mailer:
     return OutboxMailer(echo=True)
 
 
-def make_identity(settings: Settings, backend: Any, mailer: Mailer) -> Identity | None:
-    """The auth service: Supabase Auth on Supabase, else revideo's own over the database."""
-    own = getattr(backend, "identity", None)
-    if own is not None:
-        return own(mailer)  # type: ignore[no-any-return]
-    from revideo.adapters.local_auth import identity_for
-
-    return identity_for(backend, mailer, secret=settings.secret_key)
-
-
 def make_writer(settings: Settings) -> ScriptWriter:
     from revideo.domain.scripts import TemplateScriptWriter
 
@@ -286,3 +261,18 @@ def make_writer(settings: Settings) -> ScriptWriter:
         settings.llm_model,
         fallback=template,
     )
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as its own `bootstrap()`.
+
+    `revideo.bootstrap` names both this module (Python's import system binds a
+    submodule to its package's attribute of the same name) and the function the
+    package exports. Whichever one a caller holds, calling it builds the services.
+    """
+
+    def __call__(self, settings: Settings | None = None, /, **adapters: Any) -> Services:
+        return bootstrap(settings, **adapters)
+
+
+sys.modules[__name__].__class__ = _CallableModule

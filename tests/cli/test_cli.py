@@ -24,14 +24,14 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator:  # type: i
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("REVIDEO_USER", raising=False)
-    _common.services.cache_clear()
     runner = CliRunner()
+    state = _common.Cli()  # one in-memory world for every command of the test
 
     def invoke(*args: str, input: str | None = None) -> Result:
-        return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+        return runner.invoke(cli, list(args), input=input, catch_exceptions=False, obj=state)
 
     yield invoke
-    _common.services.cache_clear()
+    state.close()
 
 
 def test_a_day_at_the_office(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -57,6 +57,8 @@ class Up:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            # as a shell starts a background job: Ctrl-C must still stop it
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
@@ -81,9 +83,9 @@ class Up:
                 return found
         raise AssertionError(f"no {pattern!r} in:\n{''.join(self.seen)}")
 
-    def interrupt(self) -> int:
-        self.process.send_signal(signal.SIGINT)
-        return self.process.wait(timeout=30)
+    def interrupt(self, sig: int = signal.SIGINT) -> int:
+        self.process.send_signal(sig)
+        return self.process.wait(timeout=120)  # a hang guard: Ctrl-C calls off any render
 
     def kill(self) -> None:
         if self.process.poll() is None:
@@ -140,7 +142,7 @@ def test_up_serves_the_demo_renders_and_archives_and_stops_on_ctrl_c(data_dir: P
         with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
             assert sign_in(client).status_code == 302
             assert listing_ids(client) == listings
-        assert again.interrupt() == 0
+        assert again.interrupt(signal.SIGTERM) == 0  # as a service manager stops it
     finally:
         again.kill()
 

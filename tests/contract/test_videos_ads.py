@@ -82,26 +82,6 @@ class TestVideos:
             page = uow.videos.list(VideoFilter(), PageRequest(number=2, size=2))
             assert ([v.id for v in page.items], page.total) == ([made[0].id], 3)
 
-    def test_in_flight_and_unarchived_least_recently_updated_first(self, world: World) -> None:
-        with world.uow(world.alice) as uow:
-            prop = uow.properties.add(a_property(world.alice.id))
-            videos = [uow.videos.add(a_video(world.alice.id, prop.id)) for _ in range(4)]
-        for n, v in enumerate(videos[:3]):
-            with world.uow(world.alice) as uow:
-                uow.videos.update(v.submit(f"e{n}"))
-        with world.uow(world.alice) as uow:
-            done = uow.videos.get(videos[0].id).observe(
-                EngineReport("e0", VideoStatus.COMPLETED, "http://127.0.0.1/0.mp4")
-            )
-            uow.videos.update(done)
-        with world.uow(SYSTEM) as uow:
-            assert [v.id for v in uow.videos.in_flight(10)] == [videos[1].id, videos[2].id]
-            assert [v.id for v in uow.videos.in_flight(1)] == [videos[1].id]
-            assert [v.id for v in uow.videos.unarchived(10)] == [videos[0].id]
-            archived = done.archive("http://127.0.0.1/keep.mp4", None, datetime.now(UTC))
-            uow.videos.update(archived)
-            assert uow.videos.unarchived(10) == []
-
     def test_an_engine_id_belongs_to_one_video(self, world: World) -> None:
         mine = world.owned(world.alice)
         with world.uow(world.alice) as uow:
@@ -277,3 +257,93 @@ class TestAnalytics:
             assert uow.analytics.summary(AdFilter()).total_videos == 0
             assert uow.analytics.daily(AdFilter()) == []
             assert uow.analytics.by_platform(AdFilter(video_id=new_id())) == {}
+
+
+NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
+
+
+def later(seconds: float) -> datetime:
+    return NOW + timedelta(seconds=seconds)
+
+
+class TestLeases:
+    """The pipeline's leases (VideoRepository.lease/release/schedule_retry), as the system."""
+
+    def videos(self, world: World, *statuses: str) -> list[str]:
+        """One video of alice's per status given ('draft', 'pending', 'completed', 'failed')."""
+        with world.uow(world.alice) as uow:
+            prop = uow.properties.add(a_property(world.alice.id))
+            made = [uow.videos.add(a_video(world.alice.id, prop.id)) for _ in statuses]
+        for n, (video, status) in enumerate(zip(made, statuses, strict=True)):
+            if status == "draft":
+                continue
+            moved = video.submit(f"eng-{video.id}")
+            if status != "pending":
+                end = VideoStatus(status)
+                moved = moved.observe(EngineReport(f"eng-{video.id}", end, f"http://127.0.0.1/{n}"))
+            with world.uow(world.alice) as uow:
+                uow.videos.update(moved)
+        return [v.id for v in made]
+
+    def take(
+        self, world: World, loop: str, owner: str, now: datetime, limit: int = 10
+    ) -> list[str]:
+        with world.uow(SYSTEM) as uow:
+            return [
+                v.id for v in uow.videos.lease(loop, owner, now, now + timedelta(minutes=5), limit)
+            ]
+
+    def test_each_loop_takes_its_videos_and_a_live_lease_keeps_others_away(
+        self, world: World
+    ) -> None:
+        _draft, pending, completed, _failed = self.videos(
+            world, "draft", "pending", "completed", "failed"
+        )
+        assert self.take(world, "sync", "w1", NOW) == [pending]
+        assert self.take(world, "sync", "w2", NOW) == [], "leased by w1"
+        assert self.take(world, "archive", "w2", NOW) == [completed]
+        assert self.take(world, "retry", "w2", NOW) == [], "no retry is scheduled"
+        assert self.take(world, "sync", "w2", later(301)) == [pending], "w1's lease ran out"
+
+    def test_leases_are_shared_out_up_to_the_limit_in_id_order(self, world: World) -> None:
+        made = self.videos(world, "pending", "pending", "pending", "pending")
+        first = self.take(world, "sync", "w1", NOW, limit=3)
+        second = self.take(world, "sync", "w2", NOW, limit=3)
+        assert len(first) == 3 and first == sorted(first)
+        assert sorted(first + second) == sorted(made)
+
+    def test_release_by_the_owner_sets_when_it_is_next_due(self, world: World) -> None:
+        (pending,) = self.videos(world, "pending")
+        self.take(world, "sync", "w1", NOW)
+        with world.uow(SYSTEM) as uow:
+            uow.videos.release(pending, "w2", NOW, NOW)  # not w2's lease: nothing happens
+        assert self.take(world, "sync", "w2", NOW) == []
+        with world.uow(SYSTEM) as uow:
+            uow.videos.release(pending, "w1", later(30), NOW)
+        assert self.take(world, "sync", "w2", later(29)) == [], "not due yet"
+        assert self.take(world, "sync", "w2", later(30)) == [pending]
+
+    def test_a_scheduled_retry_is_due_at_its_time_and_can_be_cancelled(self, world: World) -> None:
+        draft, failed, pending = self.videos(world, "draft", "failed", "pending")
+        with world.uow(SYSTEM) as uow:
+            uow.videos.schedule_retry(failed, later(60))
+            uow.videos.schedule_retry(draft, later(60))
+            uow.videos.schedule_retry(pending, later(60))  # not draft or failed: never taken
+        assert self.take(world, "retry", "w1", later(59)) == []
+        assert self.take(world, "retry", "w1", later(60)) == sorted([draft, failed])
+        with world.uow(SYSTEM) as uow:
+            uow.videos.release(failed, "w1", later(60), later(60))
+            uow.videos.schedule_retry(failed, None)
+            uow.videos.release(draft, "w1", later(60), later(60))
+        assert self.take(world, "retry", "w2", later(120)) == [draft]
+
+    def test_a_deleted_video_is_never_leased(self, world: World) -> None:
+        pending, other = self.videos(world, "pending", "pending")
+        self.take(world, "sync", "w1", NOW)
+        with world.uow(SYSTEM) as uow:
+            uow.videos.release(pending, "w1", NOW, NOW)
+            uow.videos.release(other, "w1", NOW, NOW)
+        with world.uow(world.alice) as uow:
+            uow.videos.update(uow.videos.get(pending).give_up("stuck"))
+            uow.videos.delete(pending)
+        assert self.take(world, "sync", "w2", NOW) == [other]

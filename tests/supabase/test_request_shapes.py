@@ -60,13 +60,12 @@ class TestData:
     def test_the_system_acts_with_the_service_role_key(self) -> None:
         rec = Recorder({("GET", "/rest/v1/videos"): reply(200, [])})
         with rec.backend().unit_of_work(Actor.service()) as uow:
-            assert uow.videos.in_flight(5) == []
+            assert uow.videos.by_engine_id("hg-1") is None
         sent = rec.last("/rest/v1/videos")
         assert sent.headers["authorization"] == f"Bearer {SERVICE}"
         assert sent.headers["apikey"] == SERVICE
         query = dict(parse_qsl(sent.url.query.decode()))
-        assert query["status"] == "in.(pending,processing)"
-        assert (query["order"], query["limit"]) == ("updated_at.asc,id.asc", "5")
+        assert query["heygen_video_id"] == "eq.hg-1"
 
     def test_insert_asks_for_the_row_back_and_sends_money_exactly(self) -> None:
         prop = a_property(ALICE)

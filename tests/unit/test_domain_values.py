@@ -110,3 +110,21 @@ def test_every_walks_all_pages_once(count: int) -> None:
 
     assert list(every(fetch, size=3)) == items
     assert asked == list(range(1, max(1, -(-count // 3)) + 1))
+
+
+class TestCheckFolder:
+    """Who may write which stored object (design.md §3, as Supabase Storage's policies)."""
+
+    def test_a_user_writes_only_under_their_own_id(self) -> None:
+        from revideo.domain.errors import Forbidden
+        from revideo.domain.media import check_folder
+        from revideo.domain.profile import Actor
+
+        alice = Actor.user("alice-id")
+        check_folder(alice, "property-images", "alice-id/p/1.jpg")
+        for path in ("bob-id/p/1.jpg", "alice-id", "alice-idx/1.jpg", "/alice-id/1.jpg"):
+            with pytest.raises(Forbidden):
+                check_folder(alice, "property-images", path)
+        with pytest.raises(Forbidden):
+            check_folder(Actor.anonymous(), "property-images", "alice-id/p/1.jpg")
+        check_folder(Actor.service(), "generated-videos", "bob-id/v.mp4")

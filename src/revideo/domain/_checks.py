@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import enum
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from revideo.domain.errors import ValidationError
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def parse_enum(field: str, kind: type[E], value: Any) -> E:
+    """Return the member of `kind` named by `value`, or raise ValidationError(field)."""
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(str(value).strip().lower())
+    except ValueError:
+        names = ", ".join(str(m.value) for m in kind)
+        raise ValidationError(field, f"must be one of {names}") from None
 
 
 def text(field: str, value: Any, *, max_len: int, required: bool = False) -> str:

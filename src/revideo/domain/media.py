@@ -9,7 +9,8 @@ from typing import Any
 import attrs
 
 from revideo.domain import _checks
-from revideo.domain.errors import NotFound, ValidationError
+from revideo.domain.errors import Forbidden, NotFound, ValidationError
+from revideo.domain.profile import Actor
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 MAX_PHOTOS = 30
@@ -63,3 +64,17 @@ def reorder(media: Sequence[PropertyMedia], ids: Sequence[str]) -> tuple[Propert
     if sorted(ids) != sorted(by_id):
         raise ValidationError("order", "must list every photo of the property exactly once")
     return tuple(attrs.evolve(by_id[i], order=n) for n, i in enumerate(ids))
+
+
+def check_folder(actor: Actor, bucket: str, path: str) -> None:
+    """A user may write stored objects only under `<own id>/`; the system anywhere.
+
+    Every media store applies it, as Supabase Storage's policies do (design.md §3):
+    `storage.foldername(name)[1] = auth.uid()`, so an object outside any folder is
+    no one's.
+    """
+    if actor.system:
+        return
+    folder, _, name = path.partition("/")
+    if actor.user_id is None or folder != actor.user_id or not name:
+        raise Forbidden("write", bucket, path)

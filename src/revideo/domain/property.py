@@ -25,15 +25,8 @@ class PropertyCategory(enum.Enum):
     RESALE = "resale"
 
 
-def parse_category(value: Any) -> PropertyCategory:
-    """Return the category named by `value`, or raise ValidationError('category')."""
-    if isinstance(value, PropertyCategory):
-        return value
-    try:
-        return PropertyCategory(str(value).strip().lower())
-    except ValueError:
-        names = ", ".join(c.value for c in PropertyCategory)
-        raise ValidationError("category", f"must be one of {names}") from None
+def _category(value: Any) -> PropertyCategory:
+    return _checks.parse_enum("category", PropertyCategory, value)
 
 
 def _street(v: Any) -> str:
@@ -141,7 +134,7 @@ class Property:
     id: str
     user_id: str
     title: str = attrs.field(converter=_title)
-    category: PropertyCategory = attrs.field(converter=parse_category)
+    category: PropertyCategory = attrs.field(converter=_category)
     address: Address = attrs.field(factory=Address)
     specs: Specs = attrs.field(factory=Specs)
     description: str = attrs.field(default="", converter=_description)
@@ -154,7 +147,7 @@ class PropertyInput:
     """What a user supplies to create or edit a property (validated on build)."""
 
     title: str = attrs.field(converter=_title)
-    category: PropertyCategory = attrs.field(converter=parse_category)
+    category: PropertyCategory = attrs.field(converter=_category)
     address: Address = attrs.field(factory=Address)
     specs: Specs = attrs.field(factory=Specs)
     description: str = attrs.field(default="", converter=_description)

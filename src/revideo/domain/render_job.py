@@ -9,13 +9,6 @@ import attrs
 
 from revideo.domain.video import EngineReport, VideoStatus
 
-_RANK = {
-    VideoStatus.PENDING: 1,
-    VideoStatus.PROCESSING: 2,
-    VideoStatus.COMPLETED: 3,
-    VideoStatus.FAILED: 3,
-}
-
 
 @attrs.frozen
 class RenderJob:
@@ -48,7 +41,7 @@ class RenderJob:
         """Apply an engine report with the same monotonic rules as Video."""
         if report.engine_video_id != self.heygen_job_id or self.status.terminal:
             return self
-        if _RANK[report.status] <= _RANK[self.status]:
+        if report.status.rank <= self.status.rank:
             return self
         if report.status.terminal:
             return attrs.evolve(

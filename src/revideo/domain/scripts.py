@@ -100,7 +100,9 @@ _ORDER = ("hook", "intro", "rooms", "area", "amenities", "description", "price",
 _RANK = ("hook", "price", "cta", "rooms", "intro", "area", "amenities", "description")
 _ESSENTIAL = frozenset({"hook", "price", "cta"})  # kept even past the target duration
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+")
+# A sentence ends at . ! ? … (and any closing quotes) before a space, after CJK 。！？,
+# or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|(?<=[。！？])|\n+")
 
 
 @attrs.frozen
@@ -156,8 +158,10 @@ def facts_of(prop: Property) -> frozenset[Decimal]:
 
 
 def split_sentences(text: str) -> list[str]:
-    """`text` cut after each '.', '!', '?' or '…' that ends a sentence."""
-    return [s for s in _SENTENCE_END.split(text.strip()) if s]
+    """The speakable sentences of `text` (Latin and CJK punctuation, line breaks);
+    parts with nothing to say (no letter or digit) are dropped."""
+    parts = (p.strip() for p in _SENTENCE_END.split(text))
+    return [p for p in parts if any(ch.isalnum() for ch in p)]
 
 
 def fit_to_length(text: str, max_chars: int) -> str:

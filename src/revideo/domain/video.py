@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from revideo.domain import _checks
+from revideo.domain._checks import parse_enum as parse_enum  # every enum field parses alike
 from revideo.domain.errors import InvalidTransition, ValidationError
 
 MAX_SCRIPT_CHARS = 5000
@@ -39,6 +40,11 @@ class VideoStatus(enum.Enum):
     def terminal(self) -> bool:
         return self in (VideoStatus.COMPLETED, VideoStatus.FAILED)
 
+    @property
+    def rank(self) -> int:
+        """How far along its render a video or job is: engine reports only move it up."""
+        return _RANK[self]
+
 
 class VideoPurpose(enum.Enum):
     SALE = "sale"
@@ -51,18 +57,6 @@ class AspectRatio(enum.Enum):
     SQUARE = "1:1"
 
 
-def parse_enum(field: str, kind: type[enum.Enum], value: Any) -> Any:
-    """Return the member of `kind` named by `value`, or raise ValidationError(field)."""
-    if isinstance(value, kind):
-        return value
-    try:
-        return kind(str(value).strip().lower())
-    except ValueError:
-        names = ", ".join(str(m.value) for m in kind)
-        raise ValidationError(field, f"must be one of {names}") from None
-
-
-# Where an engine report may move a video: the rank only ever goes up.
 _RANK = {
     VideoStatus.DRAFT: 0,
     VideoStatus.PENDING: 1,
@@ -197,7 +191,7 @@ class Video:
         """Apply an engine report; stale, duplicate or foreign reports change nothing."""
         if report.engine_video_id != self.heygen_video_id or not self.status.in_flight:
             return self
-        if _RANK[report.status] <= _RANK[self.status]:
+        if report.status.rank <= self.status.rank:
             return self
         if report.status is VideoStatus.PROCESSING:
             return attrs.evolve(self, status=VideoStatus.PROCESSING)

@@ -114,3 +114,7 @@ class VideoEngine(Protocol):
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> EngineReport | None:
         """Verify and parse a webhook delivery; None for events of no interest."""
         ...
+
+    def close(self) -> None:
+        """Release connections and stop background work."""
+        ...

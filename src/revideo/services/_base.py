@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import attrs
 
 from revideo.domain.errors import AuthError, Forbidden
 from revideo.domain.profile import Actor
+from revideo.ports.clock import Clock, utcnow
 from revideo.ports.repositories import UnitOfWorkFactory
-
-Clock = Callable[[], datetime]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def new_id() -> str:

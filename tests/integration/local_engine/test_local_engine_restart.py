@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from revideo.adapters.local_engine import LocalEngine
@@ -98,3 +99,27 @@ def test_create_is_idempotent_by_handle_across_restarts(tmp_path: Path) -> None:
         assert again.status(first).status is VideoStatus.COMPLETED
     assert rendered.stat().st_mtime_ns == made
     assert len(list((work / "jobs").glob("*.json"))) == 1
+
+
+def test_close_calls_off_a_render_under_way_and_the_next_start_redoes_it(
+    tmp_path: Path,
+) -> None:
+    work = tmp_path / "engine"
+    script = " ".join(["This sentence keeps the narrator busy for a little while."] * 6)
+    request = RenderRequest(handle="closing-1", title="Closing", script=script,
+                            avatar_id="marcus_urban", voice_id="en-us",
+                            aspect_ratio=AspectRatio.SQUARE)  # fmt: skip
+    engine = LocalEngine(work)
+    job_id = engine.create(request)
+    deadline = time.monotonic() + 120
+    while not mp4s(work) and time.monotonic() < deadline:  # FFmpeg has started writing
+        time.sleep(0.02)
+    assert mp4s(work), "the render never started"
+    engine.close()  # returns once FFmpeg is stopped, not when the render would have ended
+
+    assert [p for p in psutil.Process().children(recursive=True) if "ffmpeg" in p.name()] == []
+    assert not (work / "videos" / f"{job_id}.mp4").exists()
+    with LocalEngine(work) as again:
+        assert again.status(job_id).status is VideoStatus.PROCESSING  # called off, not failed
+        report = again.wait(job_id, timeout=180)
+    assert report.status is VideoStatus.COMPLETED, report.error

@@ -43,30 +43,7 @@ KILLED = 86  # exit status of a process killed by a crash plan
 
 
 class CountingSimulator(HeyGenSimulator):
-    """The simulator, remembering every API request it answered (method, path, query)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Answers go out as two writes (headers, body): without TCP_NODELAY, Nagle's
-        # algorithm and the client's delayed ACK add ~40 ms to every request.
-        handler = self._server.RequestHandlerClass
-        self._server.RequestHandlerClass = type(
-            "NoDelayHandler", (handler,), {"disable_nagle_algorithm": True}
-        )
-        self.calls: list[tuple[str, str, int]] = []  # method, path, answer's status
-        self._calls_lock = threading.Lock()
-
-    def handle(self, request: Any) -> Any:
-        response = super().handle(request)
-        if not request.path.startswith("/_sim/"):
-            with self._calls_lock:
-                self.calls.append((request.method, request.path, response.status))
-        return response
-
-    def take_calls(self) -> list[tuple[str, str, int]]:
-        with self._calls_lock:
-            calls, self.calls = self.calls, []
-        return calls
+    """The simulator, counting the renders it accepted."""
 
     def creates_by_handle(self) -> Counter[str]:
         """How many renders the simulator accepted for each callback_id."""
@@ -155,23 +132,34 @@ class Crash(Exception):
     """A crash injected by a CrashPlan."""
 
 
-class CrashPlan:
-    """Counts the steps taken through the wrapped ports and crashes at step `at`."""
+Step = tuple[str, int]  # a step's name and which occurrence of that name it is (1, 2, ...)
 
-    def __init__(self, at: int | None, *, kill: bool = False) -> None:
+
+class CrashPlan:
+    """Records the steps taken through the wrapped ports and crashes at the chosen one.
+
+    A step is chosen by name and occurrence ("commit:before", 3), not by its
+    place in the whole sequence: the pipeline leases its next batch while a
+    thread works on the first, so the order of steps across threads varies
+    from run to run, while each name's occurrences do not go missing.
+    """
+
+    def __init__(self, at: Step | None, *, kill: bool = False) -> None:
         self.at = at
         self.kill = kill
-        self.steps: list[str] = []
+        self.steps: list[Step] = []
+        self._seen: Counter[str] = Counter()
         self._lock = threading.Lock()
 
     def step(self, name: str) -> None:
         with self._lock:
-            self.steps.append(name)
-            crash = len(self.steps) == self.at
+            self._seen[name] += 1
+            self.steps.append((name, self._seen[name]))
+            crash = self.steps[-1] == self.at
         if crash and self.kill:
             os._exit(KILLED)
         if crash:
-            raise Crash(f"crash at step {self.at}: {name}")
+            raise Crash(f"crash at {name} #{self._seen[name]}")
 
 
 class CrashingEngine:
@@ -218,6 +206,9 @@ class CrashingEngine:
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> EngineReport | None:
         report: EngineReport | None = self.inner.parse_webhook(body, headers)
         return report
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 class CrashingStore:

@@ -34,15 +34,15 @@ def env(rig: Rig, pg_server: Any) -> Iterator[dict[str, str]]:
         "REVIDEO_SECRET_KEY": "cli-tests",
         "REVIDEO_USER": "owner@example.com",
     }
-    _common.services.cache_clear()
     yield values
-    if _common.services.cache_info().currsize:
-        _common.services().close()
-    _common.services.cache_clear()
 
 
 def run(env: dict[str, str], *args: str) -> Any:
-    result = CliRunner().invoke(videos, list(args), env=env, catch_exceptions=False)
+    state = _common.Cli()  # each command a run of its own, as from a shell
+    try:
+        result = CliRunner().invoke(videos, list(args), env=env, catch_exceptions=False, obj=state)
+    finally:
+        state.close()
     assert result.exit_code == 0, result.output
     return json.loads(result.output) if "--json" in args else result.output
 

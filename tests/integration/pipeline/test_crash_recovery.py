@@ -2,10 +2,11 @@
 Crash injection at every step of submit and of completion handling.
 
 A step is any call through a port: each engine call, each media write, each
-commit (just before it and just after it). For k = 1, 2, ... a fresh video is
-driven from submit to archive by a worker that crashes at step k, then a
-fresh worker recovers; the loop ends when a run has fewer than k steps, so
-every step has had its crash. The crash is an exception, or the process is
+commit (just before it and just after it). A first run without crashes lists
+the steps; then, for each of them, a fresh video is driven from submit to
+archive by a worker that crashes at that step, and a fresh worker recovers,
+so every step has had its crash. Steps are named by kind and occurrence
+(the 3rd commit), which threads cannot reorder. The crash is an exception, or the process is
 killed outright (a forked worker calls os._exit: no finally, no rollback but
 the server's). After recovery every video is completed and archived, the
 simulator accepted exactly one render for it, and no job is left open.
@@ -32,6 +33,7 @@ from tests.integration.pipeline.harness import (
     CrashingStore,
     CrashPlan,
     Rig,
+    Step,
     make_engine,
     make_services,
 )
@@ -87,43 +89,46 @@ def check(rig: Rig, video_id: str, label: str) -> None:
     assert done[0].heygen_job_id == video.heygen_video_id, label
 
 
+def every_step(rig: Rig) -> list[Step]:
+    """The steps of one undisturbed run, from submit to archive."""
+    video = rig.draft("Reference run")
+    plan = CrashPlan(None)
+    drive(rig, video.id, plan, rig.db, rig.engine, rig.store)
+    recover(rig, video.id)
+    check(rig, video.id, "the run without crashes")
+    assert len(plan.steps) < MAX_STEPS, plan.steps
+    return plan.steps
+
+
 def test_an_exception_at_any_step_is_recovered(rig: Rig) -> None:
     crashed_at: list[str] = []
-    for k in range(1, MAX_STEPS):
-        video = rig.draft(f"Crash {k}")
-        plan = CrashPlan(k)
+    for step in every_step(rig):
+        video = rig.draft(f"Crash at {step}")
+        plan = CrashPlan(step)
         try:
             drive(rig, video.id, plan, rig.db, rig.engine, rig.store)
         except Crash:
-            crashed_at.append(plan.steps[-1])
+            crashed_at.append(step[0])
         recover(rig, video.id)
-        check(rig, video.id, f"exception at step {k}: {plan.steps[-1:]}")
-        if len(plan.steps) < k:
-            break
-    else:
-        pytest.fail("the run never ended without a crash")
+        check(rig, video.id, f"exception at {step}")
     assert {"engine.create:before", "engine.create:after", "store.put:after"} <= set(crashed_at)
     assert len(crashed_at) >= 15, crashed_at
 
 
 def test_a_killed_worker_at_any_step_is_recovered(rig: Rig, pg_server: Any) -> None:
     killed = 0
-    for k in range(1, MAX_STEPS):
-        video = rig.draft(f"Kill {k}")
-        status = _run_forked(rig, video.id, k, pg_server.app)
-        assert status in (0, KILLED), f"worker failed at step {k} (status {status})"
+    for step in every_step(rig):
+        video = rig.draft(f"Kill at {step}")
+        status = _run_forked(rig, video.id, step, pg_server.app)
+        assert status in (0, KILLED), f"worker failed at {step} (status {status})"
         killed += status == KILLED
         recover(rig, video.id)
-        check(rig, video.id, f"killed at step {k}")
-        if status == 0:
-            break
-    else:
-        pytest.fail("the run never ended without a kill")
+        check(rig, video.id, f"killed at {step}")
     assert killed >= 15
 
 
-def _run_forked(rig: Rig, video_id: str, k: int, dsn: str) -> int:
-    """Drive the video in a forked worker killed at step k; return its exit status."""
+def _run_forked(rig: Rig, video_id: str, step: Step, dsn: str) -> int:
+    """Drive the video in a forked worker killed at `step`; return its exit status."""
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
@@ -133,7 +138,7 @@ def _run_forked(rig: Rig, video_id: str, k: int, dsn: str) -> int:
             db = PostgresDatabase.connect(dsn, min_size=1, max_size=2)
             engine = make_engine(rig.sim)
             store = FilesMediaStore(rig.store.root, base_url=rig.store.base_url)
-            drive(rig, video_id, CrashPlan(k, kill=True), db, engine, store)
+            drive(rig, video_id, CrashPlan(step, kill=True), db, engine, store)
             code = 0
         except BaseException:
             traceback.print_exc()

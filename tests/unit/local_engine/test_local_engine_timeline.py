@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from revideo.adapters.local_engine import timeline
 from revideo.adapters.local_engine.timeline import Cue
+from revideo.domain.scripts import split_sentences
 
 durations = st.lists(st.floats(min_value=0.2, max_value=12.0), min_size=1, max_size=12)
 words = st.lists(st.text(alphabet="abcdefghijé日本", min_size=1, max_size=14), min_size=1)
@@ -22,7 +23,7 @@ def fits(limit: int):  # type: ignore[no-untyped-def]
 class TestSentences:
     def test_splits_latin_and_cjk_and_drops_empty_parts(self) -> None:
         text = "Hello there! Is it big?  Yes.\n\nКрасивый дом. 日本の家です。広い庭。 ..."
-        assert timeline.split_sentences(text) == [
+        assert split_sentences(text) == [
             "Hello there!",
             "Is it big?",
             "Yes.",

@@ -7,8 +7,8 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
-from revideo.adapters.memory.store import check_folder
 from revideo.domain.errors import NotFound, StorageError, ValidationError
+from revideo.domain.media import check_folder
 from revideo.domain.profile import Actor
 from revideo.ports.media_store import PHOTOS_BUCKET, VIDEOS_BUCKET, StoredObject
 

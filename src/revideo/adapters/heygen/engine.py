@@ -115,9 +115,6 @@ class HeyGenEngine:
         wanted = list(events) if events is not None else list(wire.VIDEO_EVENTS)
         return self._api.register_webhook(url, wanted)
 
-    def forget_cache(self) -> None:
-        self._cache.clear()
-
     def close(self) -> None:
         self._client.close()
 

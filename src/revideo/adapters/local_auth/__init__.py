@@ -8,34 +8,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from revideo.adapters.local_auth.identity import LocalIdentity
-from revideo.adapters.local_auth.store import CredentialStore, memory_credentials
-from revideo.domain.errors import ConfigError
+from revideo.adapters.local_auth.store import CredentialStore
 from revideo.ports.mailer import Mailer
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
 
-__all__ = ["LocalIdentity", "credentials_for", "identity_for"]
+__all__ = ["LocalIdentity", "LocalUsers", "identity_for"]
 
 
-def credentials_for(backend: Any) -> CredentialStore:
-    """The credential store that fits `backend` (in-memory or PostgreSQL)."""
-    from revideo.adapters.memory.database import InMemoryDatabase
+class LocalUsers(Protocol):
+    """A backend whose users revideo's own auth keeps (in-memory or PostgreSQL)."""
 
-    if isinstance(backend, InMemoryDatabase):
-        return memory_credentials(backend)
-    if hasattr(backend, "pool"):
-        from revideo.adapters.local_auth.postgres import PostgresCredentials
-
-        return PostgresCredentials(backend)
-    raise ConfigError("REVIDEO_BACKEND", f"no local auth for {type(backend).__name__}")
+    def credentials(self) -> CredentialStore: ...
 
 
 def identity_for(
-    backend: Any,
+    backend: LocalUsers,
     mailer: Mailer,
     *,
     secret: str | bytes | None = None,
@@ -48,8 +40,7 @@ def identity_for(
     `hasher` is an argon2 PasswordHasher (cheaper parameters suit tests).
     """
     key = secret.encode() if isinstance(secret, str) else secret
-    store = credentials_for(backend)
-    clock = clock or getattr(backend, "clock", None)
+    store = backend.credentials()
     if clock is None:
         return LocalIdentity(store, mailer, secret=key, hasher=hasher)
     return LocalIdentity(store, mailer, secret=key, clock=clock, hasher=hasher)

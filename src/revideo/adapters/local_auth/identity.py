@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from revideo.adapters.local_auth import rules, tokens
 from revideo.adapters.local_auth.store import Credential, CredentialStore
 from revideo.domain.errors import AuthError
 from revideo.domain.profile import Role
+from revideo.ports.clock import Clock, utcnow
 from revideo.ports.identity import Session
 from revideo.ports.mailer import Mailer
 
@@ -19,10 +19,6 @@ if TYPE_CHECKING:
 
 CONFIRM_FOR = timedelta(hours=24)
 RESET_FOR = timedelta(hours=1)
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class LocalIdentity:
@@ -34,7 +30,7 @@ class LocalIdentity:
         mailer: Mailer,
         *,
         secret: bytes | None = None,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Clock = utcnow,
         hasher: PasswordHasher | None = None,
     ) -> None:
         from argon2 import PasswordHasher
@@ -65,12 +61,6 @@ class LocalIdentity:
         if role is not Role.USER:
             self.store.set_role(user_id, role)
         return user_id
-
-    def resend_confirmation(self, email: str, confirm_url: str) -> None:
-        """Mail a fresh confirmation link to an unconfirmed address; silent otherwise."""
-        cred = self.store.by_email(rules.clean_email(email))
-        if cred is not None and cred.confirmed_at is None:
-            self._send_confirmation(cred, confirm_url)
 
     def confirm(self, token: str) -> Session:
         """Confirm an email address by the token from the mail (once)."""

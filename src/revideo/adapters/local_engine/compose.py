@@ -8,6 +8,8 @@ with a fast preset.
 from __future__ import annotations
 
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 import attrs
@@ -15,6 +17,7 @@ import attrs
 from revideo.adapters.local_engine.timeline import Plan
 
 FPS = 25
+_CANCEL_CHECK = 0.25  # seconds between looks at a render's cancel event
 _MOVES = (  # (zoom from, zoom to, x from, x to, y from, y to), as fractions of the slack
     (1.0, 1.12, 0.5, 0.5, 0.5, 0.5),
     (1.12, 1.0, 0.2, 0.8, 0.5, 0.5),
@@ -93,17 +96,38 @@ def bands_list(entries: list[tuple[Path, float]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(argv: list[str], timeout: float) -> None:
-    """Run FFmpeg; raise FfmpegFailed with its log tail on any failure."""
+class Cancelled(Exception):
+    """The render was called off (the engine is shutting down); FFmpeg was stopped."""
+
+
+def run(argv: list[str], timeout: float, cancel: threading.Event | None = None) -> None:
+    """Run FFmpeg; raise FfmpegFailed with its log tail on any failure.
+
+    Setting `cancel` stops FFmpeg within a fraction of a second (Cancelled).
+    """
     try:
-        done = subprocess.run(argv, capture_output=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired as e:
-        raise FfmpegFailed(f"ffmpeg timed out after {timeout:.0f} s") from e
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)  # fmt: skip
     except OSError as e:
         raise FfmpegFailed(f"ffmpeg could not start: {e}") from e
-    if done.returncode != 0:
-        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-6:]
-        raise FfmpegFailed(f"ffmpeg exited with {done.returncode}: " + " | ".join(tail))
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                _, err = proc.communicate(timeout=_CANCEL_CHECK)
+                break
+            except subprocess.TimeoutExpired:
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled("the render was called off") from None
+                if time.monotonic() > deadline:
+                    raise FfmpegFailed(f"ffmpeg timed out after {timeout:.0f} s") from None
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    if proc.returncode != 0:
+        tail = err.decode("utf-8", "replace").strip().splitlines()[-6:]
+        raise FfmpegFailed(f"ffmpeg exited with {proc.returncode}: " + " | ".join(tail))
 
 
 def _quote(path: Path) -> str:

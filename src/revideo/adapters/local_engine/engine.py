@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
@@ -17,20 +17,17 @@ from typing import BinaryIO
 import attrs
 
 from revideo.adapters.local_engine import catalog, previews
-from revideo.adapters.local_engine.compose import FfmpegFailed
+from revideo.adapters.local_engine.compose import Cancelled, FfmpegFailed
 from revideo.adapters.local_engine.jobs import Job, JobStore
 from revideo.adapters.local_engine.render import frame_size, render
 from revideo.adapters.local_engine.speech import ESPEAK, Espeak
 from revideo.domain.errors import EngineError, EngineRejected, EngineUnavailable, WebhookRejected
 from revideo.domain.video import MAX_SCRIPT_CHARS, EngineReport, VideoStatus
+from revideo.ports.clock import Clock, utcnow
 from revideo.ports.video_engine import Avatar, Photo, RenderRequest, Voice
 
 log = logging.getLogger("revideo.adapters.local_engine")
 _CHUNK = 64 * 1024
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class LocalEngine:
@@ -55,7 +52,7 @@ class LocalEngine:
         *,
         read_photo: Callable[[Photo], bytes] | None = None,
         workers: int = 1,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Clock = utcnow,
         max_script_chars: int = MAX_SCRIPT_CHARS,
         espeak: Espeak = ESPEAK,
     ) -> None:
@@ -67,6 +64,7 @@ class LocalEngine:
         self._clock = clock
         self._espeak = espeak
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="local-engine")
+        self._closing = threading.Event()
         self.requeue()
 
     # ---- the port -------------------------------------------------------
@@ -158,7 +156,9 @@ class LocalEngine:
         return ids
 
     def close(self, wait: bool = True) -> None:
-        """Stop the pool; unfinished jobs stay on disk and run again on the next start."""
+        """Stop rendering at once: renders under way are called off (FFmpeg stopped)
+        and, like the queued ones, stay on disk to run again on the next start."""
+        self._closing.set()
         self._pool.shutdown(wait=wait, cancel_futures=True)
 
     def __enter__(self) -> LocalEngine:
@@ -202,7 +202,7 @@ class LocalEngine:
         """Render one job unless someone else holds it or it is already settled."""
         with self._store.lock(job_id) as mine:
             job = self._store.load(job_id)
-            if not mine or job is None or job.status.terminal:
+            if not mine or job is None or job.status.terminal or self._closing.is_set():
                 return
             self._clear_scratch(job_id)
             job = self._update(job, status=VideoStatus.PROCESSING, attempts=job.attempts + 1)
@@ -210,6 +210,8 @@ class LocalEngine:
             scratch.mkdir(parents=True)
             try:
                 self._update(job, **self._render(job, scratch))
+            except Cancelled:
+                log.info("local engine: render %s called off; it runs on the next start", job_id)
             except Exception as e:  # every failure becomes a failed job, never a dead worker
                 log.warning("local engine: render %s failed: %s", job_id, e)
                 self._update(job, status=VideoStatus.FAILED, error=_describe(e))
@@ -218,7 +220,9 @@ class LocalEngine:
 
     def _render(self, job: Job, scratch: Path) -> dict[str, object]:
         video, thumb = scratch / "video.mp4", scratch / "thumb.jpg"
-        done = render(job.request, scratch, video, thumb, self._read_photo, self._espeak)
+        done = render(
+            job.request, scratch, video, thumb, self._read_photo, self._espeak, self._closing
+        )
         thumb.replace(self._store.thumb_path(job.id))  # rename: the final name is never partial
         video.replace(self._store.video_path(job.id))
         return {

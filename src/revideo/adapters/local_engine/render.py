@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import wave
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,7 @@ from revideo.adapters.local_engine.catalog import Presenter, presenter, resolve_
 from revideo.adapters.local_engine.drawing import font, text_width
 from revideo.adapters.local_engine.speech import ESPEAK, Espeak
 from revideo.domain.errors import EngineRejected
+from revideo.domain.scripts import split_sentences
 from revideo.domain.video import AspectRatio
 from revideo.ports.video_engine import Photo, RenderRequest
 
@@ -61,14 +63,18 @@ def render(
     thumb_out: Path,
     read_photo: Callable[[Photo], bytes],
     espeak: Espeak = ESPEAK,
+    cancel: threading.Event | None = None,
 ) -> Rendered:
-    """Render `request` into `video_out` and `thumb_out`, using `scratch` for stills."""
+    """Render `request` into `video_out` and `thumb_out`, using `scratch` for stills.
+
+    Setting `cancel` stops the render (compose.Cancelled) without a result.
+    """
     size = frame_size(request.aspect_ratio, request.resolution)
     style = presenter(request.avatar_id)
     voice = resolve_voice(request.voice_id, espeak)
     if style is None or voice is None:
         raise EngineRejected("invalid_request", "unknown avatar or voice")
-    sentences = timeline.split_sentences(request.script) or [request.title]
+    sentences = split_sentences(request.script) or [request.title]
     wpm = round(BASE_WPM * request.voice_speed)
     speech = [espeak.synthesize(s, voice[0], voice[1], wpm) for s in sentences]
     durations = [len(pcm) / 2 / espeak.sample_rate for pcm in speech]
@@ -77,7 +83,7 @@ def render(
     _write_narration(scratch / "narration.wav", speech, plan, espeak.sample_rate)
     inputs = _draw_inputs(request, style, plan, stills, size, scratch)
     argv = compose.command(_ffmpeg(), plan, inputs, size, video_out)
-    compose.run(argv, timeout=max(120.0, 10 * plan.total))
+    compose.run(argv, timeout=max(120.0, 10 * plan.total), cancel=cancel)
     cards.thumbnail(stills[0], request.title, _thumb_size(size)).save(thumb_out, "JPEG", quality=85)
     return Rendered(plan.total, size[0], size[1], skipped)
 

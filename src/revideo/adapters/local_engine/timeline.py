@@ -6,7 +6,6 @@ Nothing here touches files or libraries; every function is a value in, value out
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable, Sequence
 
 import attrs
@@ -15,7 +14,6 @@ LEAD = 0.6  # silence before the first sentence, under the presenter card
 GAP = 0.35  # silence between sentences
 TAIL = 1.6  # silence after the last sentence, under the closing card
 MIN_PHOTO = 1.5  # shortest time a photo stays on screen
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[。！？])|\n+")
 
 
 @attrs.frozen
@@ -61,12 +59,6 @@ class Plan:
     segments: tuple[Segment, ...]
     fade: float
     bands: tuple[Band, ...]
-
-
-def split_sentences(script: str) -> list[str]:
-    """Split a script into speakable sentences (Latin and CJK punctuation)."""
-    parts = (p.strip() for p in _SENTENCE_END.split(script))
-    return [p for p in parts if p and any(ch.isalnum() for ch in p)]
 
 
 def wrap(text: str, fits: Callable[[str], bool]) -> list[str]:

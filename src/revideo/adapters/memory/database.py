@@ -10,9 +10,9 @@ import itertools
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -25,13 +25,31 @@ from revideo.domain.profile import Actor, Profile, Role
 from revideo.domain.property import Property
 from revideo.domain.render_job import RenderJob
 from revideo.domain.video import Video
+from revideo.ports.clock import Clock, utcnow
+
+if TYPE_CHECKING:
+    from revideo.adapters.local_auth.store import CredentialStore
+    from revideo.adapters.memory.repositories import InMemoryUnitOfWork
+    from revideo.ports.identity import Identity
+    from revideo.ports.mailer import Mailer
 
 Row = TypeVar("Row")
-Clock = Callable[[], datetime]
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+@attrs.frozen
+class PipelineMark:
+    """The pipeline's note on one video (public.video_pipeline): its lease and due times."""
+
+    owner: str | None = None
+    until: datetime | None = None
+    due_at: datetime | None = None
+    checked_at: datetime | None = None
+    retry_at: datetime | None = None
+
+    def free(self, now: datetime) -> bool:
+        """No live lease holds the video and it is due."""
+        lease_over = self.until is None or self.until <= now
+        return lease_over and (self.due_at is None or self.due_at <= now)
 
 
 @attrs.define
@@ -47,6 +65,7 @@ class Tables:
     ad_imports: dict[str, AdImport] = attrs.Factory(dict)
     # figures kept aside, by (import id, platform, source key, day)
     ad_versions: dict[tuple[str, str, str, date], AdRecord] = attrs.Factory(dict)
+    pipeline: dict[str, PipelineMark] = attrs.Factory(dict)  # video id -> lease and due times
     seq: dict[str, int] = attrs.Factory(dict)
 
     def copy(self) -> Tables:
@@ -87,10 +106,28 @@ class InMemoryDatabase:
             self.tables.profiles[profile.id] = profile
         return profile
 
-    def unit_of_work(self, actor: Actor) -> Any:
+    def unit_of_work(self, actor: Actor) -> InMemoryUnitOfWork:
         from revideo.adapters.memory.repositories import InMemoryUnitOfWork
 
         return InMemoryUnitOfWork(self, actor)
+
+    def credentials(self) -> CredentialStore:
+        """The credential table of this database (revideo's own auth keeps its users)."""
+        from revideo.adapters.local_auth.store import memory_credentials
+
+        return memory_credentials(self)
+
+    def identity(self, mailer: Mailer, *, secret: str | None = None) -> Identity:
+        from revideo.adapters.local_auth import identity_for
+
+        return identity_for(self, mailer, secret=secret, clock=self.clock)
+
+    def media_store(self) -> None:
+        """None: photos and videos go to the files store."""
+        return None
+
+    def close(self) -> None:
+        """Nothing to release."""
 
 
 class Transaction:
@@ -128,9 +165,6 @@ class Transaction:
     def stamp(self, key: str) -> None:
         self.tables.seq.setdefault(key, self.db.next_seq())
 
-    def newest_first(self, rows: Sequence[Row], key: Callable[[Row], Any]) -> list[Row]:
-        return sorted(rows, key=key, reverse=True)
-
 
 def paginate(rows: Sequence[Row], page: PageRequest) -> Page[Row]:
     return Page(
@@ -145,7 +179,7 @@ class Repo:
         self.tx = tx
 
     @property
-    def t(self):  # type: ignore[no-untyped-def]
+    def t(self) -> Tables:
         return self.tx.tables
 
 

@@ -7,15 +7,15 @@ import hmac
 import json
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import attrs
 
-from revideo.adapters.memory.database import utcnow
 from revideo.domain.errors import EngineRejected, WebhookRejected
 from revideo.domain.video import EngineReport, VideoStatus
+from revideo.ports.clock import Clock, utcnow
 from revideo.ports.video_engine import Avatar, RenderRequest, Voice
 
 AVATARS = (Avatar("fake-anna", "Anna", "female"), Avatar("fake-ben", "Ben", "male"))
@@ -42,7 +42,7 @@ class FakeVideoEngine:
 
     def __init__(
         self,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock = utcnow,
         *,
         queue_time: timedelta = timedelta(seconds=5),
         render_time: timedelta = timedelta(seconds=30),
@@ -143,6 +143,9 @@ class FakeVideoEngine:
 
     def remaining_quota(self) -> Decimal | None:
         return self.credits
+
+    def close(self) -> None:
+        """Nothing to release."""
 
     def sign(self, body: bytes) -> str:
         return hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-import weakref
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -13,6 +12,7 @@ from revideo.adapters.memory.ads import InMemoryAds, InMemoryAnalytics
 from revideo.adapters.memory.database import (
     InMemoryDatabase,
     InMemoryTransactionMixin,
+    PipelineMark,
     Repo,
     Transaction,
     paginate,
@@ -94,7 +94,7 @@ class InMemoryProperties(Repo):
         rows = [p for p in rows if _property_matches(p, filter)]
         return paginate(_ordered(self.tx, rows, lambda p: p.created_at), page)
 
-    def cities(self) -> list[str]:
+    def cities(self) -> builtins.list[str]:
         rows = self.tx.visible(self.t.properties.values(), lambda p: p.user_id)
         return sorted({p.address.city for p in rows if p.address.city})
 
@@ -111,6 +111,7 @@ def _property_matches(prop: Property, f: PropertyFilter) -> bool:
 
 def _drop_video(tx: Transaction, video_id: str) -> None:
     del tx.tables.videos[video_id]
+    tx.tables.pipeline.pop(video_id, None)
     for job in [j for j in tx.tables.jobs.values() if j.video_id == video_id]:
         del tx.tables.jobs[job.id]
     for ad in [a for a in tx.tables.ads.values() if a.video_id == video_id]:
@@ -191,16 +192,6 @@ class InMemoryVideos(Repo):
         rows = self.tx.visible(self.t.videos.values(), lambda v: v.user_id)
         return next((v for v in rows if v.heygen_video_id == engine_video_id), None)
 
-    def in_flight(self, limit: int) -> builtins.list[Video]:
-        rows = self.tx.visible(self.t.videos.values(), lambda v: v.user_id)
-        flying = [v for v in rows if v.status.in_flight]
-        return sorted(flying, key=lambda v: (v.updated_at, v.id))[:limit]
-
-    def unarchived(self, limit: int) -> builtins.list[Video]:
-        rows = self.tx.visible(self.t.videos.values(), lambda v: v.user_id)
-        done = [v for v in rows if v.status is VideoStatus.COMPLETED and v.archived_at is None]
-        return sorted(done, key=lambda v: (v.updated_at, v.id))[:limit]
-
     def lock(self, video_id: str) -> Video:
         """The unit of work is serialised already: this is `get` plus the write check."""
         video: Video = self.tx.writable(self.t.videos, video_id, "video", lambda v: v.user_id)
@@ -209,54 +200,31 @@ class InMemoryVideos(Repo):
     def lease(
         self, loop: Loop, owner: str, now: datetime, until: datetime, limit: int
     ) -> builtins.list[Video]:
-        marks = _marks(self.tx.db)
-        wanted = _WANTED[loop]
+        marks, wanted = self.t.pipeline, _WANTED[loop]
         due = []
         for video in self.t.videos.values():
-            mark = marks.get(video.id, _Mark())
+            mark = marks.get(video.id, PipelineMark())
             if wanted(video, mark, now) and mark.free(now):
                 due.append((mark.due_at is not None, mark.due_at or now, video.id, video))
-        due.sort(key=lambda d: d[:3])
-        taken = [d[3] for d in due[:limit]]
+        taken = [d[3] for d in sorted(due, key=lambda d: d[:3])[:limit]]
         for video in taken:
-            marks[video.id] = attrs.evolve(marks.get(video.id, _Mark()), owner=owner, until=until)
-        return taken
+            marks[video.id] = attrs.evolve(marks.get(video.id, PipelineMark()), owner=owner,
+                                           until=until)  # fmt: skip
+        return sorted(taken, key=lambda v: v.id)
 
     def release(self, video_id: str, owner: str, due_at: datetime, checked_at: datetime) -> None:
-        marks = _marks(self.tx.db)
-        mark = marks.get(video_id)
+        mark = self.t.pipeline.get(video_id)
         if mark is not None and mark.owner == owner:
-            marks[video_id] = attrs.evolve(mark, owner=None, until=None, due_at=due_at)
+            self.t.pipeline[video_id] = attrs.evolve(
+                mark, owner=None, until=None, due_at=due_at, checked_at=checked_at
+            )
 
     def schedule_retry(self, video_id: str, at: datetime | None) -> None:
-        marks = _marks(self.tx.db)
-        marks[video_id] = attrs.evolve(marks.get(video_id, _Mark()), retry_at=at)
+        marks = self.t.pipeline
+        marks[video_id] = attrs.evolve(marks.get(video_id, PipelineMark()), retry_at=at)
 
 
-@attrs.frozen
-class _Mark:
-    """The pipeline's note on one video: who leases it, when it is next due."""
-
-    owner: str | None = None
-    until: datetime | None = None
-    due_at: datetime | None = None
-    retry_at: datetime | None = None
-
-    def free(self, now: datetime) -> bool:
-        lease_over = self.until is None or self.until <= now
-        return lease_over and (self.due_at is None or self.due_at <= now)
-
-
-# The marks live beside the tables, outside transactions (like advisory state):
-# the fake's units of work are serialised, so leasing needs no more than this.
-_MARKS: weakref.WeakKeyDictionary[InMemoryDatabase, dict[str, _Mark]] = weakref.WeakKeyDictionary()
-
-
-def _marks(db: InMemoryDatabase) -> dict[str, _Mark]:
-    return _MARKS.setdefault(db, {})
-
-
-_WANTED: dict[str, Callable[[Video, _Mark, datetime], bool]] = {
+_WANTED: dict[str, Callable[[Video, PipelineMark, datetime], bool]] = {
     "sync": lambda v, m, now: v.status.in_flight,
     "archive": lambda v, m, now: v.status is VideoStatus.COMPLETED and v.archived_at is None,
     "retry": lambda v, m, now: (

@@ -7,17 +7,10 @@ from collections.abc import Iterable, Iterator
 
 import attrs
 
-from revideo.domain.errors import Forbidden, NotFound
+from revideo.domain.errors import NotFound
+from revideo.domain.media import check_folder
 from revideo.domain.profile import Actor
 from revideo.ports.media_store import StoredObject
-
-
-def check_folder(actor: Actor, bucket: str, path: str) -> None:
-    """A user may write only under `<own id>/`; the system anywhere."""
-    if actor.system:
-        return
-    if actor.user_id is None or path.split("/", 1)[0] != actor.user_id:
-        raise Forbidden("write", bucket, path)
 
 
 class InMemoryMediaStore:

@@ -18,12 +18,17 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from revideo.adapters.postgres import convert
 from revideo.adapters.postgres.errors import SETTING, database_errors
 from revideo.domain.errors import ConfigError, Duplicate
 from revideo.domain.profile import Actor, Profile, Role
+
+if TYPE_CHECKING:
+    from revideo.adapters.local_auth.store import CredentialStore
+    from revideo.ports.identity import Identity
+    from revideo.ports.mailer import Mailer
 
 
 def role_and_claims(actor: Actor) -> tuple[str, dict[str, Any]]:
@@ -201,6 +206,21 @@ class PostgresDatabase:
                 [role.value, new_id],
             ).fetchone()
         return convert.profile(row)
+
+    def credentials(self) -> CredentialStore:
+        """`auth.users`, kept by revideo's own auth."""
+        from revideo.adapters.local_auth.postgres import PostgresCredentials
+
+        return PostgresCredentials(self)
+
+    def identity(self, mailer: Mailer, *, secret: str | None = None) -> Identity:
+        from revideo.adapters.local_auth import identity_for
+
+        return identity_for(self, mailer, secret=secret)
+
+    def media_store(self) -> None:
+        """None: photos and videos go to the files store."""
+        return None
 
     def close(self) -> None:
         self.pool.close()

@@ -41,16 +41,6 @@ class ServerStatus:
     dsn: str | None = None
 
 
-def default_data_dir() -> Path:
-    """REVIDEO_DATA_DIR, or the user's data folder for revideo."""
-    configured = os.environ.get(SETTING, "").strip()
-    if configured:
-        return Path(configured).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("revideo", appauthor=False))
-
-
 def ensure_server(data_dir: Path) -> str:
     """Return the app's DSN for a running, migrated embedded server, starting it if needed."""
     data_dir = Path(data_dir).expanduser().resolve()

@@ -79,22 +79,6 @@ class PostgresVideos(Table[Video]):
         )
         return convert.video(rows[0]) if rows else None
 
-    def in_flight(self, limit: int) -> builtins.list[Video]:
-        rows = self.select(
-            "SELECT * FROM public.videos WHERE status IN ('pending', 'processing')"
-            " ORDER BY updated_at, id LIMIT %s",
-            [limit],
-        )
-        return [convert.video(r) for r in rows]
-
-    def unarchived(self, limit: int) -> builtins.list[Video]:
-        rows = self.select(
-            "SELECT * FROM public.videos WHERE status = 'completed' AND archived_at IS NULL"
-            " ORDER BY updated_at, id LIMIT %s",
-            [limit],
-        )
-        return [convert.video(r) for r in rows]
-
     def lock(self, video_id: str) -> Video:
         found = (
             self.rows("SELECT * FROM public.videos WHERE id = %s FOR UPDATE", [video_id])

@@ -116,8 +116,10 @@ class SupabaseBackend:
 
         return SupabaseUnitOfWork(self, actor)
 
-    def identity(self, mailer: Mailer | None = None) -> SupabaseIdentity:
-        """Supabase Auth as the Identity port (Supabase sends the mails itself)."""
+    def identity(
+        self, mailer: Mailer | None = None, *, secret: str | None = None
+    ) -> SupabaseIdentity:
+        """Supabase Auth as the Identity port (Supabase sends the mails and signs the links)."""
         if self._identity is None:
             from revideo.adapters.supabase.identity import SupabaseIdentity
 

@@ -130,18 +130,6 @@ class RestVideos(RestTable[Video]):
         rows = self.rows(self.query().select("*").eq("heygen_video_id", engine_video_id))
         return convert.video(rows[0]) if rows else None
 
-    def in_flight(self, limit: int) -> builtins.list[Video]:
-        request = self.query().select("*").in_("status", ["pending", "processing"])
-        return self._oldest(request, limit)
-
-    def unarchived(self, limit: int) -> builtins.list[Video]:
-        request = self.query().select("*").eq("status", "completed").is_("archived_at", "null")
-        return self._oldest(request, limit)
-
-    def _oldest(self, request: object, limit: int) -> builtins.list[Video]:
-        ordered = request.order("updated_at").order("id").limit(limit)  # type: ignore[attr-defined]
-        return [convert.video(r) for r in self.rows(ordered)]
-
     def lock(self, video_id: str) -> Video:
         """Like get; a later update in this unit of work fails if the row changed meanwhile.
 

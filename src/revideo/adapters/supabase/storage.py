@@ -6,9 +6,9 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from revideo.adapters.memory.store import check_folder
 from revideo.adapters.supabase.errors import storage_errors
 from revideo.domain.errors import NotFound, StorageError
+from revideo.domain.media import check_folder
 from revideo.domain.profile import Actor
 from revideo.ports.media_store import StoredObject
 

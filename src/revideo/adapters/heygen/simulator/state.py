@@ -102,10 +102,6 @@ class SimState:
             self.jobs[job.id] = job
             return job
 
-    def active_count(self) -> int:
-        with self.lock:
-            return sum(1 for j in self.jobs.values() if j.state in ("pending", "processing"))
-
     def seconds_until_slot(self) -> int:
         """Whole seconds until the earliest running render ends (at least 1)."""
         with self.lock:
