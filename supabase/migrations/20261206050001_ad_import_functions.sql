@@ -3,20 +3,22 @@
 -- revideo_import_ads receives the rows as JSON in one request). All SECURITY INVOKER: RLS
 -- checks every row written as the caller's.
 
--- Half-even rounding of a non-negative amount to `places` decimals.
+-- Half-even rounding of a non-negative amount to `places` decimals, and why imported figures
+-- are implausible ('' when they are not: flagged, still imported). Both run once per row of
+-- an import, so they have no SET clause: PostgreSQL inlines such SQL functions (a SET clause
+-- costs a configuration save and restore per call). They call only pg_catalog.
 CREATE FUNCTION public.revideo_round_even(x numeric, places integer) RETURNS numeric
-  LANGUAGE sql IMMUTABLE SET search_path = ''
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
-  SELECT round(round(x, places) - CASE
-    WHEN x * power(10::numeric, places) % 1 = 0.5
-         AND trunc(x * power(10::numeric, places)) % 2 = 0
-    THEN power(10::numeric, -places) ELSE 0 END, places)
+  SELECT pg_catalog.round(pg_catalog.round(x, places) - CASE
+    WHEN x * pg_catalog.power(10::numeric, places) % 1 = 0.5
+         AND pg_catalog.trunc(x * pg_catalog.power(10::numeric, places)) % 2 = 0
+    THEN pg_catalog.power(10::numeric, -places) ELSE 0 END, places)
 $$;
 
--- Why imported figures are implausible ('' when they are not): flagged, still imported.
 CREATE FUNCTION public.revideo_ad_flag(impressions numeric, clicks numeric, leads numeric)
   RETURNS text
-  LANGUAGE sql IMMUTABLE SET search_path = ''
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
   SELECT CASE
     WHEN clicks > impressions
@@ -56,7 +58,9 @@ BEGIN
                 THEN 'spend_amount'
               WHEN g.impressions > p_max_count THEN 'impressions'
               WHEN g.clicks > p_max_count THEN 'clicks'
-              WHEN public.revideo_round_even(g.leads, 0) > p_max_count THEN 'leads' END AS bad
+              WHEN public.revideo_round_even(g.leads, 0) > p_max_count THEN 'leads' END AS bad,
+         public.revideo_ad_flag(g.impressions, g.clicks,
+                                public.revideo_round_even(g.leads, 0)) AS flag
   FROM (SELECT min(s.line) AS line, s.platform, s.source_key, s.date_recorded,
                min(s.video_id::text) AS video_min, max(s.video_id::text) AS video_max,
                min(s.currency) AS currency_min, max(s.currency) AS currency_max,
@@ -231,7 +235,7 @@ BEGIN
   SELECT k.line, k.video_min::uuid AS video_id, k.platform, k.date_recorded, k.ad_id,
          k.ad_name, k.ad_set_name, k.campaign_id, k.campaign_name, k.spend_amount,
          k.impressions, k.clicks, k.lead_count, coalesce(h.outcome, 'added') AS outcome,
-         public.revideo_ad_flag(k.impressions, k.clicks, k.lead_count) AS flag,
+         k.flag,
          h.cur_spend, h.cur_impressions, h.cur_clicks, h.cur_leads
   FROM pg_temp.ad_import_keys k LEFT JOIN pg_temp.ad_import_hits h USING (line)
   WHERE k.bad IS NULL;
@@ -252,8 +256,9 @@ BEGIN
   FROM (SELECT * FROM pg_temp.ad_import_outcomes ORDER BY line LIMIT p_kept) o;
   SELECT coalesce(jsonb_agg(public.revideo_import_item(ROW(o.*)::public.revideo_import_outcome) ORDER BY o.line), '[]'::jsonb)
   INTO v_changes
-  FROM (SELECT * FROM pg_temp.ad_import_outcomes WHERE outcome = 'updated'
-        ORDER BY line LIMIT p_kept) o;
+  FROM (SELECT * FROM pg_temp.ad_import_outcomes
+        WHERE line IN (SELECT h.line FROM pg_temp.ad_import_hits h WHERE h.outcome = 'updated'
+                       ORDER BY h.line LIMIT p_kept)) o;
   SELECT coalesce(jsonb_agg(public.revideo_import_item(ROW(o.*)::public.revideo_import_outcome) ORDER BY o.line), '[]'::jsonb)
   INTO v_flags
   FROM (SELECT * FROM pg_temp.ad_import_outcomes WHERE flag <> ''
