@@ -44,10 +44,11 @@ CREATE INDEX ad_imports_user_idx ON public.ad_imports (user_id, seq DESC);
 CREATE TRIGGER ad_imports_updated_at BEFORE UPDATE ON public.ad_imports
   FOR EACH ROW EXECUTE FUNCTION public.handle_updated_at();
 
--- ad_performance: the source ad and the report -----------------------------------------
+-- ad_performance: the source ad and the report (source_key: a hash, compared byte by byte) --
 ALTER TABLE public.ad_performance
   ADD COLUMN import_id uuid REFERENCES public.ad_imports (id) ON DELETE CASCADE,
-  ADD COLUMN source_key text NOT NULL DEFAULT '' CHECK (char_length(source_key) <= 64),
+  ADD COLUMN source_key text COLLATE "C" NOT NULL DEFAULT ''
+    CHECK (char_length(source_key) <= 64),
   ADD COLUMN ad_id text NOT NULL DEFAULT '' CHECK (char_length(ad_id) <= 200),
   ADD COLUMN ad_name text NOT NULL DEFAULT '' CHECK (char_length(ad_name) <= 500),
   ADD COLUMN ad_set_name text NOT NULL DEFAULT '' CHECK (char_length(ad_set_name) <= 500),
@@ -76,7 +77,8 @@ CREATE TABLE public.ad_figure_versions (
   user_id        uuid NOT NULL DEFAULT auth.uid() REFERENCES auth.users (id) ON DELETE CASCADE,
   video_id       uuid NOT NULL,
   platform       public.ad_platform NOT NULL,
-  source_key     text NOT NULL CHECK (source_key <> '' AND char_length(source_key) <= 64),
+  source_key     text COLLATE "C" NOT NULL
+    CHECK (source_key <> '' AND char_length(source_key) <= 64),
   date_recorded  date NOT NULL,
   spend_amount   numeric(10, 2) NOT NULL CHECK (spend_amount >= 0),
   impressions    bigint NOT NULL CHECK (impressions >= 0),

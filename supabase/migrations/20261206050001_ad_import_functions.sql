@@ -34,11 +34,12 @@ CREATE FUNCTION public.revideo_import_staging() RETURNS void
   LANGUAGE plpgsql VOLATILE SET search_path = ''
 AS $$
 BEGIN
+  -- byte order ("C") for the texts: grouping and min/max need no locale rules
   CREATE TEMP TABLE IF NOT EXISTS ad_import_staging (
     line bigint, video_id uuid, platform public.ad_platform, date_recorded date,
-    source_key text, ad_id text, ad_name text, ad_set_name text, campaign_id text,
-    campaign_name text, spend numeric, impressions numeric, clicks numeric, leads numeric,
-    currency text
+    source_key text COLLATE "C", ad_id text COLLATE "C", ad_name text COLLATE "C",
+    ad_set_name text COLLATE "C", campaign_id text COLLATE "C", campaign_name text COLLATE "C",
+    spend numeric, impressions numeric, clicks numeric, leads numeric, currency text COLLATE "C"
   ) ON COMMIT DROP;
   TRUNCATE pg_temp.ad_import_staging;
 END
@@ -62,7 +63,8 @@ BEGIN
          public.revideo_ad_flag(g.impressions, g.clicks,
                                 public.revideo_round_even(g.leads, 0)) AS flag
   FROM (SELECT min(s.line) AS line, s.platform, s.source_key, s.date_recorded,
-               min(s.video_id::text) AS video_min, max(s.video_id::text) AS video_max,
+               min(s.video_id::text COLLATE "C") AS video_min,
+               max(s.video_id::text COLLATE "C") AS video_max,
                min(s.currency) AS currency_min, max(s.currency) AS currency_max,
                max(s.ad_id) AS ad_id, max(s.ad_name) AS ad_name,
                max(s.ad_set_name) AS ad_set_name, max(s.campaign_id) AS campaign_id,
