@@ -179,8 +179,10 @@ def measure(app: str, admin: str, folder: Path, rows: int) -> None:
     floor_rate, read_rate = reader_vs_csv(later)
     run = subprocess.run(
         [sys.executable, __file__, "--child", app, str(first), str(later)],
-        check=True, capture_output=True, text=True,
+        check=False, capture_output=True, text=True,
     )  # fmt: skip
+    if run.returncode:
+        raise SystemExit(f"the import failed:\n{run.stderr[-3000:]}")
     got = json.loads(run.stdout.strip().splitlines()[-1])
     base, restating = got["imports"]
     assert base["added"] == rows and base["errors"] == base["unmapped"] == 0, base

@@ -31,7 +31,12 @@ _NOTHING = "false"
 # of revideo_import_staging(); revideo_apply_import (supabase/migrations) sums, checks and
 # applies them in SQL. Sorting, not hashing, groups them: a hash table holds ~1 KB of numeric
 # sums per key and spills.
-_SETTINGS = "SET LOCAL work_mem = '64MB'; SET LOCAL enable_hashagg = off"
+# The whole import is one call of revideo_apply_import: a million rows outlast the 60 s a
+# request may take (bootstrap 02_revideo_local.sql), so this transaction has more.
+_SETTINGS = (
+    "SET LOCAL work_mem = '64MB'; SET LOCAL enable_hashagg = off;"
+    " SET LOCAL statement_timeout = '30min'"
+)
 _STAGE = "SELECT public.revideo_import_staging()"
 _COPY = (
     "COPY ad_import_staging (line, video_id, platform, date_recorded, source_key, ad_id,"
