@@ -8,8 +8,10 @@ from revideo.adapters.memory.database import InMemoryDatabase
 from revideo.adapters.memory.engine import FakeVideoEngine
 from revideo.adapters.memory.store import InMemoryMediaStore, OutboxMailer
 from revideo.bootstrap import Services, bootstrap
+from revideo.domain.keys import render_key
 from revideo.domain.profile import Actor, Role
 from revideo.domain.property import Address, PropertyInput, Specs
+from revideo.domain.video import Video
 from revideo.settings import load
 
 PNG = (
@@ -61,3 +63,8 @@ def sample_property(title: str = "Sunny loft", city: str = "Austin") -> Property
 def user(backend: object, email: str, role: Role = Role.USER) -> Actor:
     profile = backend.add_user(email, role=role)  # type: ignore[attr-defined]
     return Actor.user(profile.id, role=role, email=email)
+
+
+def archived_path(video: Video, ext: str = "mp4") -> str:
+    """Where the archive step keeps a render: its own path for each attempt."""
+    return render_key(video.user_id, video.id, video.attempt_count, video.heygen_video_id, ext)

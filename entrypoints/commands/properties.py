@@ -116,7 +116,9 @@ def add(
     actor = acting(user_email)
     prop = services().properties.create(actor, data)
     for path in photos:
-        services().properties.add_photo(actor, prop.id, path.read_bytes(), _image_type(path))
+        services().properties.add_photo(
+            actor, prop.id, path.read_bytes(), _image_type(path), path.name
+        )
     emit_json(prop) if as_json else click.echo(f"added {prop.id}  {prop.title}")
 
 
@@ -132,7 +134,9 @@ def photo(property_id: str, files: tuple[Path, ...], user_email: str | None) -> 
     actor = acting(user_email)
     full = _full_id(actor, property_id)
     for path in files:
-        media = services().properties.add_photo(actor, full, path.read_bytes(), _image_type(path))
+        media = services().properties.add_photo(
+            actor, full, path.read_bytes(), _image_type(path), path.name
+        )
         click.echo(f"added {path.name} as photo {media.order + 1}")
 
 

@@ -109,11 +109,11 @@ def add_photos(property_id: str) -> Any:
         data = f.read()
         kind = forms.sniff(data, f.mimetype)
         check_image(data, kind)
-        blobs.append((data, kind))
+        blobs.append((data, kind, f.filename))
     if len(svc().properties.photos(me, property_id)) + len(blobs) > MAX_PHOTOS:
         raise ValidationError("photos", f"a property holds at most {MAX_PHOTOS} photos")
-    for data, kind in blobs:
-        svc().properties.add_photo(me, property_id, data, kind)
+    for data, kind, name in blobs:
+        svc().properties.add_photo(me, property_id, data, kind, name)
     flash(f"{len(blobs)} photo(s) added.", "success")
     return redirect(url_for("properties.detail", property_id=property_id))
 

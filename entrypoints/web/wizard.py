@@ -156,7 +156,7 @@ def _upload(wiz: dict[str, Any]) -> None:
             check_image(data, kind)
         except ValidationError as exc:
             raise ValidationError("photos", f"{f.filename}: {exc.message}") from None
-        checked.append((data, kind, (f.filename or "")[:100]))
+        checked.append((data, kind, (f.filename or "")[:200]))
     folder = _folder(wiz)
     folder.mkdir(parents=True, exist_ok=True)
     for data, kind, filename in checked:
@@ -186,7 +186,7 @@ def _create(wiz: dict[str, Any]) -> Any:
     try:
         for p in wiz["photos"]:
             blob = (_folder(wiz) / p["id"]).read_bytes()
-            svc().properties.add_photo(me, prop.id, blob, p["type"])
+            svc().properties.add_photo(me, prop.id, blob, p["type"], p.get("name"))
     except (RevideoError, OSError) as exc:
         svc().properties.delete(me, prop.id)  # never a half-made property
         return _page("review", wiz, {"photos": f"could not store the photos: {exc}"}, 400)

@@ -109,7 +109,7 @@ def listing_ids(client: httpx.Client) -> set[str]:
 
 
 def archived(data_dir: Path) -> list[Path]:
-    return list((data_dir / "media" / "generated-videos").glob("*/*.mp4"))
+    return list((data_dir / "media" / "generated-videos").rglob("*.mp4"))  # <user>/<video>/…
 
 
 def test_up_serves_the_demo_renders_and_archives_and_stops_on_ctrl_c(data_dir: Path) -> None:

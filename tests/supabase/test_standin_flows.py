@@ -24,9 +24,11 @@ from revideo.domain.errors import AuthError, ConfigError, Forbidden, NotFound, R
 from revideo.domain.page import PageRequest
 from revideo.domain.profile import Actor, Role
 from revideo.ports.repositories import AdFilter
+from revideo.services.videos import VideoInput
 from tests.contract.conftest import a_property, a_video, an_ad
 from tests.supabase.fixtures import settings_for
 from tests.supabase.standin.project import StandInProject
+from tests.support import sample_property
 
 GOOD = "correct-horse-9"
 CALLBACK = "http://127.0.0.1:8000/auth/callback"
@@ -284,3 +286,25 @@ def test_mails_follow_the_documented_template_back_to_our_callback(
     link = outbox.outbox[-1].body.split()[-1]
     assert link.startswith(f"{CALLBACK}?token=")
     assert identity.confirm(link.split("token=")[1]).user_id == user_id
+
+
+class TestAtomicRenderWrites:
+    def test_a_render_job_and_its_video_are_saved_by_one_sql_function(
+        self, supabase_backend: SupabaseBackend, standin: StandInProject
+    ) -> None:
+        from revideo.adapters.memory.engine import FakeVideoEngine
+        from tests.contract.test_atomicity import _services
+
+        alice = supabase_backend.add_user("alice@example.test")
+        me = Actor.user(alice.id)
+        svc = _services(supabase_backend, FakeVideoEngine())
+        prop = svc.properties.create(me, sample_property())
+        ready = {"script_content": "Hi.", "avatar_id": "fake-anna", "voice_id": "fake-voice-en"}
+        draft = svc.videos.create_draft(me, VideoInput(prop.id, "Tour", **ready))
+        standin.rest.calls.clear()
+        video = svc.videos.submit(me, draft.id)
+        assert ("POST", "rpc/revideo_save_render") in standin.rest.calls
+        assert ("PATCH", "video_render_jobs") not in standin.rest.calls  # never on its own
+        (job,) = svc.videos.jobs(me, video.id)
+        assert job.heygen_job_id == video.heygen_video_id and job.heygen_job_id is not None
+        assert video.status.value == "pending" and video.attempt_count == 1

@@ -81,6 +81,19 @@ class StorageError(RevideoError):
     """A media file could not be stored, read or removed."""
 
 
+class TooLarge(StorageError):
+    """The store refuses a file over its size limit (`limit` bytes, when known).
+
+    `setting` names where the limit is raised; retrying the same file will not help.
+    """
+
+    def __init__(self, message: str, limit: int | None, setting: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.limit = limit
+        self.setting = setting
+
+
 class EngineError(RevideoError):
     """Base for failures of a video engine."""
 

@@ -10,6 +10,7 @@ import attrs
 
 from revideo.domain import _checks
 from revideo.domain.errors import Forbidden, NotFound, ValidationError
+from revideo.domain.keys import check_key, display_name
 from revideo.domain.profile import Actor
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
@@ -35,6 +36,7 @@ class PropertyMedia:
     mime_type: str = attrs.field(converter=_mime)
     order: int = 0
     created_at: datetime | None = None
+    file_name: str = attrs.field(default="", converter=display_name)  # as typed; see keys
 
 
 def renumber(media: Sequence[PropertyMedia]) -> tuple[PropertyMedia, ...]:
@@ -67,14 +69,16 @@ def reorder(media: Sequence[PropertyMedia], ids: Sequence[str]) -> tuple[Propert
 
 
 def check_folder(actor: Actor, bucket: str, path: str) -> None:
-    """A user may write stored objects only under `<own id>/`; the system anywhere.
+    """A user may write stored objects only under `<own id>/`; the system anywhere;
+    and only under a key every store accepts alike (else ValidationError('path'),
+    see revideo.domain.keys).
 
     Every media store applies it, as Supabase Storage's policies do (design.md §3):
     `storage.foldername(name)[1] = auth.uid()`, so an object outside any folder is
     no one's.
     """
-    if actor.system:
-        return
-    folder, _, name = path.partition("/")
-    if actor.user_id is None or folder != actor.user_id or not name:
-        raise Forbidden("write", bucket, path)
+    if not actor.system:
+        folder, _, name = path.partition("/")
+        if actor.user_id is None or folder != actor.user_id or not name:
+            raise Forbidden("write", bucket, path)
+    check_key(path)

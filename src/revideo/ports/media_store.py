@@ -2,8 +2,15 @@
 Where photos and finished videos are kept: buckets `property-images` and
 `generated-videos`, object paths `<user id>/<file>`.
 
-Errors: StorageError (cannot write/read), NotFound (no such object),
-Forbidden (the actor may not write under that folder).
+Paths are keys of the safe alphabet (revideo.domain.keys): every store
+refuses any other with ValidationError('path'), so a path, its object and its
+public URL always agree. A new version of a file goes to a new path (public
+URLs are cached for an hour), and the old one is deleted.
+
+Errors: StorageError (cannot write/read), TooLarge (a StorageError: over the
+store's size limit; retrying will not help), NotFound (no such object),
+Forbidden (the actor may not write under that folder), ValidationError (an
+unsafe key).
 """
 
 from __future__ import annotations
@@ -36,8 +43,14 @@ class MediaStore(Protocol):
         path: str,
         data: bytes | Iterable[bytes],
         content_type: str,
+        *,
+        filename: str | None = None,
     ) -> StoredObject:
-        """Write (or overwrite) an object; a user may write only under `<own id>/`."""
+        """Write (or overwrite) an object; a user may write only under `<own id>/`.
+
+        `filename` is the name as the user typed it, kept as the object's
+        metadata where the store has any (never part of the key).
+        """
         ...
 
     def open(self, bucket: str, path: str) -> Iterator[bytes]:

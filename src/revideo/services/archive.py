@@ -5,12 +5,17 @@ storage before its links expire, and point the video at the copies.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import logging
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 
 import attrs
 
-from revideo.domain.errors import EngineError, EngineRejected
+from revideo.domain import files
+from revideo.domain.errors import EngineError, EngineRejected, RevideoError, TooLarge
+from revideo.domain.keys import render_key
 from revideo.domain.profile import Actor
 from revideo.domain.video import EngineReport, Video, VideoStatus
 from revideo.ports.media_store import VIDEOS_BUCKET, MediaStore
@@ -21,6 +26,7 @@ from revideo.services.videos import RenderPolicy
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor.service()
+NEVER = datetime.max.replace(tzinfo=UTC)  # due "never": the archive loop leaves it be
 
 
 @attrs.frozen
@@ -40,27 +46,55 @@ class Archiver:
         if not video.thumbnail_url or video.meta.duration is None:
             fresh = self._fresh_links(video)  # a webhook names the file only
         try:
-            video_url, thumb_url = self._copy_files(video, fresh)
-        except EngineRejected:
-            fresh = None if fresh is not None else self._fresh_links(video)
-            if fresh is None:
-                raise
-            video_url, thumb_url = self._copy_files(video, fresh)  # the old link had expired
+            try:
+                video_url, thumb_url = self._copy_files(video, fresh)
+            except EngineRejected:
+                fresh = None if fresh is not None else self._fresh_links(video)
+                if fresh is None:
+                    raise
+                video_url, thumb_url = self._copy_files(video, fresh)  # the old link had expired
+        except TooLarge as exc:
+            self._keep_engine_link(video, exc)
+            return
         now = self.ctx.clock()
+        kept = False
         with self.ctx.uow(SYSTEM) as uow:
             current = uow.videos.lock(video.id)
-            same = current.heygen_video_id == video.heygen_video_id
-            if same and current.status is VideoStatus.COMPLETED and current.archived_at is None:
+            if _still_unarchived(current, video):
                 duration = current.meta.duration or (fresh.duration if fresh else None)
                 done = current.archive(video_url, thumb_url, now)
                 meta = attrs.evolve(done.meta, duration=duration)
-                uow.videos.update(attrs.evolve(done, meta=meta))
+                uow.videos.update(attrs.evolve(done, meta=meta, error_message=None))
                 job = current_job(uow, current)
                 if job is not None and job.cost_credits is None:
-                    charged = self.policy.charge(job, duration)
+                    charged = self.policy.charge(job, duration, self.policy.rate(self.engine))
                     if charged != job:
                         uow.render_jobs.update(charged)
+                kept = True
             uow.videos.release(video.id, self.owner, now, now)
+        if not kept:  # changed meanwhile: copies no row points at belong to nothing
+            self._forget(video, {current.video_url, current.thumbnail_url})
+
+    def _keep_engine_link(self, video: Video, exc: TooLarge) -> None:
+        """Too large for the store: the video stays completed with the engine's
+        link, says why and where the limit is set, and is not tried again."""
+        log.warning("video %s not archived: %s", video.id, exc.message)
+        now = self.ctx.clock()
+        reason = f"not archived: {exc.message}; the setting: {exc.setting}"
+        with self.ctx.uow(SYSTEM) as uow:
+            current = uow.videos.lock(video.id)
+            if _still_unarchived(current, video):
+                uow.videos.update(current.not_archived(reason))
+            uow.videos.release(video.id, self.owner, NEVER, now)
+        self._forget(video, {current.video_url, current.thumbnail_url})  # a part may be stored
+
+    def _forget(self, video: Video, in_use: set[str | None]) -> None:
+        for ext in ("mp4", "jpg"):
+            path = _key(video, ext)
+            if self.store.public_url(VIDEOS_BUCKET, path) in in_use:
+                continue  # another worker archived this very render there meanwhile
+            with contextlib.suppress(RevideoError):
+                self.store.delete(SYSTEM, VIDEOS_BUCKET, path)
 
     def _copy_files(self, video: Video, fresh: EngineReport | None) -> tuple[str, str | None]:
         source = (fresh.video_url if fresh else None) or video.video_url
@@ -80,22 +114,50 @@ class Archiver:
     def _copy(self, video: Video, url: str | None, ext: str, content_type: str) -> str:
         if not url:
             raise EngineRejected("no_file", "the engine reported no file to archive")
-        counted = _Counted(self.engine.fetch(url))
-        path = f"{video.user_id}/{video.id}.{ext}"
+        chunks = iter(self.engine.fetch(url))
+        head, chunks = _head(chunks, files.HEAD_BYTES)
+        problem = files.check_head(head, ext)
+        if problem is not None:  # checked before anything is replaced
+            raise EngineRejected("not_media", f"the engine's {ext} file {problem}")
+        counted = _Counted(itertools.chain([head] if head else [], chunks), files.MAX_BYTES[ext])
+        path = _key(video, ext)
         stored = self.store.put(SYSTEM, VIDEOS_BUCKET, path, counted, content_type)
         if stored.size != counted.size or stored.size == 0:
             raise EngineRejected("short_file", f"stored {stored.size} of {counted.size} bytes")
         return stored.public_url
 
 
-class _Counted:
-    """Wraps a byte stream and counts what passes through."""
+def _head(chunks: Iterator[bytes], want: int) -> tuple[bytes, Iterator[bytes]]:
+    """The first `want` bytes of a stream (fewer if it is shorter), and the rest of it."""
+    head = b""
+    for chunk in chunks:
+        head += chunk
+        if len(head) >= want:
+            break
+    return head, chunks
 
-    def __init__(self, chunks: Iterable[bytes]) -> None:
+
+def _key(video: Video, ext: str) -> str:
+    return render_key(video.user_id, video.id, video.attempt_count, video.heygen_video_id, ext)
+
+
+def _still_unarchived(current: Video, seen: Video) -> bool:
+    """The locked row is still the completed, unarchived render that was copied."""
+    same = current.heygen_video_id == seen.heygen_video_id
+    return same and current.status is VideoStatus.COMPLETED and current.archived_at is None
+
+
+class _Counted:
+    """Wraps a byte stream, counts what passes through, and stops one that grows too big."""
+
+    def __init__(self, chunks: Iterable[bytes], limit: int) -> None:
         self._chunks = chunks
+        self._limit = limit
         self.size = 0
 
     def __iter__(self) -> Iterator[bytes]:
         for chunk in self._chunks:
             self.size += len(chunk)
+            if self.size > self._limit:
+                raise EngineRejected("not_media", f"the file is larger than {self._limit} bytes")
             yield chunk

@@ -10,6 +10,7 @@ import attrs
 
 from revideo.domain import media as gallery
 from revideo.domain.errors import StorageError, ValidationError
+from revideo.domain.keys import slug
 from revideo.domain.media import IMAGE_TYPES, PropertyMedia
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.profile import Actor
@@ -79,16 +80,26 @@ class PropertyService:
             return uow.media.for_property(property_id)
 
     def add_photo(
-        self, actor: Actor, property_id: str, data: bytes, content_type: str
+        self,
+        actor: Actor,
+        property_id: str,
+        data: bytes,
+        content_type: str,
+        filename: str | None = None,
     ) -> PropertyMedia:
-        """Store an image and append it to the gallery; nothing is kept on failure."""
+        """Store an image and append it to the gallery; nothing is kept on failure.
+
+        The key is made of ids and a slug of `filename` (revideo.domain.keys);
+        the name as typed is kept as the photo's `file_name` and the object's metadata.
+        """
         check_image(data, content_type)
         with self.ctx.uow(actor) as uow:
             prop = uow.properties.get(property_id)
             require_owner(actor, prop.user_id, "property", property_id)
             current = uow.media.for_property(property_id)
             media_id = self.ctx.ids()
-            path = f"{prop.user_id}/{property_id}/{media_id}.{_EXTENSIONS[content_type]}"
+            name = f"{media_id}-{slug(filename or '', 'photo')}.{_EXTENSIONS[content_type]}"
+            path = f"{prop.user_id}/{property_id}/{name}"
             draft = PropertyMedia(
                 id=media_id,
                 property_id=property_id,
@@ -96,9 +107,12 @@ class PropertyService:
                 storage_path=path,
                 public_url=self.store.public_url(PHOTOS_BUCKET, path),
                 mime_type=content_type,
+                file_name=filename or "",
             )
             placed = gallery.append(current, draft)[-1]
-            self.store.put(actor, PHOTOS_BUCKET, path, data, content_type)
+            self.store.put(
+                actor, PHOTOS_BUCKET, path, data, content_type, filename=placed.file_name or None
+            )
             try:
                 return uow.media.add(placed)
             except BaseException:

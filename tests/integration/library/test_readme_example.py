@@ -45,6 +45,6 @@ def test_the_readme_library_example_renders_and_archives_a_video(
     assert set(changes) <= {"pending", "processing", "completed"}, run.stdout
     status, url = last.split()
     assert status == "completed"
-    archived = list((tmp_path / "data" / "media" / "generated-videos").glob("*/*.mp4"))
+    archived = list((tmp_path / "data" / "media" / "generated-videos").rglob("*.mp4"))
     assert len(archived) == 1 and url.endswith(archived[0].name)
     assert archived[0].read_bytes()[4:8] == b"ftyp"

@@ -37,6 +37,7 @@ from tests.integration.pipeline.harness import (
     make_engine,
     make_services,
 )
+from tests.support import archived_path
 
 pytestmark = pytest.mark.integration
 MAX_STEPS = 80
@@ -79,7 +80,7 @@ def check(rig: Rig, video_id: str, label: str) -> None:
         jobs = rig.svc.videos.jobs(rig.actor, video_id)
     assert video.status is VideoStatus.COMPLETED, (label, video.status, video.error_message)
     assert video.archived_at is not None, label
-    blob = b"".join(rig.store.open(VIDEOS_BUCKET, f"{video.user_id}/{video.id}.mp4"))
+    blob = b"".join(rig.store.open(VIDEOS_BUCKET, archived_path(video)))
     assert blob[4:8] == b"ftyp", label
     creates = rig.sim.creates_by_handle()
     assert sum(creates[j.id] for j in jobs) == 1, (label, "renders accepted", jobs)

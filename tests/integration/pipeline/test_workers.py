@@ -14,6 +14,7 @@ from revideo.domain.video import VideoStatus
 from revideo.ports.media_store import VIDEOS_BUCKET
 from revideo.services.pipeline import Pipeline, RoundResult
 from tests.integration.pipeline.harness import Rig
+from tests.support import archived_path
 
 pytestmark = pytest.mark.integration
 
@@ -92,7 +93,7 @@ def test_two_workers_over_200_videos_never_poll_one_twice_in_a_round(rig: Rig) -
     for v in videos:
         done = rig.video(v.id)
         assert done.status is VideoStatus.COMPLETED and done.archived_at is not None
-        assert rig.store.open(VIDEOS_BUCKET, f"{done.user_id}/{done.id}.mp4")
+        assert rig.store.open(VIDEOS_BUCKET, archived_path(done))
     assert sum(rig.sim.creates_by_handle().values()) == 200
 
 

@@ -142,3 +142,36 @@ class TestTheRunner:
         with psycopg.connect(fresh_db) as conn:
             count = conn.execute("SELECT count(*) FROM supabase_migrations.schema_migrations")
             assert count.fetchone() == (len(runner.migrations()),)
+
+
+class TestSeedBookkeeping:
+    def test_the_seed_is_recorded_like_the_cli_and_run_once(self, fresh_db: str) -> None:
+        import hashlib
+
+        runner.migrate(fresh_db)
+        seed = (runner.sql_dir() / "seed.sql").read_bytes()
+        query = "SELECT path, hash FROM supabase_migrations.seed_files"
+        with psycopg.connect(fresh_db) as conn:
+            assert conn.execute(query).fetchall() == [
+                ("supabase/seed.sql", hashlib.sha256(seed).hexdigest())
+            ]
+            # a seed the CLI recorded with other contents is re-recorded, not run again
+            conn.execute("UPDATE supabase_migrations.seed_files SET hash = 'old'")
+            conn.commit()
+        assert runner.migrate(fresh_db) == []
+        with psycopg.connect(fresh_db) as conn:
+            assert conn.execute(query).fetchall() == [
+                ("supabase/seed.sql", hashlib.sha256(seed).hexdigest())
+            ]
+
+    def test_buckets_carry_size_limits_and_types(self, fresh_db: str) -> None:
+        runner.migrate(fresh_db)
+        with psycopg.connect(fresh_db) as conn:
+            found = conn.execute(
+                "SELECT id, file_size_limit, allowed_mime_types FROM storage.buckets"
+            )
+            rows = {r[0]: (r[1], r[2]) for r in found}
+        assert rows["generated-videos"][0] == 50 * 1024 * 1024
+        assert "video/mp4" in rows["generated-videos"][1]
+        assert rows["property-images"][0] == 20 * 1024 * 1024
+        assert "video/mp4" not in rows["property-images"][1]

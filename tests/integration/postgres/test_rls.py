@@ -81,7 +81,9 @@ def insert_sql(table: str, world: World, rows: Any) -> tuple[str, list[Any]]:
             [new, a, rows.prop.id],
         ),
         "video_render_jobs": (
-            "INSERT INTO video_render_jobs (id, video_id, user_id) VALUES (%s, %s, %s)",
+            # a settled attempt: the video has its one unfinished attempt already
+            "INSERT INTO video_render_jobs (id, video_id, user_id, status, failure_kind)"
+            " VALUES (%s, %s, %s, 'failed', 'render_failed')",
             [new, rows.video.id, a],
         ),
         "ad_performance": (

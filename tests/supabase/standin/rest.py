@@ -88,8 +88,10 @@ def _agg(inner: sql.Composable) -> sql.Composable:
 class PostgrestStandIn:
     def __init__(self, pool: Any) -> None:
         self.pool = pool
+        self.calls: list[tuple[str, str]] = []  # (method, path) of every request, for tests
 
     def __call__(self, req: Request) -> Reply:
+        self.calls.append((req.method, req.path))
         try:
             claims = claims_of(req.headers.get("Authorization"))
         except BadToken as exc:

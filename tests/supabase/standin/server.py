@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import traceback
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,11 +30,24 @@ class Request:
 
 
 @attrs.frozen
+class FileSlice:
+    """A body streamed from a file: `length` bytes from `start` (never read whole)."""
+
+    path: Path
+    start: int
+    length: int
+
+
+@attrs.frozen
 class Reply:
-    status: int
-    body: Any = None  # bytes are sent as they are, anything else as JSON
+    status: int  # HANG_UP: close the connection without an answer (a cut connection)
+    body: Any = None  # bytes and FileSlice are sent as they are, anything else as JSON
     headers: tuple[tuple[str, str], ...] = ()
     content_type: str = "application/json; charset=utf-8"
+
+
+HANG_UP = 0
+STREAM_CHUNK = 256 * 1024
 
 
 def send_json(status: int, payload: Any, *headers: tuple[str, str]) -> Reply:
@@ -82,11 +96,17 @@ def _handler(services: dict[str, Service]) -> type[BaseHTTPRequestHandler]:
                     try:
                         reply = service(Request(self.command, rest, query, self.headers, body))
                     except Exception as exc:  # a stand-in bug: say so instead of hanging up
+                        traceback.print_exc()
                         reply = send_json(500, {"message": f"stand-in error: {exc!r}"})
                     return self._send(reply)
             return self._send(send_json(404, {"message": "no route"}))
 
         def _send(self, reply: Reply) -> None:
+            if reply.status == HANG_UP:
+                self.close_connection = True
+                return
+            if isinstance(reply.body, FileSlice):
+                return self._send_file(reply, reply.body)
             if reply.body is None:
                 data = b""
             elif isinstance(reply.body, bytes):
@@ -101,6 +121,25 @@ def _handler(services: dict[str, Service]) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(data)
+
+        def _send_file(self, reply: Reply, body: FileSlice) -> None:
+            self.send_response(reply.status)
+            self.send_header("Content-Type", reply.content_type)
+            for name, value in reply.headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(body.length))
+            self.end_headers()
+            if self.command == "HEAD":
+                return
+            with body.path.open("rb") as handle:
+                handle.seek(body.start)
+                left = body.length
+                while left > 0:
+                    chunk = handle.read(min(STREAM_CHUNK, left))
+                    if not chunk:
+                        break
+                    self.wfile.write(chunk)
+                    left -= len(chunk)
 
         do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = _any
 

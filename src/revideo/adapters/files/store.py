@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from revideo.domain.errors import NotFound, StorageError, ValidationError
+from revideo.domain.keys import check_key
 from revideo.domain.media import check_folder
 from revideo.domain.profile import Actor
 from revideo.ports.media_store import PHOTOS_BUCKET, VIDEOS_BUCKET, StoredObject
@@ -24,7 +25,14 @@ class FilesMediaStore:
         self.base_url = base_url.rstrip("/")
 
     def put(
-        self, actor: Actor, bucket: str, path: str, data: bytes | Iterable[bytes], content_type: str
+        self,
+        actor: Actor,
+        bucket: str,
+        path: str,
+        data: bytes | Iterable[bytes],
+        content_type: str,
+        *,
+        filename: str | None = None,  # a plain file has no metadata: the database keeps it
     ) -> StoredObject:
         target = self._file(bucket, path)
         check_folder(actor, bucket, path)
@@ -68,12 +76,10 @@ class FilesMediaStore:
         return self._file(bucket, path)
 
     def _file(self, bucket: str, path: str) -> Path:
-        parts = PurePosixPath(path).parts
         if bucket not in BUCKETS:
             raise ValidationError("bucket", f"must be one of {', '.join(BUCKETS)}")
-        if not parts or any(p in ("..", "/") or p.startswith(".") for p in parts):
-            raise ValidationError("path", "must be a relative path inside the bucket")
-        return self.root.joinpath(bucket, *parts)
+        check_key(path)  # no '.', '..', '/...' or hidden names either
+        return self.root.joinpath(bucket, *PurePosixPath(path).parts)
 
 
 def _stream(handle) -> Iterator[bytes]:  # type: ignore[no-untyped-def]

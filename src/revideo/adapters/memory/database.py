@@ -66,6 +66,7 @@ class Tables:
     # figures kept aside, by (import id, platform, source key, day)
     ad_versions: dict[tuple[str, str, str, date], AdRecord] = attrs.Factory(dict)
     pipeline: dict[str, PipelineMark] = attrs.Factory(dict)  # video id -> lease and due times
+    deliveries: dict[str, datetime] = attrs.Factory(dict)
     seq: dict[str, int] = attrs.Factory(dict)
 
     def copy(self) -> Tables:

@@ -219,6 +219,12 @@ class InMemoryVideos(Repo):
                 mark, owner=None, until=None, due_at=due_at, checked_at=checked_at
             )
 
+    def release_many(
+        self, dues: Sequence[tuple[str, datetime]], owner: str, checked_at: datetime
+    ) -> None:
+        for video_id, due_at in dues:
+            self.release(video_id, owner, due_at, checked_at)
+
     def schedule_retry(self, video_id: str, at: datetime | None) -> None:
         marks = self.t.pipeline
         marks[video_id] = attrs.evolve(marks.get(video_id, PipelineMark()), retry_at=at)
@@ -258,6 +264,7 @@ class InMemoryRenderJobs(Repo):
             raise NotFound("video", job.video_id)
         if job.id in self.t.jobs:
             raise Duplicate("render job", job.id)
+        self._one_unfinished(job)
         self.t.jobs[job.id] = job
         self.tx.stamp(job.id)
         return job
@@ -265,8 +272,17 @@ class InMemoryRenderJobs(Repo):
     def update(self, job: RenderJob) -> RenderJob:
         old = self.tx.writable(self.t.jobs, job.id, "render job", lambda j: j.user_id)
         new = attrs.evolve(job, user_id=old.user_id, video_id=old.video_id)
+        self._one_unfinished(new)
         self.t.jobs[new.id] = new
         return new
+
+    def _one_unfinished(self, job: RenderJob) -> None:
+        """The partial unique index video_render_jobs_one_unfinished_idx, restated."""
+        if job.status.terminal:
+            return
+        for other in self.t.jobs.values():
+            if other.id != job.id and other.video_id == job.video_id and not other.status.terminal:
+                raise Duplicate("render job", job.id)
 
     def for_video(self, video_id: str) -> list[RenderJob]:
         rows = self.tx.visible(self.t.jobs.values(), lambda j: j.user_id)
@@ -277,6 +293,16 @@ class InMemoryRenderJobs(Repo):
         rows = self.tx.visible(self.t.jobs.values(), lambda j: j.user_id)
         lost = [j for j in rows if not j.settled and j.started_at < started_before]
         return sorted(lost, key=lambda j: j.started_at)
+
+
+class InMemoryWebhookDeliveries(Repo):
+    def claim(self, delivery_id: str, at: datetime) -> bool:
+        if not self.tx.actor.system:
+            raise Forbidden("record", "webhook delivery", delivery_id)
+        if delivery_id in self.t.deliveries:
+            return False
+        self.t.deliveries[delivery_id] = at
+        return True
 
 
 class InMemoryUnitOfWork(InMemoryTransactionMixin):
@@ -292,5 +318,6 @@ class InMemoryUnitOfWork(InMemoryTransactionMixin):
         self.media = InMemoryMedia(tx)
         self.videos = InMemoryVideos(tx)
         self.render_jobs = InMemoryRenderJobs(tx)
+        self.webhook_deliveries = InMemoryWebhookDeliveries(tx)
         self.ads = InMemoryAds(tx)
         self.analytics = InMemoryAnalytics(tx)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 import attrs
 
 from revideo.domain.errors import NotFound
+from revideo.domain.keys import check_key
 from revideo.domain.media import check_folder
 from revideo.domain.profile import Actor
 from revideo.ports.media_store import StoredObject
@@ -17,18 +18,28 @@ class InMemoryMediaStore:
     def __init__(self, base_url: str = "memory://") -> None:
         self.base_url = base_url.rstrip("/")
         self.objects: dict[tuple[str, str], tuple[bytes, str]] = {}
+        self.filenames: dict[tuple[str, str], str] = {}  # the name as typed, as metadata
         self._lock = threading.Lock()
 
     def put(
-        self, actor: Actor, bucket: str, path: str, data: bytes | Iterable[bytes], content_type: str
+        self,
+        actor: Actor,
+        bucket: str,
+        path: str,
+        data: bytes | Iterable[bytes],
+        content_type: str,
+        *,
+        filename: str | None = None,
     ) -> StoredObject:
         check_folder(actor, bucket, path)
         blob = data if isinstance(data, bytes) else b"".join(data)
         with self._lock:
             self.objects[(bucket, path)] = (blob, content_type)
+            self.filenames[(bucket, path)] = filename or ""
         return StoredObject(bucket, path, len(blob), content_type, self.public_url(bucket, path))
 
     def open(self, bucket: str, path: str) -> Iterator[bytes]:
+        check_key(path)
         try:
             blob, _ = self.objects[(bucket, path)]
         except KeyError:
@@ -39,6 +50,7 @@ class InMemoryMediaStore:
         check_folder(actor, bucket, path)
         with self._lock:
             self.objects.pop((bucket, path), None)
+            self.filenames.pop((bucket, path), None)
 
     def public_url(self, bucket: str, path: str) -> str:
         return f"{self.base_url}/{bucket}/{path}"

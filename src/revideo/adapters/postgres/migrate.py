@@ -3,7 +3,9 @@ Apply supabase/migrations/*.sql to any PostgreSQL, the way the Supabase CLI does
 
 Applied versions are recorded in supabase_migrations.schema_migrations, the
 table `supabase db push` and `supabase migration list` read, so both tools
-agree. On a plain PostgreSQL (no `auth` schema) the bootstrap that recreates
+agree; the seed is recorded in supabase_migrations.seed_files (path and
+SHA-256, as the CLI's `db push --include-seed` does), so neither tool runs
+it twice. On a plain PostgreSQL (no `auth` schema) the bootstrap that recreates
 the Supabase pieces the migrations rely on is applied first. A session-level
 advisory lock makes two concurrent runs safe: the second waits, then finds
 nothing left to do.
@@ -93,10 +95,35 @@ def migrate(dsn: str, *, seed: bool = True) -> list[str]:
                     " VALUES (%s, %s, %s)",
                     [migration.version, migration.name, [migration.sql]],
                 )
-        if seed and applied and seed_sql().strip():
-            with conn.transaction():
-                conn.execute(seed_sql())
+        if seed and seed_sql().strip():
+            _seed(conn, seed_sql())
     return [m.version for m in applied]
+
+
+SEED_PATH = "supabase/seed.sql"  # the path the Supabase CLI records for [db.seed] ./seed.sql
+
+
+def _seed(conn: Any, text: str) -> None:
+    """Run the seed unless it is recorded already; a changed seed is only re-recorded (CLI)."""
+    import hashlib
+
+    digest = hashlib.sha256((sql_dir() / "seed.sql").read_bytes()).hexdigest()  # the file's bytes
+    with conn.transaction():
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS supabase_migrations.seed_files"
+            " (path text NOT NULL PRIMARY KEY, hash text NOT NULL)"
+        )
+        row = conn.execute(
+            "SELECT hash FROM supabase_migrations.seed_files WHERE path = %s", [SEED_PATH]
+        ).fetchone()
+        if row is None:
+            conn.execute(text)
+        if row is None or row[0] != digest:
+            conn.execute(
+                "INSERT INTO supabase_migrations.seed_files (path, hash) VALUES (%s, %s)"
+                " ON CONFLICT (path) DO UPDATE SET hash = EXCLUDED.hash",
+                [SEED_PATH, digest],
+            )
 
 
 def status(dsn: str) -> MigrationStatus:

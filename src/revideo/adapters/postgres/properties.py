@@ -92,7 +92,9 @@ class PostgresMedia(Table[PropertyMedia]):
         return tuple(convert.media(r) for r in rows)
 
     def add(self, media: PropertyMedia) -> PropertyMedia:
-        columns = ("id", "property_id", "user_id", "storage_path", "public_url", "mime_type")
+        columns = (
+            "id", "property_id", "user_id", "storage_path", "public_url", "mime_type", "file_name",
+        )  # fmt: skip
         params = {c: getattr(media, c) for c in columns}
         refs = {"property": media.property_id}
         return self.insert((*columns, "order"), {**params, "order": media.order}, refs)

@@ -9,7 +9,7 @@ the constraint's name is only in the message, so it is read from there.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -22,6 +22,7 @@ from revideo.domain.errors import (
     NotFound,
     RevideoError,
     StorageError,
+    TooLarge,
     ValidationError,
 )
 
@@ -164,8 +165,12 @@ def rest_errors(
 
 
 @contextmanager
-def storage_errors(bucket: str, path: str, action: str) -> Iterator[None]:
-    """Run Storage calls: 403 is Forbidden, 404 NotFound, anything else StorageError."""
+def storage_errors(
+    bucket: str, path: str, action: str, too_large: Callable[[], TooLarge] | None = None
+) -> Iterator[None]:
+    """Run Storage calls: 403 is Forbidden, 404 NotFound, 413 `too_large()`,
+    anything else StorageError. (Storage answers HTTP 400 with the real status
+    in the body's `statusCode`: supabase-storage-real.md, "Same on both".)"""
     import httpx
     from storage3.exceptions import StorageApiError
     from storage3.utils import StorageException
@@ -173,11 +178,27 @@ def storage_errors(bucket: str, path: str, action: str) -> Iterator[None]:
     try:
         yield
     except StorageApiError as exc:
-        status = str(getattr(exc, "status", ""))
-        if status in ("401", "403"):
-            raise Forbidden(action, bucket, path) from exc
-        if status == "404":
-            raise NotFound("file", f"{bucket}/{path}") from exc
-        raise StorageError(f"cannot {action} {bucket}/{path}: {exc.message}") from exc
+        raise storage_error(str(getattr(exc, "status", "")), str(exc.message), bucket, path,
+                            action, too_large) from exc  # fmt: skip
     except (StorageException, httpx.HTTPError) as exc:
         raise StorageError(f"cannot {action} {bucket}/{path}: {exc}") from exc
+
+
+def storage_error(
+    status: str,
+    message: str,
+    bucket: str,
+    path: str,
+    action: str,
+    too_large: Callable[[], TooLarge] | None = None,
+) -> RevideoError:
+    """The domain error for one refusal of Storage, by its (string) status code."""
+    if status in ("401", "403"):
+        return Forbidden(action, bucket, path)
+    if status == "404":
+        return NotFound("file", f"{bucket}/{path}")
+    if status == "413" and too_large is not None:
+        return too_large()
+    if status == "400" and "key" in message.lower():
+        return ValidationError("path", f"the storage refuses the key {path!r}: {message}")
+    return StorageError(f"cannot {action} {bucket}/{path}: {message}")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import builtins
+import functools
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from revideo.adapters.postgres.errors import is_uuid
 from revideo.adapters.supabase import convert
 from revideo.adapters.supabase.errors import rest_errors
-from revideo.adapters.supabase.rest import RestTable
-from revideo.domain.errors import Forbidden, RevideoError
+from revideo.adapters.supabase.rest import PendingJob, Rest, RestTable
+from revideo.domain.errors import Duplicate, Forbidden, NotFound, RevideoError
 from revideo.domain.media import PropertyMedia
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.profile import Profile, Role
@@ -20,14 +22,16 @@ from revideo.domain.video import Video
 from revideo.ports.repositories import Loop, PropertyFilter, VideoFilter
 
 _PROPERTY = ("title", "description", "category", "address", "specs")
-_MEDIA = ("id", "property_id", "user_id", "storage_path", "public_url", "mime_type", "order")
+_MEDIA = (
+    "id", "property_id", "user_id", "storage_path", "public_url", "mime_type", "order", "file_name",
+)  # fmt: skip
 _VIDEO = (
     "title", "script_content", "avatar_id", "voice_id", "purpose", "status", "heygen_video_id",
     "video_url", "thumbnail_url", "error_message", "meta", "attempt_count", "archived_at",
 )  # fmt: skip
 _JOB = (
     "heygen_job_id", "status", "attempt_count", "started_at", "completed_at", "cost_credits",
-    "error_message",
+    "error_message", "failure_kind",
 )  # fmt: skip
 
 
@@ -89,8 +93,24 @@ class RestMedia(RestTable[PropertyMedia]):
         return self.insert(convert.params(media, _MEDIA), {"property": media.property_id})
 
     def set_orders(self, media: Sequence[PropertyMedia]) -> None:
-        for item in media:
-            self.write(item.id, {"order": item.order})
+        """All orders in one SQL function (one transaction); undone as one too."""
+        if not media:
+            return
+        wanted = {m.id: m.order for m in media}
+        if not all(is_uuid(key) for key in wanted):
+            raise NotFound(self.kind, next(k for k in wanted if not is_uuid(k)))
+        seen = self.rows(self.query().select("id,order").in_("id", list(wanted)))
+        before = {str(r["id"]): int(r["order"]) for r in seen}
+        missing = next((k for k in wanted if k not in before), None)
+        if missing is not None:
+            raise NotFound(self.kind, missing)
+        self._orders(wanted)  # Forbidden (nothing changed) unless every row may be changed
+        self.rest.undo.append(lambda: self._orders(before))
+
+    def _orders(self, orders: dict[str, int]) -> None:
+        payload = [{"id": key, "order": order} for key, order in orders.items()]
+        with rest_errors(self.kind, next(iter(orders), "")):
+            self.rest.client.rpc("revideo_set_media_orders", {"p_orders": payload}).execute()
 
 
 class RestVideos(RestTable[Video]):
@@ -102,7 +122,14 @@ class RestVideos(RestTable[Video]):
         return self.insert(values, {"property": video.property_id})
 
     def update(self, video: Video) -> Video:
-        """Save; a video taken with lock() must not have changed since (else RevideoError)."""
+        """Save; a video taken with lock() must not have changed since (else RevideoError).
+
+        A render-job update of this video held back by RestRenderJobs.update
+        is saved with it, in one SQL function call (revideo_save_render).
+        """
+        pending = self.rest.take_pending(video.id)
+        if pending is not None:
+            return self._save_with_job(video, pending)
         seen = self.rest.locked.get(video.id)
         where = {"updated_at": seen} if seen else None
         try:
@@ -111,6 +138,31 @@ class RestVideos(RestTable[Video]):
             if seen and self.get(video.id).updated_at is not None:
                 raise RevideoError(f"video {video.id} changed meanwhile: try again") from None
             raise
+        if seen and saved.updated_at is not None:
+            self.rest.locked[video.id] = saved.updated_at.isoformat()
+        return saved
+
+    def _save_with_job(self, video: Video, job: PendingJob) -> Video:
+        from postgrest.exceptions import APIError
+
+        jobs = RestRenderJobs(self.rest)
+        before_video, before_job = self.row(video.id), jobs.row(job.job_id)
+        seen = self.rest.locked.get(video.id)
+        values = convert.video_params(video, _VIDEO)
+        args = {"p_video_id": video.id, "p_video": values, "p_seen": seen}
+        args |= {"p_job_id": job.job_id, "p_job": job.values}
+        with rest_errors(self.kind, video.id):  # 42501: Forbidden
+            try:
+                rows = self.rest.client.rpc("revideo_save_render", args).execute().data
+            except APIError as exc:
+                if str(getattr(exc, "code", "")) == "40001":
+                    raise RevideoError(f"video {video.id} changed meanwhile: try again") from exc
+                raise
+        saved = convert.video(rows[0])
+        old_video = {c: before_video.get(c) for c in values}
+        old_job = {c: before_job.get(c) for c in job.values}
+        self.rest.undo.append(lambda: jobs.restore(job.job_id, old_job, {}))
+        self.rest.undo.append(lambda: self.restore(video.id, old_video, rows[0]))
         if seen and saved.updated_at is not None:
             self.rest.locked[video.id] = saved.updated_at.isoformat()
         return saved
@@ -154,6 +206,12 @@ class RestVideos(RestTable[Video]):
         args = {"p_video_id": video_id, "p_owner": owner, "p_due": due_at.isoformat()}
         self.rest.rpc("revideo_release", args | {"p_checked": checked_at.isoformat()}, self.kind)
 
+    def release_many(
+        self, dues: Sequence[tuple[str, datetime]], owner: str, checked_at: datetime
+    ) -> None:
+        for video_id, due_at in dues:  # one RPC each: PostgREST has no batch of calls
+            self.release(video_id, owner, due_at, checked_at)
+
     def schedule_retry(self, video_id: str, at: datetime | None) -> None:
         args = {"p_video_id": video_id, "p_at": at.isoformat() if at else None}
         self.rest.rpc("revideo_schedule_retry", args, self.kind)
@@ -168,7 +226,20 @@ class RestRenderJobs(RestTable[RenderJob]):
         return self.insert(values, {"video": job.video_id})
 
     def update(self, job: RenderJob) -> RenderJob:
-        return self.write(job.id, convert.params(job, _JOB))
+        """Held back until its video's update (one SQL function call for both), the
+        next other write, a read of render jobs, or the end of the unit of work."""
+        values = convert.params(job, _JOB)
+        if not is_uuid(job.id):
+            return self.write(job.id, values)
+        self.rest.flush()
+        self.rest.pending = PendingJob(
+            job.video_id, job.id, values, functools.partial(self.write, job.id, values)
+        )
+        return job
+
+    def rows(self, request: Any, key: str = "") -> builtins.list[dict[str, Any]]:
+        self.rest.flush()  # read what this unit of work wrote
+        return super().rows(request, key)
 
     def for_video(self, video_id: str) -> builtins.list[RenderJob]:
         if not is_uuid(video_id):
@@ -187,3 +258,27 @@ class RestRenderJobs(RestTable[RenderJob]):
             .order("started_at").order("id")
         )  # fmt: skip
         return [convert.render_job(r) for r in self.rows(request)]
+
+
+class RestWebhookDeliveries:
+    """Delivery ids through PostgREST (service role: the table has no user policy)."""
+
+    kind = "webhook delivery"
+
+    def __init__(self, rest: Rest) -> None:
+        self.rest = rest
+
+    def claim(self, delivery_id: str, at: datetime) -> bool:
+        table = self.rest.client.table("webhook_deliveries")
+        try:
+            with rest_errors(self.kind, delivery_id, action="record"):
+                table.insert(
+                    {"delivery_id": delivery_id, "received_at": at.isoformat()},
+                    returning="minimal",
+                ).execute()
+        except Duplicate:
+            return False
+        self.rest.undo.append(
+            lambda: table.delete(returning="minimal").eq("delivery_id", delivery_id).execute()
+        )
+        return True

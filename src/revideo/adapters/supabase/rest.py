@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
+import attrs
+
 from revideo.adapters.postgres.errors import is_uuid
 from revideo.adapters.supabase.errors import rest_errors
 from revideo.domain.errors import Forbidden, NotFound
@@ -19,8 +21,11 @@ class Rest:
     """One unit of work's view of PostgREST: a client acting with one JWT.
 
     PostgREST runs every request in its own transaction, so the unit of work
-    keeps `undo` steps (delete what it inserted) and runs them if its block
-    raises; see SupabaseUnitOfWork.
+    keeps `undo` steps and runs them if its block raises: an insert is
+    deleted, an update is written back (unless the row changed again since),
+    a deleted row is inserted again. Writes of several rows at once go
+    through one SQL function instead (atomic by themselves); see
+    SupabaseUnitOfWork.
     """
 
     def __init__(self, client: Any, actor: Actor) -> None:
@@ -28,10 +33,38 @@ class Rest:
         self.actor = actor
         self.undo: list[Callable[[], None]] = []
         self.locked: dict[str, str] = {}  # video id -> updated_at seen by lock()
+        self.pending: PendingJob | None = None
 
     def rpc(self, fn: str, args: Mapping[str, Any], kind: str = "record") -> Any:
+        self.flush()
         with rest_errors(kind):
             return self.client.rpc(fn, dict(args)).execute().data
+
+    def flush(self) -> None:
+        """Send a held render-job update on its own (see PendingJob)."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.send()
+
+    def take_pending(self, video_id: str) -> PendingJob | None:
+        """The held job update of this video (to be saved with it), else flush and None."""
+        if self.pending is not None and self.pending.video_id == video_id:
+            pending, self.pending = self.pending, None
+            return pending
+        self.flush()
+        return None
+
+
+@attrs.frozen
+class PendingJob:
+    """A render-job update held back until its video's update, so both go in one
+    SQL function call (revideo_save_render); sent alone before anything else is
+    written or the job is read, and at the end of the unit of work."""
+
+    video_id: str
+    job_id: str
+    values: Row
+    send: Callable[[], object]
 
 
 class RestTable(Generic[T]):
@@ -64,6 +97,7 @@ class RestTable(Generic[T]):
     def insert(self, values: Row, refs: Mapping[str, str] | None = None) -> T:
         """INSERT one row (returning it as stored); undone if the unit of work fails."""
         key = str(values.get("id", ""))
+        self.rest.flush()
         with rest_errors(self.kind, key, action="create", refs=refs):
             rows = self.query().insert(values, returning="representation").execute().data
         stored = rows[0]
@@ -82,7 +116,10 @@ class RestTable(Generic[T]):
     ) -> T:
         """UPDATE one row; NotFound if invisible, Forbidden if visible but not ours."""
         rows: list[Row] = []
+        before: list[Row] = []
+        self.rest.flush()
         if is_uuid(key):
+            before = self.rows(self.query().select("*").eq("id", key), key)
             request = self.query().update(values, returning="representation").eq("id", key)
             for column, value in (where or {}).items():
                 request = request.eq(column, value)
@@ -91,10 +128,21 @@ class RestTable(Generic[T]):
         if not rows:
             self.row(key)
             raise Forbidden("change", self.kind, key)
+        if before:
+            old = {column: before[0].get(column) for column in values}
+            self.rest.undo.append(lambda: self.restore(key, old, rows[0]))
         return type(self).to_domain(rows[0])
+
+    def restore(self, key: str, old: Row, written: Row) -> None:
+        """Write the old values back, unless the row was changed again meanwhile."""
+        request = self.query().update(old, returning="minimal").eq("id", key)
+        if written.get("updated_at") is not None:
+            request = request.eq("updated_at", written["updated_at"])
+        request.execute()
 
     def delete(self, key: str) -> None:
         rows: list[Row] = []
+        self.rest.flush()
         if is_uuid(key):
             request = self.query().delete(returning="representation").eq("id", key)
             with rest_errors(self.kind, key, action="delete"):
@@ -102,6 +150,8 @@ class RestTable(Generic[T]):
         if not rows:
             self.row(key)
             raise Forbidden("delete", self.kind, key)
+        gone = rows[0]  # inserted again if the unit of work fails (its cascade is not)
+        self.rest.undo.append(lambda: self.query().insert(gone, returning="minimal").execute())
 
     def page(self, fn: str, args: Mapping[str, Any], page: PageRequest) -> Page[T]:
         """One page from a `{total, items}` SQL function of the migrations."""

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from contextlib import contextmanager
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from revideo.adapters.supabase.errors import storage_errors
-from revideo.domain.errors import NotFound, StorageError
+from revideo.domain.errors import NotFound, StorageError, TooLarge
+from revideo.domain.keys import check_key
 from revideo.domain.media import check_folder
 from revideo.domain.profile import Actor
 from revideo.ports.media_store import StoredObject
@@ -18,6 +21,8 @@ if TYPE_CHECKING:
     from revideo.adapters.supabase.backend import SupabaseBackend
 
 CHUNK = 256 * 1024
+MIB = 1024 * 1024
+SMALL = 6 * MIB  # larger files go as resumable uploads (Supabase's advice: over 6 MB)
 
 
 class SupabaseMediaStore:
@@ -25,25 +30,104 @@ class SupabaseMediaStore:
 
     The storage policies of the migrations decide; the folder rule is checked
     here first too, so a refusal is Forbidden before any upload is sent.
+    Files up to 6 MiB go in one request, larger ones as resumable (TUS)
+    uploads in 6 MiB chunks; a stream is spooled to a temporary file first,
+    so its length is known and it is never held in memory whole.
     """
 
     def __init__(self, backend: SupabaseBackend) -> None:
         self.backend = backend
 
     def put(
-        self, actor: Actor, bucket: str, path: str, data: bytes | Iterable[bytes], content_type: str
+        self,
+        actor: Actor,
+        bucket: str,
+        path: str,
+        data: bytes | Iterable[bytes],
+        content_type: str,
+        *,
+        filename: str | None = None,
     ) -> StoredObject:
         check_folder(actor, bucket, path)
-        blob = data if isinstance(data, bytes) else b"".join(data)
-        options = {"content-type": content_type, "upsert": "true", "cache-control": "3600"}
-        with storage_errors(bucket, path, "write"):
+        with _spooled(data, f"{bucket}/{path}") as (size, small, stream):
+            if small is not None:
+                self._upload(actor, bucket, path, small, content_type, filename)
+            else:
+                self._resumable(actor, bucket, path, stream, content_type, filename)
+        return StoredObject(bucket, path, size, content_type, self.public_url(bucket, path))
+
+    def _upload(
+        self,
+        actor: Actor,
+        bucket: str,
+        path: str,
+        blob: bytes,
+        content_type: str,
+        filename: str | None,
+    ) -> None:
+        options: dict[str, Any] = {
+            "content-type": content_type,
+            "upsert": "true",
+            "cache-control": "3600",
+        }
+        if filename:
+            options["metadata"] = {"filename": filename}
+        with storage_errors(bucket, path, "write", lambda: self.too_large(bucket)):
             self.backend.storage_client(actor).from_(bucket).upload(path, blob, options)
-        return StoredObject(bucket, path, len(blob), content_type, self.public_url(bucket, path))
+
+    def _resumable(
+        self,
+        actor: Actor,
+        bucket: str,
+        path: str,
+        stream: IO[bytes],
+        content_type: str,
+        filename: str | None,
+    ) -> None:
+        from revideo.adapters.supabase import resumable
+
+        token = self.backend.sessions.token(actor)
+        key = self.backend.service_key if actor.system else self.backend.anon_key
+        resumable.upload(
+            f"{self.backend.url}/storage/v1/upload/resumable",
+            self.backend.headers(token, key),
+            (bucket, path),
+            stream,
+            content_type,
+            filename=filename,
+            too_large=lambda: self.too_large(bucket),
+        )
+
+    def too_large(self, bucket: str) -> TooLarge:
+        """The refusal of a file over the limit, naming the limit and where it is set."""
+        limit = self.size_limit(bucket)
+        shown = f" ({limit / MIB:g} MB)" if limit else ""
+        setting = (
+            f"the file size limit of the '{bucket}' bucket (Supabase dashboard: Storage,"
+            " or storage.buckets.file_size_limit), within the project's upload limit"
+        )
+        return TooLarge(f"larger than your Supabase limit{shown}", limit, setting)
+
+    def size_limit(self, bucket: str) -> int | None:
+        """The bucket's `file_size_limit` in bytes, read with the service key; None if unknown."""
+        key = self.backend.service_key
+        if not key:
+            return None
+        try:
+            answer = self.backend.http.get(
+                f"{self.backend.url}/storage/v1/bucket/{quote(bucket)}",
+                headers=self.backend.headers(key, key),
+            )
+            limit = answer.json().get("file_size_limit") if answer.status_code == 200 else None
+        except Exception:  # only for the message: an unknown limit is said as such
+            return None
+        return int(limit) if limit else None
 
     def open(self, bucket: str, path: str) -> Iterator[bytes]:
         """Stream the object from its public URL; NotFound at once if there is none."""
         import httpx
 
+        check_key(path)
         http = self.backend.http
         headers = self.backend.headers(self.backend.anon_key)
         request = http.build_request("GET", self.public_url(bucket, path), headers=headers)
@@ -76,3 +160,31 @@ def _stream(answer: httpx.Response, name: str) -> Iterator[bytes]:
         raise StorageError(f"cannot read {name}: {exc}") from None
     finally:
         answer.close()
+
+
+@contextmanager
+def _spooled(
+    data: bytes | Iterable[bytes], name: str
+) -> Iterator[tuple[int, bytes | None, IO[bytes]]]:
+    """(size, the bytes if at most SMALL, a seekable stream of them).
+
+    A stream is written to a temporary file as it arrives, so a large file
+    is on disk once, not in memory.
+    """
+    import io
+
+    if isinstance(data, bytes):
+        yield len(data), (data if len(data) <= SMALL else None), io.BytesIO(data)
+        return
+    try:
+        with tempfile.TemporaryFile(prefix="revideo-upload-") as spool:
+            size = 0
+            for chunk in data:
+                spool.write(chunk)
+                size += len(chunk)
+            spool.seek(0)
+            small = spool.read() if size <= SMALL else None
+            spool.seek(0)
+            yield size, small, spool
+    except OSError as exc:  # a full or missing temporary folder
+        raise StorageError(f"cannot write {name}: {exc.strerror}") from None

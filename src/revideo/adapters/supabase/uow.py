@@ -13,6 +13,7 @@ from revideo.adapters.supabase.repositories import (
     RestProperties,
     RestRenderJobs,
     RestVideos,
+    RestWebhookDeliveries,
 )
 from revideo.adapters.supabase.rest import Rest
 from revideo.domain.profile import Actor
@@ -27,9 +28,13 @@ class SupabaseUnitOfWork:
     """The repositories for one actor (a UnitOfWork).
 
     PostgREST makes each request its own transaction, so this is not one
-    database transaction: if the block raises, the rows it inserted (and ad
-    rows it merged) are deleted again; updates and deletes already made stay.
-    lock() is optimistic (see RestVideos.lock).
+    database transaction. Writes of several rows at once go through one SQL
+    function (photo orders, ad merges, a render job with its video); if the
+    block raises, the other writes are undone step by step (inserts deleted,
+    updates written back unless changed again since, deleted rows inserted
+    again, without what their deletion cascaded to). lock() is optimistic
+    (see RestVideos.lock), and at most one unfinished render job per video is
+    the database's own rule.
     """
 
     def __init__(self, backend: SupabaseBackend, actor: Actor) -> None:
@@ -45,6 +50,7 @@ class SupabaseUnitOfWork:
         self.media = RestMedia(rest)
         self.videos = RestVideos(rest)
         self.render_jobs = RestRenderJobs(rest)
+        self.webhook_deliveries = RestWebhookDeliveries(rest)
         self.ads = RestAds(rest)
         self.analytics = RestAnalytics(rest)
         return self
@@ -56,10 +62,23 @@ class SupabaseUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         rest, self._rest = self._rest, None
-        if exc_type is None or rest is None:
+        if rest is None:
             return
-        for step in reversed(rest.undo):
+        if exc_type is None:
             try:
-                step()
-            except Exception:  # the original error matters more; leave a trace
-                log.warning("could not undo a write of a failed unit of work", exc_info=True)
+                rest.flush()  # a held render-job update
+                return
+            except BaseException:
+                _undo(rest)
+                raise
+        rest.pending = None  # never sent: nothing to undo
+        _undo(rest)
+
+
+def _undo(rest: Rest) -> None:
+    """Run the undo steps of a failed unit of work, newest first."""
+    for step in reversed(rest.undo):
+        try:
+            step()
+        except Exception:  # the original error matters more; leave a trace
+            log.warning("could not undo a write of a failed unit of work", exc_info=True)
