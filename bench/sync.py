@@ -9,6 +9,7 @@ videos × latency / L. Prints wall ÷ floor (goal <= 1.3) and peak memory.
 
     python bench/sync.py                      # 1000 videos, 50 ms, L = 10 and 25
     python bench/sync.py --limits 5 10 --memory   # the in-memory database instead
+    python bench/sync.py --limits 25 --profile    # and where each poll's time goes
 """
 
 from __future__ import annotations
@@ -145,6 +146,7 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per status call")
     parser.add_argument("--limits", type=int, nargs="+", default=[10, 25])
     parser.add_argument("--memory", action="store_true", help="in-memory database")
+    parser.add_argument("--profile", action="store_true", help="a third, profiled round")
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="revideo-bench-sync-"))
     clock = Clock()
@@ -177,6 +179,12 @@ def main() -> None:
                     f" ratio {wall / floor:.2f} (goal <= 1.3),"
                     f" peak traced memory {peak / 2**20:.1f} MiB (a second, traced round)"
                 )
+                if args.profile:
+                    from _poll_profile import profiled, report
+
+                    with profiled() as profiles:
+                        _, _, again = one_round(svc, clock, limit)
+                    print(report(profiles, again.checked))
             engine.close()
     finally:
         getattr(db, "close", lambda: None)()

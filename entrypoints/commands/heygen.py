@@ -70,6 +70,7 @@ def simulate(
         render_seconds=render_seconds,
         concurrency=concurrency,
         credits=credits,
+        allow_http_loopback=True,  # local use: webhooks to an http://127.0.0.1 app
     )
     with sim:
         click.echo(f"HeyGen simulator on {sim.base_url} (v3 and v2 paths)")
@@ -101,9 +102,13 @@ def voices(ctx: click.Context) -> None:
 @command.command()
 @click.pass_context
 def quota(ctx: click.Context) -> None:
-    """Show the remaining API credits."""
-    left = _run(_engine(ctx).remaining_quota)
+    """Show the remaining API credits (v3: GET /v3/users/me) and the price of a render."""
+    engine = _engine(ctx)
+    left = _run(engine.remaining_quota)
     click.echo("unknown" if left is None else f"{left:.2f} credits")
+    rate = engine.credit_rate
+    price = "no stated price" if rate is None else f"{rate.per_minute:f} credits a minute"
+    click.echo(f"engine {engine.avatar_engine} ({engine.api_version}): {price}")
 
 
 @command.command("register-webhook")

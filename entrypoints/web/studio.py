@@ -82,7 +82,7 @@ def _page(name: str, wiz: dict[str, Any], errors: dict[str, str], status: int = 
         if "script" not in wiz:
             _write(wiz)
     elif name == "options":
-        extra.update(purposes=PURPOSES, aspects=ASPECTS)
+        extra.update(purposes=PURPOSES, aspects=ASPECTS, **_price(wiz))
     html = render_template(
         f"studio/{name}.html",
         steps=STEPS,
@@ -93,6 +93,15 @@ def _page(name: str, wiz: dict[str, Any], errors: dict[str, str], status: int = 
         **extra,
     )
     return html, status
+
+
+def _price(wiz: dict[str, Any]) -> dict[str, Any]:
+    """The engine's credits left and about what this render costs (None where unknown)."""
+    balance = svc().videos.balance(actor())
+    seconds = max(estimate_seconds(wiz.get("script", "")), 1.0)
+    cost = balance.rate.cost(seconds) if balance.rate is not None else None
+    short = cost is not None and balance.credits is not None and cost > balance.credits
+    return {"credits": balance.credits, "cost": cost, "seconds": seconds, "short": short}
 
 
 def _write(wiz: dict[str, Any]) -> None:

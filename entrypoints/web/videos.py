@@ -58,6 +58,7 @@ def status_json(video: Video) -> dict[str, Any]:
                 "completed_at": j.completed_at.isoformat() if j.completed_at else None,
                 "cost_credits": str(j.cost_credits) if j.cost_credits is not None else None,
                 "error_message": j.error_message,
+                "failure_kind": j.failure_kind.value if j.failure_kind else None,
             }
             for j in jobs
         ],

@@ -219,6 +219,7 @@ def heygen_engine(settings: Settings) -> Any:
         base_url=settings.heygen_base_url,
         api_version=settings.heygen_api_version,
         webhook_secret=settings.heygen_webhook_secret,
+        avatar_engine=settings.heygen_avatar_engine,
     )
 
 

@@ -27,13 +27,14 @@ class Settings:
     heygen_base_url: str = "https://api.heygen.com"
     heygen_api_version: str = "v3"
     heygen_webhook_secret: str | None = None
+    heygen_avatar_engine: str | None = None
     supabase_url: str | None = None
     supabase_anon_key: str | None = None
     supabase_service_role_key: str | None = None
     secret_key: str | None = None
     cron_secret: str | None = None
     public_url: str = "http://127.0.0.1:8000"
-    credits_per_minute: Decimal = Decimal("1")
+    credits_per_minute: Decimal | None = None  # None: the engine's own price table
     poll_concurrency: int = 8
     stuck_after_minutes: int = 120
     max_auto_attempts: int = 3
@@ -68,13 +69,14 @@ def load(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Se
         heygen_base_url=env.get("HEYGEN_BASE_URL", "https://api.heygen.com").rstrip("/"),
         heygen_api_version=env.get("HEYGEN_API_VERSION", "v3").lower(),
         heygen_webhook_secret=env.get("HEYGEN_WEBHOOK_SECRET"),
+        heygen_avatar_engine=env.get("HEYGEN_AVATAR_ENGINE", "").lower() or None,
         supabase_url=supabase[0],
         supabase_anon_key=supabase[1],
         supabase_service_role_key=supabase[2],
         secret_key=env.get("REVIDEO_SECRET_KEY"),
         cron_secret=env.get("REVIDEO_CRON_SECRET"),
         public_url=env.get("REVIDEO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
-        credits_per_minute=_decimal(env, "REVIDEO_CREDITS_PER_MINUTE", "1"),
+        credits_per_minute=_decimal(env, "REVIDEO_CREDITS_PER_MINUTE"),
         poll_concurrency=_whole(env, "REVIDEO_POLL_CONCURRENCY", 8, minimum=1),
         stuck_after_minutes=_whole(env, "REVIDEO_STUCK_AFTER_MINUTES", 120, minimum=1),
         max_auto_attempts=_whole(env, "REVIDEO_MAX_AUTO_ATTEMPTS", 3, minimum=1),
@@ -123,9 +125,11 @@ def _supabase(env: Mapping[str, str]) -> tuple[str | None, str | None, str | Non
     return url, anon, service
 
 
-def _decimal(env: Mapping[str, str], name: str, default: str) -> Decimal:
+def _decimal(env: Mapping[str, str], name: str) -> Decimal | None:
+    if name not in env:
+        return None
     try:
-        value = Decimal(env.get(name, default))
+        value = Decimal(env[name])
     except InvalidOperation:
         raise ConfigError(name, "must be a number") from None
     if not value.is_finite() or value < 0:

@@ -17,6 +17,7 @@ from revideo.adapters.memory.engine import FakeVideoEngine
 from revideo.adapters.memory.store import InMemoryMediaStore, OutboxMailer
 from revideo.bootstrap import bootstrap
 from revideo.domain.errors import Duplicate, InvalidTransition
+from revideo.domain.failure import FailureKind
 from revideo.domain.profile import Actor
 from revideo.domain.video import Video
 from revideo.settings import load
@@ -67,7 +68,8 @@ class TestOneUnfinishedAttempt:
         with pytest.raises(Duplicate), world.uow(world.alice) as uow:
             uow.render_jobs.add(a_job(world.alice.id, mine.video.id, attempt_count=2))
         with world.uow(world.alice) as uow:
-            done = uow.render_jobs.update(mine.job.sent("eng-1").fail("gone", mine.job.started_at))
+            ended = mine.job.sent("eng-1").fail(FailureKind.GONE, "gone", mine.job.started_at)
+            done = uow.render_jobs.update(ended)
             uow.render_jobs.add(a_job(world.alice.id, mine.video.id, attempt_count=2))
         assert done.status.terminal
 

@@ -10,7 +10,8 @@ import pytest
 
 from revideo.domain import analytics
 from revideo.domain.ads import AdPlatform
-from revideo.domain.errors import Duplicate, NotFound
+from revideo.domain.errors import Duplicate, Forbidden, NotFound
+from revideo.domain.failure import FailureKind
 from revideo.domain.page import PageRequest
 from revideo.domain.video import EngineReport, VideoMeta, VideoPurpose, VideoStatus
 from revideo.ports.repositories import AdFilter, VideoFilter
@@ -112,7 +113,11 @@ class TestRenderJobs:
         )
         with world.uow(world.alice) as uow:
             charged = mine.job.sent("eng-9").charge(Decimal("1.25"))
-            charged = charged.fail("the render failed", mine.job.started_at + timedelta(minutes=5))
+            charged = charged.fail(
+                FailureKind.RENDER_FAILED,
+                "the render failed",
+                mine.job.started_at + timedelta(minutes=5),
+            )
             uow.render_jobs.update(charged)  # one unfinished attempt at a time
             uow.render_jobs.add(later)
         with world.uow(world.alice) as uow:
@@ -120,6 +125,30 @@ class TestRenderJobs:
             assert [j.id for j in jobs] == [mine.job.id, later.id]
             assert jobs[0] == charged
             assert uow.render_jobs.get(later.id) == later
+
+    @pytest.mark.parametrize("kind", [FailureKind.OUTCOME_UNKNOWN, FailureKind.NO_CREDIT])
+    def test_the_failure_kind_is_kept_and_cleared_on_adoption(
+        self, world: World, kind: FailureKind
+    ) -> None:
+        mine = world.owned(world.alice)
+        failed = mine.job.fail(kind, "why, for people", mine.job.started_at)
+        with world.uow(world.alice) as uow:
+            uow.render_jobs.update(failed)
+        with world.uow(SYSTEM) as uow:
+            assert uow.render_jobs.get(mine.job.id) == failed
+            report = EngineReport("eng-late", VideoStatus.COMPLETED, "http://127.0.0.1/v.mp4")
+            adopted = failed.adopt(report, mine.job.started_at)
+            uow.render_jobs.update(adopted)
+        with world.uow(world.alice) as uow:
+            got = uow.render_jobs.get(mine.job.id)
+            if kind is FailureKind.OUTCOME_UNKNOWN:  # an orphan: the engine's render is ours
+                assert (got.failure_kind, got.status, got.heygen_job_id) == (
+                    None,
+                    VideoStatus.COMPLETED,
+                    "eng-late",
+                )
+            else:  # refused at the door: nothing to adopt
+                assert got == failed
 
     def test_unsettled_jobs_started_before_a_time(self, world: World) -> None:
         mine = world.owned(world.alice)
@@ -261,6 +290,53 @@ class TestAnalytics:
             assert uow.analytics.summary(AdFilter()).total_videos == 0
             assert uow.analytics.daily(AdFilter()) == []
             assert uow.analytics.by_platform(AdFilter(video_id=new_id())) == {}
+
+
+class TestWebhookDeliveries:
+    def test_a_delivery_id_is_claimed_once_and_only_by_the_system(self, world: World) -> None:
+        at = datetime(2026, 11, 2, tzinfo=UTC)
+        with world.uow(SYSTEM) as uow:
+            assert uow.webhook_deliveries.claim("msg_1", at)
+            assert not uow.webhook_deliveries.claim("msg_1", at)
+        with world.uow(SYSTEM) as uow:
+            assert not uow.webhook_deliveries.claim("msg_1", at + timedelta(days=1))
+            assert uow.webhook_deliveries.claim("msg_2", at)
+
+    def test_a_rolled_back_claim_is_not_kept(self, world: World) -> None:
+        at = datetime(2026, 11, 2, tzinfo=UTC)
+        with pytest.raises(RuntimeError), world.uow(SYSTEM) as uow:
+            assert uow.webhook_deliveries.claim("msg_undone", at)
+            raise RuntimeError("the report could not be applied")
+        with world.uow(SYSTEM) as uow:
+            assert uow.webhook_deliveries.claim("msg_undone", at)
+
+    def test_users_cannot_claim_deliveries(self, world: World) -> None:
+        with pytest.raises((Forbidden, NotFound)), world.uow(world.alice) as uow:
+            uow.webhook_deliveries.claim("msg_user", datetime(2026, 11, 2, tzinfo=UTC))
+
+
+class TestReleaseMany:
+    def test_release_many_ends_only_the_owners_leases_with_each_due_time(
+        self, world: World
+    ) -> None:
+        with world.uow(world.alice) as uow:
+            prop = uow.properties.add(a_property(world.alice.id))
+            ids = [
+                uow.videos.add(a_video(world.alice.id, prop.id).submit(f"eng-{n}")).id
+                for n in range(3)
+            ]
+        now = datetime(2026, 11, 2, 12, tzinfo=UTC)
+        later = now + timedelta(hours=1)
+        with world.uow(SYSTEM) as uow:
+            taken = uow.videos.lease("sync", "w1", now, now + timedelta(minutes=5), 10)
+            assert sorted(v.id for v in taken) == sorted(ids)
+            first, second, third = ids
+            uow.videos.release_many([(first, now), (second, later)], "w1", now)
+            uow.videos.release_many([(third, now)], "someone-else", now)  # not theirs
+            uow.videos.release_many([], "w1", now)
+        with world.uow(SYSTEM) as uow:
+            again = uow.videos.lease("sync", "w2", now, now + timedelta(minutes=5), 10)
+            assert [v.id for v in again] == [first], "second is due later, third still leased"
 
 
 NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)

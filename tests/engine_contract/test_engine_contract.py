@@ -96,8 +96,8 @@ def test_a_render_runs_to_completion_with_a_file(driver: Driver) -> None:
     engine_id = engine.create(request_for(engine, "job-1"))
     first = engine.status(engine_id)
     assert first.engine_video_id == engine_id and first.status.in_flight
-    assert engine.find("job-1") == engine_id
-    assert engine.find("never-sent") is None
+    if engine.idempotent_create:  # a lost answer may be re-sent: the same render comes back
+        assert engine.create(request_for(engine, "job-1")) == engine_id
     assert settle(driver, engine_id) is VideoStatus.COMPLETED
     done = engine.status(engine_id)
     assert done.video_url and done.duration and done.duration > 0
@@ -113,7 +113,6 @@ def test_unknown_avatar_and_overlong_script_are_rejected(driver: Driver) -> None
     with pytest.raises(EngineRejected) as exc:
         engine.create(request_for(engine, "job-3", script="word " * engine.max_script_chars))
     assert exc.value.reason == "script_too_long"
-    assert engine.find("job-2") is None
 
 
 def test_unknown_render_is_not_found(driver: Driver) -> None:

@@ -20,6 +20,7 @@ from revideo.domain.errors import (
     NotFound,
     ValidationError,
 )
+from revideo.domain.failure import FailureKind
 from revideo.domain.profile import Actor, Role
 from revideo.domain.video import EngineReport, VideoStatus
 from revideo.ports.media_store import PHOTOS_BUCKET, VIDEOS_BUCKET
@@ -121,6 +122,28 @@ def test_photos_keep_order_and_reject_bad_files(svc, alice: Actor, bob: Actor) -
     assert a.storage_path.startswith(f"{alice.user_id}/{prop.id}/")
 
 
+class HtmlFiles(FakeVideoEngine):
+    """An engine whose file link answers with a web page (an unfollowed redirect, say)."""
+
+    def fetch(self, url: str):  # type: ignore[no-untyped-def]
+        yield b"<html><body>Moved: https://cdn.example/real.mp4</body></html>"
+
+
+def test_what_is_not_media_is_not_archived(
+    clock: Clock, db: InMemoryDatabase, alice: Actor
+) -> None:
+    engine = HtmlFiles(clock)
+    svc = memory_services(clock, backend=db, engine=engine)
+    video = svc.videos.submit(alice, draft(svc, alice).id)
+    clock.advance(minutes=5)
+    svc.pipeline.sync()
+    assert svc.pipeline.archive().failed == 1
+    kept = svc.videos.get(alice, video.id)
+    assert kept.archived_at is None and (kept.video_url or "").startswith("fake://")
+    with pytest.raises(NotFound):
+        b"".join(svc.store.open(VIDEOS_BUCKET, f"{alice.user_id}/{video.id}.mp4"))
+
+
 def test_render_to_archive(svc, engine: FakeVideoEngine, clock: Clock, alice: Actor) -> None:  # type: ignore[no-untyped-def]
     video = svc.videos.submit(alice, draft(svc, alice).id)
     assert video.status is VideoStatus.PENDING and video.attempt_count == 1
@@ -179,21 +202,67 @@ def test_lost_answer_is_reconciled_without_paying_twice(
     result = svc.pipeline.reconcile()
     assert (result.checked, result.changed) == (1, 1)
     settled = svc.videos.get(alice, video.id)
-    assert settled.status is VideoStatus.PENDING and engine.create_calls == 1
+    assert settled.status is VideoStatus.PENDING
+    assert engine.create_calls == 2 and len(engine.renders) == 1, "re-sent, rendered once"
 
 
-def test_never_received_render_is_failed_and_can_be_sent_again(
+def test_a_create_that_never_arrived_is_sent_again_by_reconcile(
     svc, engine: FakeVideoEngine, clock: Clock, alice: Actor
 ) -> None:  # type: ignore[no-untyped-def]
     video = draft(svc, alice)
     engine.reject_next(EngineOutcomeUnknown("x", "connection reset"))
     with pytest.raises(EngineOutcomeUnknown):
         svc.videos.submit(alice, video.id)
+    assert engine.renders == {}
+    clock.advance(minutes=5)
+    assert svc.pipeline.reconcile().changed == 1
+    assert svc.videos.get(alice, video.id).status is VideoStatus.PENDING
+    assert len(engine.renders) == 1
+
+
+class NoReplayEngine(FakeVideoEngine):
+    """An engine whose creates carry no idempotency key (like HeyGen v2)."""
+
+    idempotent_create = False
+
+
+def test_without_idempotency_a_lost_answer_waits_and_its_webhook_is_adopted(
+    clock: Clock, db: InMemoryDatabase, alice: Actor
+) -> None:
+    engine = NoReplayEngine(clock)
+    svc = memory_services(clock, backend=db, engine=engine)
+    video = draft(svc, alice)
+
+    class AcceptedButLost(NoReplayEngine):
+        def create(self, request):  # type: ignore[no-untyped-def]
+            engine.create(request)
+            raise EngineOutcomeUnknown(request.handle, "timed out after sending")
+
+    with pytest.raises(EngineOutcomeUnknown):
+        memory_services(clock, backend=db, engine=AcceptedButLost(clock)).videos.submit(
+            alice, video.id
+        )
     clock.advance(minutes=5)
     assert svc.pipeline.reconcile().failed == 1
-    after = svc.videos.get(alice, video.id)
-    assert after.status is VideoStatus.DRAFT and "never received" in (after.error_message or "")
-    assert svc.videos.submit(alice, video.id).status is VideoStatus.PENDING
+    waiting = svc.videos.get(alice, video.id)
+    assert waiting.status is VideoStatus.DRAFT and "waits for the engine's webhook" in (
+        waiting.error_message or ""
+    )
+    [job] = svc.videos.jobs(alice, video.id)
+    assert job.failure_kind is FailureKind.OUTCOME_UNKNOWN
+    assert engine.create_calls == 1, "never sent again by itself"
+    svc.pipeline.retry()
+    assert engine.create_calls == 1, "nor retried automatically"
+    clock.advance(minutes=1)
+    [render] = engine.renders.values()
+    late = engine.status(render.id)  # the render's last word, naming our attempt
+    assert late.status is VideoStatus.COMPLETED and late.handle == job.id
+    adopted = svc.pipeline.apply_report(late)
+    assert adopted is not None and adopted.status is VideoStatus.COMPLETED
+    assert adopted.heygen_video_id == render.id
+    [job] = svc.videos.jobs(alice, video.id)
+    assert job.heygen_job_id == render.id and job.status is VideoStatus.COMPLETED
+    assert job.failure_kind is None and job.cost_credits is not None
 
 
 def test_rejected_render_keeps_the_draft_with_the_reason(svc, alice: Actor) -> None:  # type: ignore[no-untyped-def]

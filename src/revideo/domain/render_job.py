@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import attrs
 
+from revideo.domain.failure import FailureKind
 from revideo.domain.video import EngineReport, VideoStatus
 
 
@@ -28,6 +29,7 @@ class RenderJob:
     completed_at: datetime | None = None
     cost_credits: Decimal | None = None
     error_message: str | None = None
+    failure_kind: FailureKind | None = None  # set exactly when the attempt failed
 
     @property
     def settled(self) -> bool:
@@ -44,18 +46,47 @@ class RenderJob:
         if report.status.rank <= self.status.rank:
             return self
         if report.status.terminal:
+            failed = report.status is VideoStatus.FAILED
             return attrs.evolve(
                 self,
                 status=report.status,
                 completed_at=now,
-                error_message=report.error if report.status is VideoStatus.FAILED else None,
+                error_message=report.error if failed else None,
+                failure_kind=(report.failure or FailureKind.RENDER_FAILED) if failed else None,
             )
         return attrs.evolve(self, status=report.status)
 
-    def fail(self, reason: str, now: datetime) -> RenderJob:
+    def fail(self, kind: FailureKind, reason: str, now: datetime) -> RenderJob:
         if self.status.terminal:
             return self
-        return attrs.evolve(self, status=VideoStatus.FAILED, completed_at=now, error_message=reason)
+        return attrs.evolve(
+            self,
+            status=VideoStatus.FAILED,
+            completed_at=now,
+            error_message=reason,
+            failure_kind=kind,
+        )
+
+    @property
+    def orphaned(self) -> bool:
+        """The create's answer never came back: a report naming this job may adopt it."""
+        if self.heygen_job_id is not None:
+            return False
+        return not self.status.terminal or self.failure_kind is FailureKind.OUTCOME_UNKNOWN
+
+    def adopt(self, report: EngineReport, now: datetime) -> RenderJob:
+        """Take the engine's render named by a report that carries this job's handle."""
+        if not self.orphaned:
+            return self
+        waiting = attrs.evolve(
+            self,
+            heygen_job_id=report.engine_video_id,
+            status=VideoStatus.PENDING,
+            completed_at=None,
+            error_message=None,
+            failure_kind=None,
+        )
+        return waiting.observe(report, now)
 
     def charge(self, credits: Decimal) -> RenderJob:
         return attrs.evolve(self, cost_credits=credits)

@@ -21,6 +21,7 @@ import attrs
 from revideo.domain import _checks
 from revideo.domain._checks import parse_enum as parse_enum  # every enum field parses alike
 from revideo.domain.errors import InvalidTransition, ValidationError
+from revideo.domain.failure import FailureKind
 
 MAX_SCRIPT_CHARS = 5000
 
@@ -99,7 +100,9 @@ class EngineReport:
     height: int | None = None
     caption_url: str | None = None
     error: str | None = None
-    handle: str | None = None
+    handle: str | None = None  # the render attempt it belongs to (HeyGen's callback_id)
+    failure: FailureKind | None = None  # why it failed, when the engine says
+    delivery_id: str | None = None  # a webhook delivery's id (replay protection)
 
     def __attrs_post_init__(self) -> None:
         if self.status is VideoStatus.DRAFT:

@@ -156,6 +156,12 @@ class VideoRepository(Protocol):
         """End `owner`'s lease (if it still holds it); the video is next due at `due_at`."""
         ...
 
+    def release_many(
+        self, dues: Sequence[tuple[str, datetime]], owner: str, checked_at: datetime
+    ) -> None:
+        """`release` for many videos at once: (video id, next due time) pairs."""
+        ...
+
     def schedule_retry(self, video_id: str, at: datetime | None) -> None:
         """Make an automatic new render attempt due at `at` (None cancels it)."""
         ...
@@ -171,6 +177,14 @@ class RenderJobRepository(Protocol):
 
     def unsettled(self, started_before: datetime) -> builtins.list[RenderJob]:
         """Jobs whose create call has no known outcome, started before a time."""
+        ...
+
+
+class WebhookDeliveryRepository(Protocol):
+    """Webhook deliveries already taken, by their id (system only)."""
+
+    def claim(self, delivery_id: str, at: datetime) -> bool:
+        """Record a delivery; False when it was recorded before (a replay)."""
         ...
 
 
@@ -267,6 +281,8 @@ class UnitOfWork(Protocol):
     def videos(self) -> VideoRepository: ...
     @property
     def render_jobs(self) -> RenderJobRepository: ...
+    @property
+    def webhook_deliveries(self) -> WebhookDeliveryRepository: ...
     @property
     def ads(self) -> AdRepository: ...
     @property

@@ -6,7 +6,8 @@ Errors (all in revideo.domain.errors):
 - EngineRejected: the request is wrong or not payable (`reason` says which);
 - EngineUnavailable: busy or down, retry later (`retry_after` seconds if known);
 - EngineUnauthorized: bad key or no API access;
-- EngineOutcomeUnknown: `create` may have been accepted; reconcile, don't resend;
+- EngineOutcomeUnknown: `create` may have been accepted: re-send it only where
+  `idempotent_create` says that is safe, else wait for the engine's report;
 - WebhookRejected: a webhook failed its signature check or is malformed.
 """
 
@@ -18,6 +19,7 @@ from typing import Protocol
 
 import attrs
 
+from revideo.domain.credits import CreditRate
 from revideo.domain.video import AspectRatio, EngineReport
 
 
@@ -43,8 +45,10 @@ class ClosingCard:
 class RenderRequest:
     """Everything an engine needs to render one video.
 
-    `handle` names the render job; engines echo it back (HeyGen's callback_id)
-    so a lost answer can be found again without paying twice.
+    `handle` names the render attempt; engines echo it back (HeyGen's
+    callback_id) and, where they can, key the create on it (HeyGen v3's
+    Idempotency-Key), so a create whose answer was lost can be sent again
+    without paying twice.
     """
 
     handle: str
@@ -87,6 +91,11 @@ class VideoEngine(Protocol):
 
     name: str
     max_script_chars: int
+    # True when `create` with a handle it saw before returns that render again
+    # instead of starting a second one (so a lost answer may be re-sent).
+    idempotent_create: bool
+    # What a render costs by its length; None where the engine does not charge.
+    credit_rate: CreditRate | None
 
     def create(self, request: RenderRequest) -> str:
         """Start a render; return the engine's video id."""
@@ -94,10 +103,6 @@ class VideoEngine(Protocol):
 
     def status(self, engine_video_id: str) -> EngineReport:
         """The render's current state (EngineRejected('not_found') if unknown)."""
-        ...
-
-    def find(self, handle: str) -> str | None:
-        """The engine video id created for `handle`, or None if there is none."""
         ...
 
     def fetch(self, url: str) -> Iterator[bytes]:

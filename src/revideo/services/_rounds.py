@@ -61,6 +61,29 @@ class Busy:
     until: datetime | None = None
 
 
+class Releases:
+    """Videos checked with nothing new, released together: one statement per batch
+    instead of one transaction per poll. Until flushed they keep their lease, so no
+    other worker takes them; a crash leaves leases that simply run out."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._dues: list[tuple[str, datetime]] = []
+
+    def add(self, video_id: str, due_at: datetime) -> None:
+        with self._lock:
+            self._dues.append((video_id, due_at))
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._dues)
+
+    def take(self) -> list[tuple[str, datetime]]:
+        with self._lock:
+            dues, self._dues = self._dues, []
+        return dues
+
+
 class Gate:
     """Closes when the engine is busy or down: no new polls start this round."""
 

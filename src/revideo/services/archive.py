@@ -6,12 +6,14 @@ storage before its links expire, and point the video at the copies.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
 import attrs
 
+from revideo.domain import files
 from revideo.domain.errors import EngineError, EngineRejected, RevideoError, TooLarge
 from revideo.domain.keys import render_key
 from revideo.domain.profile import Actor
@@ -65,7 +67,7 @@ class Archiver:
                 uow.videos.update(attrs.evolve(done, meta=meta, error_message=None))
                 job = current_job(uow, current)
                 if job is not None and job.cost_credits is None:
-                    charged = self.policy.charge(job, duration)
+                    charged = self.policy.charge(job, duration, self.policy.rate(self.engine))
                     if charged != job:
                         uow.render_jobs.update(charged)
                 kept = True
@@ -112,7 +114,12 @@ class Archiver:
     def _copy(self, video: Video, url: str | None, ext: str, content_type: str) -> str:
         if not url:
             raise EngineRejected("no_file", "the engine reported no file to archive")
-        counted = _Counted(self.engine.fetch(url))
+        chunks = iter(self.engine.fetch(url))
+        head, chunks = _head(chunks, files.HEAD_BYTES)
+        problem = files.check_head(head, ext)
+        if problem is not None:  # checked before anything is replaced
+            raise EngineRejected("not_media", f"the engine's {ext} file {problem}")
+        counted = _Counted(itertools.chain([head] if head else [], chunks), files.MAX_BYTES[ext])
         path = _key(video, ext)
         stored = self.store.put(SYSTEM, VIDEOS_BUCKET, path, counted, content_type)
         if stored.size != counted.size or stored.size == 0:
@@ -130,14 +137,27 @@ def _still_unarchived(current: Video, seen: Video) -> bool:
     return same and current.status is VideoStatus.COMPLETED and current.archived_at is None
 
 
-class _Counted:
-    """Wraps a byte stream and counts what passes through."""
+def _head(chunks: Iterator[bytes], want: int) -> tuple[bytes, Iterator[bytes]]:
+    """The first `want` bytes of a stream (fewer if it is shorter), and the rest of it."""
+    head = b""
+    for chunk in chunks:
+        head += chunk
+        if len(head) >= want:
+            break
+    return head, chunks
 
-    def __init__(self, chunks: Iterable[bytes]) -> None:
+
+class _Counted:
+    """Wraps a byte stream, counts what passes through, and stops one that grows too big."""
+
+    def __init__(self, chunks: Iterable[bytes], limit: int) -> None:
         self._chunks = chunks
+        self._limit = limit
         self.size = 0
 
     def __iter__(self) -> Iterator[bytes]:
         for chunk in self._chunks:
             self.size += len(chunk)
+            if self.size > self._limit:
+                raise EngineRejected("not_media", f"the file is larger than {self._limit} bytes")
             yield chunk

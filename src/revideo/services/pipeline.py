@@ -23,27 +23,28 @@ from revideo.domain.errors import (
     EngineOutcomeUnknown,
     EngineRejected,
     EngineUnavailable,
-    InvalidTransition,
     NotFound,
     RevideoError,
 )
+from revideo.domain.failure import FailureKind
 from revideo.domain.profile import Actor
-from revideo.domain.render_job import RenderJob
 from revideo.domain.video import EngineReport, Video, VideoStatus
 from revideo.ports.media_store import MediaStore
 from revideo.ports.repositories import Loop, UnitOfWork
 from revideo.ports.video_engine import VideoEngine
 from revideo.services._base import Context
+from revideo.services._lost import LostCreates, plan_retry
 from revideo.services._rounds import (
     Busy,
     Gate,
+    Releases,
     RoundResult,
     current_job,
     retry_after,
     worker_name,
 )
 from revideo.services.archive import Archiver
-from revideo.services.videos import LOST, STUCK, RenderPolicy, RenderStarter, record_accepted
+from revideo.services.videos import RenderPolicy, RenderStarter
 
 __all__ = ["Pipeline", "RoundResult"]
 
@@ -59,6 +60,7 @@ class Pipeline:
     policy: RenderPolicy = attrs.field(factory=RenderPolicy)
     owner: str = attrs.field(factory=worker_name)
     busy: Busy = attrs.field(factory=Busy, repr=False, eq=False)
+    checked: Releases = attrs.field(factory=Releases, repr=False, eq=False)
 
     def run_round(self, stop: threading.Event | None = None) -> dict[str, RoundResult]:
         """One pass of every system loop: settle lost starts, poll, retry, archive."""
@@ -77,13 +79,24 @@ class Pipeline:
 
     # ---- status -----------------------------------------------------------
     def apply_report(self, report: EngineReport) -> Video | None:
-        """Apply one engine report; None when no video has that engine id."""
+        """Apply one engine report; None when it names no render of ours (or is a replay).
+
+        A report whose engine id we never learnt (the create's answer was lost)
+        is matched by its handle, our render attempt's id, and adopted.
+        """
         with self.ctx.uow(SYSTEM) as uow:
-            found = uow.videos.by_engine_id(report.engine_video_id)
-            if found is None:
-                log.info("report for unknown engine video %s ignored", report.engine_video_id)
+            if report.delivery_id and not uow.webhook_deliveries.claim(
+                report.delivery_id, self.ctx.clock()
+            ):
+                log.info("webhook delivery %s seen before: ignored", report.delivery_id)
                 return None
-            return self._apply(uow, uow.videos.lock(found.id), report)
+            found = uow.videos.by_engine_id(report.engine_video_id)
+            if found is not None:
+                return self._apply(uow, uow.videos.lock(found.id), report)
+            adopted = LostCreates(self.ctx, self.engine, self.policy).adopt(uow, report)
+            if adopted is None:
+                log.info("report for unknown engine video %s ignored", report.engine_video_id)
+            return adopted
 
     def _apply(self, uow: UnitOfWork, video: Video, report: EngineReport) -> Video:
         """Apply a report to a locked video and its render job, in the caller's transaction."""
@@ -93,7 +106,7 @@ class Pipeline:
                 continue
             seen = job.observe(report, now)
             if seen.status is VideoStatus.COMPLETED and seen.cost_credits is None:
-                seen = self.policy.charge(seen, report.duration)
+                seen = self.policy.charge(seen, report.duration, self.policy.rate(self.engine))
             if seen != job:
                 uow.render_jobs.update(seen)
         observed = video.observe(report)
@@ -105,8 +118,7 @@ class Pipeline:
         return observed
 
     def _plan_retry(self, uow: UnitOfWork, video_id: str, now: datetime) -> None:
-        due = self.policy.auto_retry_due(uow.render_jobs.for_video(video_id), now)
-        uow.videos.schedule_retry(video_id, due)
+        plan_retry(uow, self.policy, video_id, now)
 
     def sync(self, limit: int = 100_000, stop: threading.Event | None = None) -> RoundResult:
         """Poll every due in-flight video once, `poll_concurrency` at a time.
@@ -125,7 +137,12 @@ class Pipeline:
             report = self.engine.status(video.heygen_video_id or "")
         except EngineRejected as exc:
             gone = f"the engine no longer knows this render ({exc}); generate it again"
-            report = EngineReport(video.heygen_video_id or "", VideoStatus.FAILED, error=gone)
+            report = EngineReport(
+                video.heygen_video_id or "",
+                VideoStatus.FAILED,
+                error=gone,
+                failure=FailureKind.GONE,
+            )
         except EngineError as exc:
             wait_for = retry_after(exc, self.policy.busy_backoff)
             log.warning("engine unavailable, polling paused for %s: %s", wait_for, exc)
@@ -138,7 +155,7 @@ class Pipeline:
         if video.observe(report) == video and not self._maybe_stuck(video, now):
             # Nothing new: reports only move forward, so one that does not advance
             # this (possibly older) copy cannot advance the row either.
-            self._release(video.id, now + self.policy.poll_every)
+            self.checked.add(video.id, now + self.policy.poll_every)
             return "checked"
         try:
             with self.ctx.uow(SYSTEM) as uow:
@@ -165,51 +182,16 @@ class Pipeline:
 
     def _give_up(self, uow: UnitOfWork, video: Video, now: datetime) -> None:
         hours = self.policy.stuck_after.total_seconds() / 3600
-        reason = f"{STUCK} {hours:g} hours (checked again just now); retry it"
-        uow.videos.update(video.give_up(reason))
+        reason = f"the render was still unfinished after {hours:g} hours (checked again just now)"
+        uow.videos.update(video.give_up(f"{reason}; retry it"))
         job = current_job(uow, video)
         if job is not None:
-            uow.render_jobs.update(job.fail(reason, now))
+            uow.render_jobs.update(job.fail(FailureKind.STUCK, reason, now))
 
     # ---- lost answers -------------------------------------------------------
     def reconcile(self) -> RoundResult:
-        """Settle render jobs whose create call had no known outcome."""
-        cutoff = self.ctx.clock() - self.policy.unknown_grace
-        with self.ctx.uow(SYSTEM) as uow:
-            lost = uow.render_jobs.unsettled(cutoff)
-        outcomes = Counter[str]()
-        for job in lost:
-            try:
-                engine_id = self.engine.find(job.id)
-            except EngineError as exc:
-                log.warning("cannot reconcile job %s yet: %s", job.id, exc)
-                outcomes["deferred"] += 1
-                continue
-            outcomes[self._settle_lost(job, engine_id)] += 1
-        return RoundResult.of(outcomes)
-
-    def _settle_lost(self, job: RenderJob, engine_id: str | None) -> str:
-        try:
-            with self.ctx.uow(SYSTEM) as uow:
-                if engine_id is not None:
-                    record_accepted(uow, job, engine_id)
-                    return "changed"
-                self._lost(uow, job)
-                return "failed"
-        except (InvalidTransition, NotFound) as exc:
-            log.info("job %s was settled meanwhile: %s", job.id, exc)
-            return "checked"
-
-    def _lost(self, uow: UnitOfWork, job: RenderJob) -> None:
-        now = self.ctx.clock()
-        video = uow.videos.lock(job.video_id)
-        if uow.render_jobs.get(job.id).settled:
-            raise InvalidTransition(video.id, "settled", "reconcile")
-        reason = f"{LOST}; generate it again"
-        uow.render_jobs.update(job.fail(reason, now))
-        if video.status in (VideoStatus.DRAFT, VideoStatus.FAILED):
-            uow.videos.update(video.reject(reason))
-            self._plan_retry(uow, video.id, now)
+        """Settle render attempts whose create call had no known outcome (see LostCreates)."""
+        return LostCreates(self.ctx, self.engine, self.policy).reconcile()
 
     # ---- automatic retries --------------------------------------------------
     def retry(self, limit: int = 1_000, stop: threading.Event | None = None) -> RoundResult:
@@ -284,18 +266,23 @@ class Pipeline:
         gate, outcomes = Gate(), Counter[str]()
         leased, more = 0, True
         running: set[Future[str]] = set()
-        with ThreadPoolExecutor(size, thread_name_prefix=f"revideo-{loop}") as pool:
-            while True:
-                halted = gate.closed or (stop is not None and stop.is_set())
-                if more and not halted and len(running) <= size and leased < limit:
-                    batch = self._lease(loop, min(size, limit - leased))
-                    leased, more = leased + len(batch), bool(batch)
-                    running |= {pool.submit(work, video, gate, stop) for video in batch}
-                    continue
-                if not running:
-                    break
-                done, running = wait(running, return_when=FIRST_COMPLETED)
-                outcomes.update(f.result() for f in done)
+        try:
+            with ThreadPoolExecutor(size, thread_name_prefix=f"revideo-{loop}") as pool:
+                while True:
+                    halted = gate.closed or (stop is not None and stop.is_set())
+                    if more and not halted and len(running) <= size and leased < limit:
+                        batch = self._lease(loop, min(size, limit - leased))
+                        leased, more = leased + len(batch), bool(batch)
+                        running |= {pool.submit(work, video, gate, stop) for video in batch}
+                        continue
+                    if not running:
+                        break
+                    done, running = wait(running, return_when=FIRST_COMPLETED)
+                    outcomes.update(f.result() for f in done)
+                    if len(self.checked) >= size:
+                        self._release_checked()
+        finally:
+            self._release_checked()
         if gate.wait is not None:
             self.busy.until = self.ctx.clock() + gate.wait
         return RoundResult.of(outcomes)
@@ -304,6 +291,12 @@ class Pipeline:
         now = self.ctx.clock()
         with self.ctx.uow(SYSTEM) as uow:
             return uow.videos.lease(loop, self.owner, now, now + self.policy.lease_ttl, limit)
+
+    def _release_checked(self) -> None:
+        dues = self.checked.take()
+        if dues:
+            with self.ctx.uow(SYSTEM) as uow:
+                uow.videos.release_many(dues, self.owner, self.ctx.clock())
 
     def _release(self, video_id: str, due_at: datetime) -> None:
         with self.ctx.uow(SYSTEM) as uow:

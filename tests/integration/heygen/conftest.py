@@ -24,7 +24,12 @@ def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def sim(media_dir: Path) -> Iterator[HeyGenSimulator]:
     with HeyGenSimulator(
-        KEY, speed=0, media_dir=media_dir, webhook_retry_delay=0.01, concurrency=2
+        KEY,
+        speed=0,
+        media_dir=media_dir,
+        webhook_retry_delay=0.01,
+        concurrency=2,
+        allow_http_loopback=True,
     ) as simulator:
         yield simulator
 

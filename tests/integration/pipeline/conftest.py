@@ -25,6 +25,7 @@ def sim(sim_media: Path) -> Iterator[CountingSimulator]:
         webhook_retry_delay=0.01,
         concurrency=1000,
         credits=100_000,
+        allow_http_loopback=True,
     ) as simulator:
         yield simulator
 

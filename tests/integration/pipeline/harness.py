@@ -36,7 +36,7 @@ from revideo.settings import load
 from tests.support import Clock, sample_property
 
 KEY = "sim-pipeline-key"
-SECRET = "whsec_pipeline_tests"
+SECRET = "whsec_cGlwZWxpbmUtdGVzdHMtc2VjcmV0"  # base64: a Standard Webhooks secret too
 AVATAR = "Daisy-inskirt-20220818"
 VOICE = "2d5b0e6cf36f460aa7fc47e3eee4ba54"
 KILLED = 86  # exit status of a process killed by a crash plan
@@ -170,6 +170,8 @@ class CrashingEngine:
         self.plan = plan
         self.name: str = inner.name
         self.max_script_chars: int = inner.max_script_chars
+        self.idempotent_create: bool = inner.idempotent_create
+        self.credit_rate = inner.credit_rate
 
     def _call(self, name: str, *args: Any) -> Any:
         self.plan.step(f"engine.{name}:before")
@@ -183,10 +185,6 @@ class CrashingEngine:
     def status(self, engine_video_id: str) -> EngineReport:
         report: EngineReport = self._call("status", engine_video_id)
         return report
-
-    def find(self, handle: str) -> str | None:
-        found: str | None = self._call("find", handle)
-        return found
 
     def fetch(self, url: str) -> Iterator[bytes]:
         self.plan.step("engine.fetch:before")

@@ -182,22 +182,63 @@ class TestLists:
         assert [(a.id, a.kind) for a in found] == [("l1", "avatar"), ("l2", "talking_photo")]
         assert script.requests[1].url.params["token"] == "t2"
 
-    def test_quota_is_seconds_over_sixty(self, script: Script) -> None:
+    def test_v2_quota_is_seconds_over_sixty(self, script: Script) -> None:
         body = {"error": None, "data": {"remaining_quota": 3600, "details": {"api": 3600}}}
-        assert script.then(ok(body)).engine().remaining_quota() == Decimal(60)
+        assert script.then(ok(body)).engine("v2").remaining_quota() == Decimal(60)
+        assert script.requests[-1].url.path == "/v2/user/remaining_quota"
 
-    def test_find_matches_the_callback_id(self, script: Script) -> None:
-        v3 = {
-            "data": [{"id": "a", "callback_id": "job-1"}, {"id": "b", "callback_id": "job-2"}],
-            "has_more": False,
+    @pytest.mark.parametrize(
+        ("billing", "credits"),
+        [
+            (
+                {
+                    "billing_type": "wallet",
+                    "wallet": {"currency": "credits", "remaining_balance": 42.5},
+                },
+                Decimal("42.5"),
+            ),
+            (
+                {"billing_type": "wallet", "wallet": {"currency": "usd", "remaining_balance": 9}},
+                None,
+            ),
+            ({"billing_type": "usage_based", "usage_based": {"remaining_credits": 7}}, Decimal(7)),
+            (
+                {
+                    "billing_type": "subscription",
+                    "subscription": {
+                        "plan": "pro",
+                        "credits": {
+                            "premium_credits": {"remaining": 30},
+                            "add_on_credits": {"remaining": 5},
+                        },
+                    },
+                },
+                Decimal(35),
+            ),
+            ({"billing_type": None}, None),
+        ],
+    )
+    def test_v3_quota_reads_users_me(
+        self, script: Script, billing: dict[str, object], credits: Decimal | None
+    ) -> None:
+        me = {"data": {"username": "u", "email": None, "first_name": None, "last_name": None}}
+        me["data"] |= billing
+        assert script.then(ok(me)).engine().remaining_quota() == credits
+        assert script.requests[-1].url.path == "/v3/users/me"
+
+    def test_v3_voices_list_private_and_public_pages(self, script: Script) -> None:
+        private = {
+            "data": [{"voice_id": "mine", "name": "Me", "type": "private"}],
+            "has_more": True,
+            "next_token": "p2",
         }
-        assert script.then(ok(v3)).engine().find("job-2") == "b"
-        v1 = {
-            "code": 100,
-            "data": {"videos": [{"video_id": "c", "callback_id": "job-3"}], "token": None},
-        }
-        assert script.then(ok(v1)).engine("v2").find("job-3") == "c"
-        assert script.then(ok(v1)).engine("v2").find("job-9") is None
+        private2 = {"data": [{"voice_id": "mine2", "name": "Me too"}], "has_more": False}
+        public = {"data": [{"voice_id": "pub", "name": "Sara"}], "has_more": False}
+        found = script.then(ok(private), ok(private2), ok(public)).engine().voices()
+        assert [v.id for v in found] == ["mine", "mine2", "pub"]
+        kinds = [r.url.params.get("type") for r in script.requests]
+        assert kinds == ["private", "private", "public"]
+        assert script.requests[1].url.params["token"] == "p2"
 
 
 SECRET = "whsec_test"
@@ -311,3 +352,45 @@ def test_scenes_keep_every_word_and_respect_the_limit(script: str, limit: int) -
     pieces = scenes(script, limit)
     assert all(len(p) <= limit for p in pieces if p != script)
     assert "".join(" ".join(pieces).split()) == "".join(script.split())
+
+
+class TestStandardWebhooks:
+    SECRET = "whsec_" + "c2VjcmV0LWZvci10ZXN0cw=="  # base64 of "secret-for-tests"
+
+    def headers(self, body: bytes, msg_id: str = "msg_1", secret: str = SECRET) -> dict[str, str]:
+        from datetime import UTC, datetime
+
+        from standardwebhooks.webhooks import Webhook
+
+        now = datetime.now(UTC)
+        return {
+            "webhook-id": msg_id,
+            "webhook-timestamp": str(int(now.timestamp())),
+            "webhook-signature": Webhook(secret).sign(msg_id, now, body),
+        }
+
+    def test_a_standard_delivery_carries_its_id(self, script: Script) -> None:
+        body = json.dumps(SUCCESS).encode()
+        report = script.engine(webhook_secret=self.SECRET).parse_webhook(body, self.headers(body))
+        assert report is not None and report.delivery_id == "msg_1"
+
+    def test_a_legacy_delivery_is_named_by_its_event_id(self, script: Script) -> None:
+        body, headers = signed({**SUCCESS, "event_id": "evt_9"}, self.SECRET)
+        report = script.engine(webhook_secret=self.SECRET).parse_webhook(body, headers)
+        assert report is not None and report.delivery_id == "evt_9"
+
+    def test_a_secret_that_is_not_base64_refuses_standard_headers_cleanly(
+        self, script: Script
+    ) -> None:
+        body = json.dumps(SUCCESS).encode()
+        with pytest.raises(WebhookRejected, match="not a Standard Webhooks secret"):
+            script.engine(webhook_secret="whsec_a").parse_webhook(body, self.headers(body))
+
+    @given(flip=st.integers(min_value=0, max_value=10_000))
+    def test_any_change_to_the_body_breaks_a_standard_signature(self, flip: int) -> None:
+        body = json.dumps(SUCCESS).encode()
+        headers = self.headers(body)
+        index = flip % len(body)
+        tampered = body[:index] + bytes([body[index] ^ 0x01]) + body[index + 1 :]
+        with pytest.raises(WebhookRejected):
+            webhooks.verify(tampered, headers, self.SECRET)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
-from revideo.domain.errors import EngineRejected
+from revideo.domain.errors import EngineOutcomeUnknown, EngineRejected, EngineUnavailable
 from revideo.domain.video import AspectRatio
 from revideo.ports.video_engine import Photo, RenderRequest
 
@@ -46,6 +46,7 @@ class TestV3Create:
         assert (sent.method, sent.url.path) == ("POST", "/v3/videos")
         assert sent.headers["x-api-key"] == "test-key"
         assert sent.headers["content-type"] == "application/json"
+        assert sent.headers["idempotency-key"] == "revideo:job-42"
         assert script.body() == {
             "type": "avatar",
             "avatar_id": AVATAR,
@@ -57,7 +58,14 @@ class TestV3Create:
             "aspect_ratio": "16:9",
             "background": {"type": "color", "value": "#f5f5f5"},
             "callback_id": "job-42",
+            "engine": {"type": "avatar_iv"},
         }
+
+    def test_engine_is_sent_and_voice_may_be_left_to_the_avatar(self, script: Script) -> None:
+        engine = script.then(reply(CREATED_V3)).engine(avatar_engine="avatar_iii")
+        engine.create(oak_street(voice_id=""))
+        assert script.body()["engine"] == {"type": "avatar_iii"}
+        assert "voice_id" not in script.body()
 
     @pytest.mark.parametrize("ratio", list(AspectRatio))
     def test_aspect_ratio_preset_is_sent_as_is(self, script: Script, ratio: AspectRatio) -> None:
@@ -217,6 +225,36 @@ class TestReads:
             "url": "https://app.example/hook",
             "events": ["avatar_video.success"],
         }
+
+    def test_v2_webhook_registration_is_never_resent(self, script: Script) -> None:
+        down = reply({"error": {"code": "internal_error", "message": "boom"}}, 502)
+        listed = {"code": 100, "data": [{"endpoint_id": "e7", "url": "https://app.example/hook"}]}
+        engine = script.then(down, reply(listed)).engine("v2")
+        with pytest.raises(EngineOutcomeUnknown, match="e7"):
+            engine.register_webhook("https://app.example/hook")
+        paths = [(q.method, q.url.path) for q in script.requests]
+        assert paths == [("POST", "/v1/webhook/endpoint.add"), ("GET", "/v1/webhook/endpoint.list")]
+
+    def test_v2_webhook_registration_lost_and_not_listed_can_be_tried_again(
+        self, script: Script
+    ) -> None:
+        engine = script.then(httpx.ReadTimeout("slow"), reply({"code": 100, "data": []})).engine(
+            "v2"
+        )
+        with pytest.raises(EngineUnavailable, match="nothing was registered"):
+            engine.register_webhook("https://app.example/hook")
+        assert [q.method for q in script.requests] == ["POST", "GET"]
+
+    def test_fetch_follows_a_bounded_number_of_redirects(self, script: Script) -> None:
+        hop = httpx.Response(302, headers={"Location": "https://cdn.heygen.test/real.mp4"})
+        engine = script.then(hop, httpx.Response(200, content=b"\x00\x00\x00\x18ftypmp42")).engine()
+        assert b"".join(engine.fetch("https://files.heygen.test/x.mp4")).startswith(b"\x00\x00")
+        assert str(script.requests[1].url) == "https://cdn.heygen.test/real.mp4"
+        assert "x-api-key" not in script.requests[1].headers
+        loop = httpx.Response(302, headers={"Location": "/again"})
+        script.then(*[loop] * 6)
+        with pytest.raises(EngineRejected, match="redirected more than 5"):
+            list(script.engine().fetch("https://files.heygen.test/x.mp4"))
 
     def test_fetch_does_not_send_the_api_key_to_the_file_host(self, script: Script) -> None:
         engine = script.then(reply({}, 200)).engine()

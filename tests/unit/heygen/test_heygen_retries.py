@@ -79,31 +79,60 @@ class TestReads:
         assert len(script.requests) == 2
 
 
+TRANSPORT_FAILURES = [
+    httpx.ReadTimeout("no answer"),
+    httpx.WriteTimeout("stalled"),
+    httpx.RemoteProtocolError("server hung up"),
+    httpx.ReadError("reset"),
+]
+IN_PROGRESS = {"error": {"code": "request_in_progress", "message": "Still running"}}
+
+
 class TestCreateIsNeverBlindlyResent:
-    @pytest.mark.parametrize(
-        "failure",
-        [
-            httpx.ReadTimeout("no answer"),
-            httpx.WriteTimeout("stalled"),
-            httpx.RemoteProtocolError("server hung up"),
-            httpx.ReadError("reset"),
-        ],
-    )
-    def test_transport_failure_after_sending_is_outcome_unknown(
+    @pytest.mark.parametrize("failure", TRANSPORT_FAILURES)
+    def test_v2_transport_failure_after_sending_is_outcome_unknown(
         self, script: Script, failure: Exception
     ) -> None:
         script.then(failure, r(200, CREATED))
         with pytest.raises(EngineOutcomeUnknown) as err:
-            script.engine().create(REQUEST)
+            script.engine("v2").create(REQUEST)
         assert err.value.handle == "job-7"
         assert len(script.requests) == 1
 
     @pytest.mark.parametrize("status", [500, 502, 503, 504, 408])
-    def test_server_error_is_outcome_unknown(self, script: Script, status: int) -> None:
+    def test_v2_server_error_is_outcome_unknown(self, script: Script, status: int) -> None:
         script.then(r(status, DOWN), r(200, CREATED))
         with pytest.raises(EngineOutcomeUnknown):
-            script.engine().create(REQUEST)
+            script.engine("v2").create(REQUEST)
         assert len(script.requests) == 1
+        assert "idempotency-key" not in script.requests[0].headers
+
+    @pytest.mark.parametrize(
+        "first", [*TRANSPORT_FAILURES, r(500, DOWN), r(503, DOWN), r(409, IN_PROGRESS)]
+    )
+    def test_v3_resends_with_the_same_idempotency_key(self, script: Script, first: object) -> None:
+        script.then(first, r(200, CREATED))  # type: ignore[arg-type]
+        assert script.engine().create(REQUEST) == "v_1"
+        keys = [q.headers["idempotency-key"] for q in script.requests]
+        assert keys == ["revideo:job-7", "revideo:job-7"]
+        assert script.requests[0].content == script.requests[1].content
+
+    def test_v3_gives_up_as_outcome_unknown_when_every_resend_fails(self, script: Script) -> None:
+        script.then(r(500, DOWN), r(500, DOWN), r(409, IN_PROGRESS))
+        with pytest.raises(EngineOutcomeUnknown):
+            script.engine(max_retries=2).create(REQUEST)
+        assert len(script.requests) == 3
+
+    def test_v3_key_is_derived_from_the_render_attempt(self, script: Script) -> None:
+        odd = RenderRequest(
+            handle="a b/ç" + "x" * 300, title="T", script="Hi.", avatar_id="a1", voice_id=""
+        )
+        script.then(r(200, CREATED), r(200, CREATED)).engine().create(odd)
+        script.engine().create(REQUEST)
+        first, second = (q.headers["idempotency-key"] for q in script.requests)
+        assert len(first) == 255 and first.startswith("revideo:a_b__")
+        assert all(c.isalnum() or c in "_:.-" for c in first)
+        assert second == "revideo:job-7"
 
     def test_accepted_without_an_id_is_outcome_unknown(self, script: Script) -> None:
         script.then(httpx.Response(200, content=b"<html>ok</html>"))

@@ -6,7 +6,6 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,11 +14,12 @@ from revideo.adapters.memory.database import InMemoryDatabase
 from revideo.adapters.memory.engine import FakeVideoEngine
 from revideo.adapters.memory.store import InMemoryMediaStore
 from revideo.domain.errors import EngineUnavailable, TooLarge
+from revideo.domain.failure import FailureKind
 from revideo.domain.profile import Actor
 from revideo.domain.render_job import RenderJob
 from revideo.domain.video import EngineReport, VideoStatus
 from revideo.services.pipeline import Pipeline, RoundResult
-from revideo.services.videos import BUSY, LOST, PERMANENT, STUCK, RenderPolicy, VideoInput
+from revideo.services.videos import RenderPolicy, VideoInput
 from tests.support import Clock, memory_services, sample_property, user
 
 
@@ -99,35 +99,80 @@ def test_a_stopped_round_leaves_the_rest_for_later(world, engine, clock) -> None
     assert sum(engine.polls.values()) == 0
 
 
-def job(error: str, engine_id: str | None = "e1") -> RenderJob:
+def job(kind: FailureKind | None, error: str = "", engine_id: str | None = "e1") -> RenderJob:
     start = datetime(2026, 1, 1, tzinfo=UTC)
+    status = VideoStatus.FAILED if kind is not None else VideoStatus.COMPLETED
     return RenderJob(
-        "j", "v", "u", 1, start, VideoStatus.FAILED, engine_id, start, error_message=error
+        "j", "v", "u", 1, start, status, engine_id, start, error_message=error, failure_kind=kind
     )
 
 
-@given(st.text(max_size=40), st.sampled_from(PERMANENT), st.text(max_size=40))
-def test_failures_naming_a_hopeless_cause_are_never_retried(a: str, cause: str, b: str) -> None:
-    assert not RenderPolicy().retry_worthy(job(a + cause + b))
+# What each kind means for an automatic retry (issue 16: the kind decides, never the text).
+RETRY = {
+    FailureKind.BUSY: True,  # the engine never took it: sending again cannot pay twice
+    FailureKind.RENDER_FAILED: True,  # taken, then failed for a passing reason
+    FailureKind.STUCK: False,  # may still be rendering, and billed
+    FailureKind.GONE: False,
+    FailureKind.OUTCOME_UNKNOWN: False,  # v2 lost answer: waits for the webhook or the user
+    FailureKind.UNAUTHORIZED: False,
+    FailureKind.UNKNOWN_AVATAR: False,
+    FailureKind.UNKNOWN_VOICE: False,
+    FailureKind.UNSUPPORTED_AVATAR: False,
+    FailureKind.SCRIPT_TOO_LONG: False,
+    FailureKind.NO_CREDIT: False,
+    FailureKind.TRIAL_LIMIT: False,
+    FailureKind.INVALID_REQUEST: False,
+    FailureKind.NOT_FOUND: False,
+}
+
+
+def test_every_failure_kind_has_a_retry_decision() -> None:
+    assert set(RETRY) == set(FailureKind)
+
+
+@given(st.sampled_from(list(FailureKind)), st.text(max_size=60), st.sampled_from(["e1", None]))
+def test_the_failure_kind_alone_decides_a_retry(kind: FailureKind, words: str, sent) -> None:  # type: ignore[no-untyped-def]
+    """Whatever the message says ("credit", "avatar", "PERMANENT", old prefixes...)."""
+    assert RenderPolicy().retry_worthy(job(kind, words, sent)) is RETRY[kind]
 
 
 @given(st.text(max_size=60))
-def test_renders_the_engine_never_took_are_worth_sending_again(tail: str) -> None:
-    policy = RenderPolicy()
-    assert policy.retry_worthy(job(LOST + tail, None))
-    assert policy.retry_worthy(job(BUSY + tail, None))
-    assert not policy.retry_worthy(job(STUCK + tail))
-    assert not policy.retry_worthy(job("unknown avatar", None)), "refused at the door"
-    assert not policy.retry_worthy(attrs.evolve(job(LOST), status=VideoStatus.COMPLETED))
+def test_an_attempt_without_a_failure_is_not_retried(words: str) -> None:
+    assert not RenderPolicy().retry_worthy(job(None, words))
 
 
 def test_the_cap_counts_every_attempt() -> None:
     now = datetime(2026, 1, 1, tzinfo=UTC)
     policy = RenderPolicy(max_auto_attempts=2, retry_delay=timedelta(minutes=3))
-    failed = job("Video generation failed")
+    failed = job(FailureKind.RENDER_FAILED, "Video generation failed")
     assert policy.auto_retry_due([failed], now) == now + timedelta(minutes=3)
     assert policy.auto_retry_due([failed, failed], now) is None
     assert policy.auto_retry_due([], now) is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "words", "retried"),
+    [
+        # The words of a hopeless cause, on a passing failure: retried all the same.
+        (None, "not enough credit, invalid avatar, quota", True),
+        # A hopeless kind with harmless words: never retried.
+        (FailureKind.SCRIPT_TOO_LONG, "Video generation failed", False),
+    ],
+)
+def test_a_failed_render_is_retried_by_its_kind(world, engine, clock, kind, words, retried) -> None:  # type: ignore[no-untyped-def]
+    svc = world[0]
+    engine.fail_next(words, kind)
+    [engine_id] = submit(world, 1)
+    clock.advance(seconds=60)
+    svc.pipeline.sync()
+    clock.advance(minutes=2)
+    svc.pipeline.retry()
+    video = next(iter(engine.renders.values())).request.handle
+    with svc.backend.unit_of_work(Actor.service()) as uow:
+        jobs = uow.render_jobs.for_video(uow.render_jobs.get(video).video_id)
+    assert jobs[0].heygen_job_id == engine_id and jobs[0].status is VideoStatus.FAILED
+    assert jobs[0].failure_kind is (kind or FailureKind.RENDER_FAILED)
+    assert len(jobs) == (2 if retried else 1)
 
 
 def test_leases_are_for_the_system_only_in_effect(world, clock) -> None:  # type: ignore[no-untyped-def]

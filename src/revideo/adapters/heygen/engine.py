@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ssl
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -13,8 +15,8 @@ from revideo.domain.errors import ConfigError, EngineRejected
 from revideo.domain.video import MAX_SCRIPT_CHARS, EngineReport
 from revideo.ports.video_engine import Avatar, RenderRequest, Voice
 
-from . import webhooks, wire
-from .http import HeyGenHttp
+from . import pricing, webhooks, wire
+from .http import ClientPerThread, HeyGenHttp
 from .v2 import V2Api
 from .v3 import V3Api
 
@@ -45,20 +47,40 @@ class HeyGenEngine:
         cache_seconds: float = 3600.0,
         clock: Callable[[], float] = time.monotonic,
         v2_scene_chars: int = 1500,
+        avatar_engine: str | None = None,
     ) -> None:
         _check_settings(api_key, base_url, api_version)
         self.api_version = api_version
+        self.avatar_engine = pricing.check_engine(api_version, avatar_engine)
+        # v3 creates carry an Idempotency-Key: re-sending one cannot render twice.
+        self.idempotent_create = api_version == "v3"
+        self.credit_rate = pricing.rate(api_version, self.avatar_engine)
         self.webhook_secret = webhook_secret or None
-        self._client = client or httpx.Client(timeout=timeout, transport=transport)
-        self._client.base_url = httpx.URL(base_url.rstrip("/"))
-        self._client.headers.update(
-            {"X-Api-Key": api_key, "Accept": "application/json", "User-Agent": "revideo"}
-        )
+        headers = {"X-Api-Key": api_key, "Accept": "application/json", "User-Agent": "revideo"}
+        url = httpx.URL(base_url.rstrip("/"))
+        if client is not None:
+            client.base_url = url
+            client.headers.update(headers)
+
+        tls = _SharedTls()
+
+        def new_client() -> httpx.Client:
+            return httpx.Client(
+                base_url=url,
+                headers=headers,
+                timeout=timeout,
+                transport=transport,
+                verify=tls.get(),
+            )
+
+        self._clients = ClientPerThread(new_client if client is None else lambda: client)
         self._http = HeyGenHttp(
-            self._client, max_retries=max_retries, sleep=sleep, max_wait=max_retry_wait
+            self._clients, max_retries=max_retries, sleep=sleep, max_wait=max_retry_wait
         )
         self._api: V3Api | V2Api = (
-            V3Api(self._http) if api_version == "v3" else V2Api(self._http, v2_scene_chars)
+            V3Api(self._http, self.avatar_engine)
+            if api_version == "v3"
+            else V2Api(self._http, v2_scene_chars)
         )
         self._cache_seconds = cache_seconds
         self._clock = clock
@@ -83,10 +105,6 @@ class HeyGenEngine:
         """The render's state; EngineRejected('not_found') for an id HeyGen does not know."""
         return self._api.status(engine_video_id)
 
-    def find(self, handle: str) -> str | None:
-        """HeyGen's id for the render sent with callback_id `handle`, or None."""
-        return self._api.find(handle)
-
     def fetch(self, url: str) -> Iterator[bytes]:
         """Stream a presigned video or thumbnail URL (an expired one: EngineRejected)."""
         return self._http.stream(url)
@@ -99,15 +117,13 @@ class HeyGenEngine:
         return list(self._cached("voices", self._api.voices))
 
     def remaining_quota(self) -> Decimal | None:
-        """Credits left: HeyGen's remaining_quota seconds / 60 (GET /v2/user/remaining_quota)."""
-        data = wire.data_of(self._http.read("GET", "/v2/user/remaining_quota"))
-        seconds = wire.number(data, "remaining_quota")
-        return None if seconds is None else Decimal(str(seconds)) / 60
+        """Credits left: `GET /v3/users/me` on v3, `GET /v2/user/remaining_quota` on v2."""
+        return self._api.remaining_quota()
 
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> EngineReport | None:
-        """Verify the Signature header against webhook_secret, then read the event."""
-        webhooks.verify(body, headers, self.webhook_secret)
-        return webhooks.parse(body)
+        """Verify the delivery (either signing scheme, see webhooks), then read the event."""
+        delivery_id = webhooks.verify(body, headers, self.webhook_secret)
+        return webhooks.parse(body, delivery_id)
 
     # ---- beyond the port -----------------------------------------------
     def register_webhook(self, url: str, events: list[str] | None = None) -> wire.WebhookEndpoint:
@@ -116,7 +132,7 @@ class HeyGenEngine:
         return self._api.register_webhook(url, wanted)
 
     def close(self) -> None:
-        self._client.close()
+        self._clients.close()
 
     def __enter__(self) -> HeyGenEngine:
         return self
@@ -140,6 +156,21 @@ class HeyGenEngine:
         hit = self._cache.get("avatars")
         photos = {a.id for a in (hit[1] if hit else []) if a.kind == "talking_photo"}
         return avatar_id in photos or wire.TALKING_PHOTO + raw in photos
+
+
+class _SharedTls:
+    """One TLS context for all the engine's clients: loading the CA bundle costs ~50 ms of
+    CPU, far too much to pay for every polling thread's client."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._context: ssl.SSLContext | None = None
+
+    def get(self) -> ssl.SSLContext:
+        with self._lock:
+            if self._context is None:
+                self._context = httpx.create_ssl_context()
+            return self._context
 
 
 def _check_settings(api_key: str, base_url: str, api_version: str) -> None:

@@ -24,6 +24,7 @@ from revideo.domain.errors import (
     EngineUnauthorized,
     EngineUnavailable,
 )
+from revideo.domain.failure import FailureKind
 
 V1_SUCCESS = 100
 
@@ -126,6 +127,17 @@ def classify(info: ErrorInfo, retry_after: float | None = None) -> EngineError:
     if info.status == 403:
         return EngineUnauthorized(f"{info.text()}: the key has no access to this API")
     return EngineRejected("invalid_request", info.text())
+
+
+def render_failure(code: Any, message: str | None, detail: str | None = None) -> FailureKind:
+    """The kind of a render HeyGen failed after taking it, from its failure code and words.
+
+    A reason a new attempt would repeat (too long, unknown avatar, no credit...)
+    is that reason; anything else is a passing render failure.
+    """
+    info = ErrorInfo(0, _s(code), message or "", detail or "")
+    reason = _reason(info, info.code.lower())
+    return FailureKind.of_reason(reason) if reason else FailureKind.RENDER_FAILED
 
 
 def _reason(info: ErrorInfo, code: str) -> str | None:

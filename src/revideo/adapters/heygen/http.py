@@ -2,13 +2,18 @@
 HTTP calls to HeyGen: retried reads, never-blindly-resent creates, file streams.
 
 Reads (status, lists, quota) retry transport errors, 408, 429 and 5xx with
-capped exponential backoff, honouring Retry-After. A create is re-sent only when
-HeyGen certainly did not take it (the connection never opened, or a 429); a
-timeout or 5xx after the body went out raises EngineOutcomeUnknown instead.
+capped exponential backoff, honouring Retry-After. A create carrying an
+Idempotency-Key (v3) is re-sent after a timeout, a 5xx or a 409
+`request_in_progress`: HeyGen answers a repeated key with the first call's
+answer (heygen-v3.md §7). A create without one is re-sent only when HeyGen
+certainly did not take it (the connection never opened, or a 429); a timeout or
+5xx after the body went out raises EngineOutcomeUnknown instead. File links
+follow at most MAX_REDIRECTS redirects, without the API key.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -25,14 +30,52 @@ from .errors import body_error, classify, error_info, retry_after
 
 # The request never reached HeyGen: safe to send again, even a create.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+MAX_REDIRECTS = 5
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+class ClientPerThread:
+    """An httpx.Client for each thread that calls HeyGen.
+
+    One shared client serialises a worker's concurrent polls on its connection
+    pool's lock (bench/sync.py: ~20 ms of each 50 ms poll at 25 in flight), so
+    each polling thread keeps a client, and its one connection, of its own. The
+    clients of threads that have ended are closed when a new thread asks.
+    """
+
+    def __init__(self, make: Callable[[], httpx.Client]) -> None:
+        self._make = make
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._by_thread: dict[threading.Thread, httpx.Client] = {}
+
+    def get(self) -> httpx.Client:
+        client: httpx.Client | None = getattr(self._local, "client", None)
+        if client is not None and not client.is_closed:
+            return client
+        client = self._local.client = self._make()
+        with self._lock:
+            ended = [t for t in self._by_thread if not t.is_alive()]
+            gone = [self._by_thread.pop(t) for t in ended]
+            self._by_thread[threading.current_thread()] = client
+        for old in gone:
+            if old is not client:
+                old.close()
+        return client
+
+    def close(self) -> None:
+        with self._lock:
+            clients, self._by_thread = list(self._by_thread.values()), {}
+        for client in set(clients):
+            client.close()
 
 
 class HeyGenHttp:
-    """One httpx.Client plus HeyGen's retry rules."""
+    """HTTP clients (one per thread) plus HeyGen's retry rules."""
 
     def __init__(
         self,
-        client: httpx.Client,
+        clients: ClientPerThread,
         *,
         max_retries: int = 3,
         sleep: Callable[[float], None],
@@ -40,12 +83,16 @@ class HeyGenHttp:
         max_backoff: float = 8.0,
         max_wait: float = 10.0,
     ) -> None:
-        self.client = client
+        self.clients = clients
         self.max_retries = max_retries
         self.sleep = sleep
         self.base_delay = base_delay
         self.max_backoff = max_backoff
         self.max_wait = max_wait
+
+    @property
+    def client(self) -> httpx.Client:
+        return self.clients.get()
 
     def read(self, method: str, path: str, **kwargs: Any) -> Any:
         """Send a safe request, retrying where that is harmless; return the decoded body."""
@@ -61,27 +108,58 @@ class HeyGenHttp:
             self._pause_or_raise(attempt, err, cause)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def create(self, path: str, body: dict[str, Any], handle: str) -> Any:
-        """POST a render once; re-send only when HeyGen certainly did not take it."""
+    def create(
+        self, path: str, body: dict[str, Any], handle: str, idempotency_key: str | None = None
+    ) -> Any:
+        """POST a render; re-send only when HeyGen certainly did not take it, or the key
+        makes a repeat harmless."""
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
         for attempt in range(self.max_retries + 1):
             try:
-                response = self.client.post(path, json=body)
+                response = self.client.post(path, json=body, headers=headers)
             except _NOT_SENT as exc:
                 self._pause_or_raise(attempt, _transport_error(exc, path), exc)
                 continue
             except httpx.HTTPError as exc:
                 msg = f"HeyGen did not answer the create request ({type(exc).__name__})"
-                raise EngineOutcomeUnknown(handle, msg) from exc
+                self._resend_or_raise(
+                    attempt, idempotency_key, EngineOutcomeUnknown(handle, msg), exc
+                )
+                continue
             try:
                 return decode(response, unreadable_ok=False)
             except EngineUnavailable as exc:
                 if 400 <= response.status_code != 429:  # may have been taken
                     msg = f"{exc.message}; the render may have started"
-                    raise EngineOutcomeUnknown(handle, msg) from exc
+                    unknown = EngineOutcomeUnknown(handle, msg)
+                    self._resend_or_raise(attempt, idempotency_key, unknown, exc, exc.retry_after)
+                    continue
                 self._pause_or_raise(attempt, exc, exc)
             except _Unreadable as exc:
                 raise EngineOutcomeUnknown(handle, str(exc)) from exc
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _resend_or_raise(
+        self,
+        attempt: int,
+        key: str | None,
+        err: EngineOutcomeUnknown,
+        cause: Exception,
+        asked: float | None = None,
+    ) -> None:
+        """With an idempotency key, wait and send again; without one, the outcome is unknown."""
+        delay = self.delay(attempt, asked) if key and attempt < self.max_retries else None
+        if delay is None:
+            raise err from cause
+        self.sleep(delay)
+
+    def post_once(self, path: str, body: dict[str, Any]) -> Any:
+        """POST exactly once (a call HeyGen offers no idempotency for); errors as `decode`."""
+        try:
+            response = self.client.post(path, json=body)
+        except httpx.HTTPError as exc:
+            raise _transport_error(exc, path) from exc
+        return decode(response)
 
     def stream(self, url: str, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
         """Yield the bytes at a presigned file URL (the API key is not sent there)."""
@@ -98,11 +176,11 @@ class HeyGenHttp:
     def _open(self, request: httpx.Request) -> httpx.Response:
         for attempt in range(self.max_retries + 1):
             try:
-                response = self.client.send(request, stream=True)
+                response = self._follow(request)
             except httpx.HTTPError as exc:
                 self._pause_or_raise(attempt, _transport_error(exc, "file"), exc)
                 continue
-            if response.status_code < 400:
+            if response.status_code < 300:
                 return response
             response.close()
             if response.status_code in (401, 403, 404, 410):
@@ -111,8 +189,25 @@ class HeyGenHttp:
                     f"HeyGen file link refused (HTTP {response.status_code}): it has expired or "
                     "is wrong; ask for the video's status again for a fresh link",
                 )
+            if response.status_code < 400:
+                raise EngineRejected(
+                    "not_found", f"HeyGen's file link redirected more than {MAX_REDIRECTS} times"
+                )
             self._pause_or_raise(attempt, _status_error(response, b""), None)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _follow(self, request: httpx.Request) -> httpx.Response:
+        """Send a file request, following up to MAX_REDIRECTS redirects (never with our key)."""
+        response = self.client.send(request, stream=True)
+        for _ in range(MAX_REDIRECTS):
+            location = response.headers.get("location")
+            if response.status_code not in _REDIRECTS or not location:
+                return response
+            response.close()
+            target = request.url.join(location)
+            request = httpx.Request("GET", target, headers={"User-Agent": "revideo"})
+            response = self.client.send(request, stream=True)
+        return response
 
     def _pause_or_raise(self, attempt: int, err: EngineError, cause: Exception | None) -> None:
         if not isinstance(err, EngineUnavailable) or attempt >= self.max_retries:

@@ -3,18 +3,22 @@ HeyGen's legacy v2 API (heygen-api.md): `POST /v2/video/generate`,
 `GET /v1/video_status.get`, `/v2/avatars`, `/v2/voices`, `/v1/webhook/endpoint.add`.
 
 Scripts longer than one scene's text limit are split into scenes at sentence
-ends; each scene shows the next property photo. `find` pages through
-`GET /v1/video.list` and matches `callback_id` when the items carry it, else None.
+ends; each scene shows the next property photo. v2 has no idempotency key: a
+create whose answer was lost is never sent again by itself (see
+Pipeline.reconcile), and a webhook endpoint is registered with one POST only.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from revideo.domain.errors import EngineError, EngineOutcomeUnknown, EngineUnavailable
 from revideo.domain.video import EngineReport
 from revideo.ports.video_engine import Avatar, RenderRequest, Voice
 
 from . import wire
+from .errors import render_failure
 from .http import HeyGenHttp
 
 MAX_SCENES = 50
@@ -25,10 +29,9 @@ class V2Api:
 
     version = "v2"
 
-    def __init__(self, http: HeyGenHttp, scene_chars: int = 1500, find_pages: int = 3) -> None:
+    def __init__(self, http: HeyGenHttp, scene_chars: int = 1500) -> None:
         self.http = http
         self.scene_chars = scene_chars
-        self.find_pages = find_pages
 
     def create_body(self, request: RenderRequest, talking_photo: bool) -> dict[str, Any]:
         """The exact JSON for POST /v2/video/generate."""
@@ -77,22 +80,21 @@ class V2Api:
     def status(self, video_id: str) -> EngineReport:
         payload = self.http.read("GET", "/v1/video_status.get", params={"video_id": video_id})
         data = wire.data_of(payload)
-        return wire.build_report(wire.text(data, "id") or video_id, data, _failure(data))
+        error = data.get("error")
+        failure = (
+            render_failure(
+                error.get("code"), wire.text(error, "message"), wire.text(error, "detail")
+            )
+            if isinstance(error, dict)
+            else render_failure("", str(error or ""))
+        )
+        return wire.build_report(wire.text(data, "id") or video_id, data, _failure(data), failure)
 
-    def find(self, handle: str) -> str | None:
-        token: str | None = None
-        for _ in range(self.find_pages):
-            params: dict[str, Any] = {"limit": 100}
-            if token:
-                params["token"] = token
-            data = wire.data_of(self.http.read("GET", "/v1/video.list", params=params))
-            for item in data.get("videos") or []:
-                if isinstance(item, dict) and item.get("callback_id") == handle:
-                    return wire.text(item, "video_id", "id")
-            token = wire.text(data, "token", "next_token")
-            if not token:
-                break
-        return None
+    def remaining_quota(self) -> Decimal | None:
+        """Credits left: remaining_quota seconds / 60 (`GET /v2/user/remaining_quota` [S19])."""
+        data = wire.data_of(self.http.read("GET", "/v2/user/remaining_quota"))
+        seconds = wire.number(data, "remaining_quota")
+        return None if seconds is None else Decimal(str(seconds)) / 60
 
     def avatars(self) -> list[Avatar]:
         data = wire.data_of(self.http.read("GET", "/v2/avatars"))
@@ -105,9 +107,33 @@ class V2Api:
         return [_voice(d) for d in data.get("voices") or [] if isinstance(d, dict)]
 
     def register_webhook(self, url: str, events: list[str] | None) -> wire.WebhookEndpoint:
+        """One POST, never re-sent: v1 has no idempotency, a repeat could add a second endpoint.
+
+        When its answer is lost, the endpoint list says whether it was added.
+        """
         body = {"url": url, "events": events}
-        payload = self.http.read("POST", "/v1/webhook/endpoint.add", json=body)
+        try:
+            payload = self.http.post_once("/v1/webhook/endpoint.add", body)
+        except EngineUnavailable as exc:
+            raise self._lost_registration(url, exc) from exc
         return wire.endpoint_from(wire.data_of(payload))
+
+    def _lost_registration(self, url: str, exc: EngineUnavailable) -> EngineError:
+        try:
+            listed = self.http.read("GET", "/v1/webhook/endpoint.list").get("data") or []
+        except EngineError:
+            return EngineOutcomeUnknown(
+                url, f"{exc}; it may have been registered: check `GET /v1/webhook/endpoint.list`"
+            )
+        same = [e for e in listed if isinstance(e, dict) and e.get("url") == url]
+        if not same:
+            return EngineUnavailable(f"{exc}; nothing was registered, try again later")
+        ep = wire.text(same[0], "endpoint_id") or "?"
+        return EngineOutcomeUnknown(
+            url,
+            f"{exc}; HeyGen did register endpoint {ep} for {url} but its secret was lost: "
+            f"delete it (DELETE /v1/webhook/endpoint.delete?endpoint_id={ep}) and register again",
+        )
 
 
 def _failure(data: dict[str, Any]) -> str | None:

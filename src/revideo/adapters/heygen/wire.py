@@ -7,6 +7,7 @@ from typing import Any
 import attrs
 
 from revideo.domain.errors import EngineOutcomeUnknown, EngineRejected, EngineUnavailable
+from revideo.domain.failure import FailureKind
 from revideo.domain.video import AspectRatio, EngineReport, VideoStatus
 from revideo.ports.video_engine import RenderRequest
 
@@ -107,7 +108,9 @@ def size(d: dict[str, Any]) -> tuple[int | None, int | None]:
     return (int(w) if w else None), (int(h) if h else None)
 
 
-def build_report(video_id: str, d: dict[str, Any], error: str | None) -> EngineReport:
+def build_report(
+    video_id: str, d: dict[str, Any], error: str | None, failure: FailureKind | None = None
+) -> EngineReport:
     """An EngineReport from a status object (v1 or v3 field names)."""
     status = STATUSES.get(str(d.get("status", "")).lower(), VideoStatus.PENDING)
     width, height = size(d)
@@ -123,6 +126,7 @@ def build_report(video_id: str, d: dict[str, Any], error: str | None) -> EngineR
         caption_url=text(d, "caption_url", "subtitle_url", "captioned_video_url"),
         error=(error or "the render failed") if status is VideoStatus.FAILED else None,
         handle=text(d, "callback_id"),
+        failure=failure if status is VideoStatus.FAILED else None,
     )
 
 

@@ -21,6 +21,7 @@ from revideo.adapters.local_engine.compose import Cancelled, FfmpegFailed
 from revideo.adapters.local_engine.jobs import Job, JobStore
 from revideo.adapters.local_engine.render import frame_size, render
 from revideo.adapters.local_engine.speech import ESPEAK, Espeak
+from revideo.domain.credits import CreditRate
 from revideo.domain.errors import EngineError, EngineRejected, EngineUnavailable, WebhookRejected
 from revideo.domain.video import MAX_SCRIPT_CHARS, EngineReport, VideoStatus
 from revideo.ports.clock import Clock, utcnow
@@ -45,6 +46,8 @@ class LocalEngine:
     """
 
     name = "local"
+    idempotent_create = True  # a handle is bound to its job on disk
+    credit_rate: CreditRate | None = None  # renders on this machine cost no credits
 
     def __init__(
         self,

@@ -62,6 +62,7 @@ class Tables:
     jobs: dict[str, RenderJob] = attrs.Factory(dict)
     ads: dict[str, AdRecord] = attrs.Factory(dict)
     pipeline: dict[str, PipelineMark] = attrs.Factory(dict)  # video id -> lease and due times
+    deliveries: dict[str, datetime] = attrs.Factory(dict)
     seq: dict[str, int] = attrs.Factory(dict)
 
     def copy(self) -> Tables:

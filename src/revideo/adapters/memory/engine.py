@@ -12,11 +12,15 @@ from decimal import Decimal
 
 import attrs
 
+from revideo.domain.credits import CreditRate
 from revideo.domain.errors import EngineRejected, WebhookRejected
+from revideo.domain.failure import FailureKind
 from revideo.domain.video import EngineReport, VideoStatus
 from revideo.ports.clock import Clock, utcnow
 from revideo.ports.video_engine import Avatar, RenderRequest, Voice
 
+_MP4 = b"\x00\x00\x00\x18ftypmp42"
+_JPEG = b"\xff\xd8\xff\xe0"
 AVATARS = (Avatar("fake-anna", "Anna", "female"), Avatar("fake-ben", "Ben", "male"))
 VOICES = (Voice("fake-voice-en", "English", "en"), Voice("fake-voice-es", "Spanish", "es"))
 
@@ -27,6 +31,7 @@ class FakeRender:
     request: RenderRequest
     created_at: datetime
     fail_with: str | None = None
+    failure: FailureKind | None = None
 
 
 class FakeVideoEngine:
@@ -38,6 +43,8 @@ class FakeVideoEngine:
     """
 
     name = "fake"
+    idempotent_create = True  # a handle seen before gets its render back
+    credit_rate: CreditRate | None = CreditRate(Decimal("1"), 1, "the fake engine's own price")
 
     def __init__(
         self,
@@ -59,11 +66,14 @@ class FakeVideoEngine:
         self.create_calls = 0
         self._by_handle: dict[str, str] = {}
         self._fail_next: str | None = None
+        self._fail_kind: FailureKind | None = None
         self._errors: list[Exception] = []
         self._lock = threading.Lock()
 
-    def fail_next(self, reason: str) -> None:
+    def fail_next(self, reason: str, kind: FailureKind | None = None) -> None:
+        """Fail the next render with `reason`; `kind` is the failure kind it reports."""
         self._fail_next = reason
+        self._fail_kind = kind
 
     def reject_next(self, error: Exception) -> None:
         self._errors.append(error)
@@ -78,9 +88,9 @@ class FakeVideoEngine:
                 return self._by_handle[request.handle]
             render_id = f"fake-{len(self.renders) + 1:04d}"
             self.renders[render_id] = FakeRender(
-                render_id, request, self.clock(), fail_with=self._fail_next
+                render_id, request, self.clock(), self._fail_next, self._fail_kind
             )
-            self._fail_next = None
+            self._fail_next, self._fail_kind = None, None
             self._by_handle[request.handle] = render_id
             if self.credits is not None:
                 self.credits -= 1
@@ -111,7 +121,11 @@ class FakeVideoEngine:
             return EngineReport(render.id, VideoStatus.PROCESSING, handle=handle)
         if render.fail_with:
             return EngineReport(
-                render.id, VideoStatus.FAILED, error=render.fail_with, handle=handle
+                render.id,
+                VideoStatus.FAILED,
+                error=render.fail_with,
+                handle=handle,
+                failure=render.failure,
             )
         return EngineReport(
             render.id,
@@ -131,7 +145,8 @@ class FakeVideoEngine:
         name = url.removeprefix("fake://")
         if name.split(".")[0] not in self.renders:
             raise EngineRejected("not_found", f"no file {url!r}")
-        yield f"fake file {name}\n".encode() * 64
+        magic = _MP4 if name.endswith(".mp4") else _JPEG  # a file of the kind it claims to be
+        yield magic + f"fake file {name}\n".encode() * 64
 
     def avatars(self) -> list[Avatar]:
         return list(AVATARS)

@@ -219,6 +219,12 @@ class InMemoryVideos(Repo):
                 mark, owner=None, until=None, due_at=due_at, checked_at=checked_at
             )
 
+    def release_many(
+        self, dues: Sequence[tuple[str, datetime]], owner: str, checked_at: datetime
+    ) -> None:
+        for video_id, due_at in dues:
+            self.release(video_id, owner, due_at, checked_at)
+
     def schedule_retry(self, video_id: str, at: datetime | None) -> None:
         marks = self.t.pipeline
         marks[video_id] = attrs.evolve(marks.get(video_id, PipelineMark()), retry_at=at)
@@ -289,6 +295,16 @@ class InMemoryRenderJobs(Repo):
         return sorted(lost, key=lambda j: j.started_at)
 
 
+class InMemoryWebhookDeliveries(Repo):
+    def claim(self, delivery_id: str, at: datetime) -> bool:
+        if not self.tx.actor.system:
+            raise Forbidden("record", "webhook delivery", delivery_id)
+        if delivery_id in self.t.deliveries:
+            return False
+        self.t.deliveries[delivery_id] = at
+        return True
+
+
 class InMemoryUnitOfWork(InMemoryTransactionMixin):
     """One serialised transaction over the in-memory tables (a UnitOfWork)."""
 
@@ -302,5 +318,6 @@ class InMemoryUnitOfWork(InMemoryTransactionMixin):
         self.media = InMemoryMedia(tx)
         self.videos = InMemoryVideos(tx)
         self.render_jobs = InMemoryRenderJobs(tx)
+        self.webhook_deliveries = InMemoryWebhookDeliveries(tx)
         self.ads = InMemoryAds(tx)
         self.analytics = InMemoryAnalytics(tx)

@@ -245,6 +245,7 @@ class PostgresUnitOfWork:
         self.media = properties.PostgresMedia(conn, self.actor)
         self.videos = videos.PostgresVideos(conn, self.actor)
         self.render_jobs = videos.PostgresRenderJobs(conn, self.actor)
+        self.webhook_deliveries = videos.PostgresWebhookDeliveries(conn, self.actor)
         self.ads = ads.PostgresAds(conn, self.actor)
         self.analytics = ads.PostgresAnalytics(conn, self.actor)
         return self

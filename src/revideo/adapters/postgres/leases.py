@@ -58,6 +58,14 @@ SET lease_owner = NULL, lease_until = NULL, due_at = %(due)s, checked_at = %(che
 WHERE video_id = %(id)s AND lease_owner = %(owner)s
 """
 
+RELEASE_MANY = """
+UPDATE public.video_pipeline p
+SET lease_owner = NULL, lease_until = NULL, due_at = r.due, checked_at = %(checked)s
+FROM unnest(%(ids)s::uuid[], %(dues)s::timestamptz[]) AS r(video_id, due)
+WHERE p.video_id = r.video_id AND p.lease_owner = %(owner)s
+RETURNING p.video_id
+"""
+
 SCHEDULE = """
 INSERT INTO public.video_pipeline (video_id, retry_at) VALUES (%(id)s, %(at)s)
 ON CONFLICT (video_id) DO UPDATE SET retry_at = EXCLUDED.retry_at

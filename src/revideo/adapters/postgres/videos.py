@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from datetime import datetime
 
 from revideo.adapters.postgres import convert, leases
@@ -37,6 +38,7 @@ _JOB_FIELDS = (
     "completed_at",
     "cost_credits",
     "error_message",
+    "failure_kind",
 )
 
 
@@ -103,6 +105,15 @@ class PostgresVideos(Table[Video]):
         params = {"id": video_id, "owner": owner, "due": due_at, "checked": checked_at}
         self.rows(leases.RELEASE + " RETURNING video_id", params)
 
+    def release_many(
+        self, dues: Sequence[tuple[str, datetime]], owner: str, checked_at: datetime
+    ) -> None:
+        if not dues:
+            return
+        ids, times = zip(*dues, strict=True)
+        params = {"ids": list(ids), "dues": list(times), "owner": owner, "checked": checked_at}
+        self.rows(leases.RELEASE_MANY, params)
+
     def schedule_retry(self, video_id: str, at: datetime | None) -> None:
         self.rows(leases.SCHEDULE + " RETURNING video_id", {"id": video_id, "at": at})
 
@@ -137,3 +148,15 @@ class PostgresRenderJobs(Table[RenderJob]):
             [started_before],
         )
         return [convert.render_job(r) for r in rows]
+
+
+class PostgresWebhookDeliveries(Table[str]):
+    table, kind = "webhook_deliveries", "webhook delivery"
+
+    def claim(self, delivery_id: str, at: datetime) -> bool:
+        rows = self.rows(
+            "INSERT INTO public.webhook_deliveries (delivery_id, received_at) VALUES (%s, %s)"
+            " ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id",
+            [delivery_id, at],
+        )
+        return bool(rows)

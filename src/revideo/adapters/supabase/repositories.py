@@ -11,8 +11,8 @@ from typing import Any
 from revideo.adapters.postgres.errors import is_uuid
 from revideo.adapters.supabase import convert
 from revideo.adapters.supabase.errors import rest_errors
-from revideo.adapters.supabase.rest import PendingJob, RestTable
-from revideo.domain.errors import Forbidden, NotFound, RevideoError
+from revideo.adapters.supabase.rest import PendingJob, Rest, RestTable
+from revideo.domain.errors import Duplicate, Forbidden, NotFound, RevideoError
 from revideo.domain.media import PropertyMedia
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.profile import Profile, Role
@@ -31,7 +31,7 @@ _VIDEO = (
 )  # fmt: skip
 _JOB = (
     "heygen_job_id", "status", "attempt_count", "started_at", "completed_at", "cost_credits",
-    "error_message",
+    "error_message", "failure_kind",
 )  # fmt: skip
 
 
@@ -206,6 +206,12 @@ class RestVideos(RestTable[Video]):
         args = {"p_video_id": video_id, "p_owner": owner, "p_due": due_at.isoformat()}
         self.rest.rpc("revideo_release", args | {"p_checked": checked_at.isoformat()}, self.kind)
 
+    def release_many(
+        self, dues: Sequence[tuple[str, datetime]], owner: str, checked_at: datetime
+    ) -> None:
+        for video_id, due_at in dues:  # one RPC each: PostgREST has no batch of calls
+            self.release(video_id, owner, due_at, checked_at)
+
     def schedule_retry(self, video_id: str, at: datetime | None) -> None:
         args = {"p_video_id": video_id, "p_at": at.isoformat() if at else None}
         self.rest.rpc("revideo_schedule_retry", args, self.kind)
@@ -252,3 +258,27 @@ class RestRenderJobs(RestTable[RenderJob]):
             .order("started_at").order("id")
         )  # fmt: skip
         return [convert.render_job(r) for r in self.rows(request)]
+
+
+class RestWebhookDeliveries:
+    """Delivery ids through PostgREST (service role: the table has no user policy)."""
+
+    kind = "webhook delivery"
+
+    def __init__(self, rest: Rest) -> None:
+        self.rest = rest
+
+    def claim(self, delivery_id: str, at: datetime) -> bool:
+        table = self.rest.client.table("webhook_deliveries")
+        try:
+            with rest_errors(self.kind, delivery_id, action="record"):
+                table.insert(
+                    {"delivery_id": delivery_id, "received_at": at.isoformat()},
+                    returning="minimal",
+                ).execute()
+        except Duplicate:
+            return False
+        self.rest.undo.append(
+            lambda: table.delete(returning="minimal").eq("delivery_id", delivery_id).execute()
+        )
+        return True

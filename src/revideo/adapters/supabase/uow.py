@@ -13,6 +13,7 @@ from revideo.adapters.supabase.repositories import (
     RestProperties,
     RestRenderJobs,
     RestVideos,
+    RestWebhookDeliveries,
 )
 from revideo.adapters.supabase.rest import Rest
 from revideo.domain.profile import Actor
@@ -49,6 +50,7 @@ class SupabaseUnitOfWork:
         self.media = RestMedia(rest)
         self.videos = RestVideos(rest)
         self.render_jobs = RestRenderJobs(rest)
+        self.webhook_deliveries = RestWebhookDeliveries(rest)
         self.ads = RestAds(rest)
         self.analytics = RestAnalytics(rest)
         return self

@@ -30,8 +30,8 @@ def handle(sim: HeyGenSimulator, req: Request) -> Response:
         return ok({"cleared": True})
     if route == ("POST", "/_sim/credits"):
         with sim.state.lock:
-            sim.state.quota_seconds = float(body.get("credits", 0)) * 60
-        return ok({"remaining_quota": sim.state.quota_seconds})
+            sim.state.credits = float(body.get("credits", 0))
+        return ok({"credits": sim.state.credits})
     if route == ("GET", "/_sim/state"):
         sim.tick()
         return ok(sim.state.snapshot())

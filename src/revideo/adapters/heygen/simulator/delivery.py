@@ -8,6 +8,8 @@ import json
 import queue
 import threading
 import time
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import attrs
@@ -22,6 +24,7 @@ class Delivery:
     event_type: str
     secret: str | None = None
     attempt: int = 0
+    delivery_id: str = attrs.field(factory=lambda: f"msg_{uuid.uuid4().hex}")  # same on retries
 
 
 @attrs.frozen
@@ -39,7 +42,12 @@ class Attempt:
 class Deliverer:
     """A background thread that POSTs events, retrying failures with backoff."""
 
-    def __init__(self, faults: FaultBox, attempts: int = 4, retry_delay: float = 0.2) -> None:
+    def __init__(
+        self, faults: FaultBox, attempts: int = 4, retry_delay: float = 0.2, signing: str = "legacy"
+    ) -> None:
+        if signing not in ("legacy", "standard", "both"):
+            raise ValueError("webhook_signing must be legacy, standard or both")
+        self.signing = signing
         self.faults = faults
         self.max_attempts = attempts
         self.retry_delay = retry_delay
@@ -99,6 +107,22 @@ class Deliverer:
             time.sleep(0.01)
         return self.idle()
 
+    def signed(self, item: Delivery) -> dict[str, str]:
+        """Signature headers (heygen-v3.md §7: HeyGen's scheme is unconfirmed, both are used)."""
+        secret = item.secret or ""
+        out: dict[str, str] = {}
+        if self.signing in ("legacy", "both"):
+            mac = hmac.new(secret.encode(), item.body, hashlib.sha256)
+            out["Signature"] = mac.hexdigest()
+        if self.signing in ("standard", "both"):
+            from standardwebhooks.webhooks import Webhook
+
+            now = datetime.now(UTC)  # real time: receivers check it against theirs
+            out["webhook-id"] = item.delivery_id
+            out["webhook-timestamp"] = str(int(now.timestamp()))
+            out["webhook-signature"] = Webhook(secret).sign(item.delivery_id, now, item.body)
+        return out
+
     def _run(self) -> None:
         while True:
             item = self._queue.get()
@@ -112,9 +136,7 @@ class Deliverer:
     def _deliver(self, item: Delivery) -> None:
         headers = {"Content-Type": "application/json", "User-Agent": "HeyGen-Simulator"}
         if item.secret:
-            headers["Signature"] = hmac.new(
-                item.secret.encode(), item.body, hashlib.sha256
-            ).hexdigest()
+            headers |= self.signed(item)
         status: int | None
         try:
             status = self._client.post(item.url, content=item.body, headers=headers).status_code

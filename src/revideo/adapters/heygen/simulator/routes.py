@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ ROUTES: tuple[tuple[str, re.Pattern[str], Handler], ...] = tuple(
         ("GET", "/v3/videos/(?P<video_id>[^/]+)", routes_v3.get_video),
         ("GET", "/v3/avatars/looks", routes_v3.looks),
         ("GET", "/v3/voices", routes_v3.voices),
+        ("GET", "/v3/users/me", routes_v3.users_me),
         ("POST", "/v3/webhooks/endpoints", routes_v3.add_endpoint),
         ("POST", "/v2/video/generate", routes_v2.generate),
         ("GET", "/v1/video_status.get", routes_v2.status),
@@ -53,8 +55,41 @@ def dispatch(sim: HeyGenSimulator, req: Request) -> Response:
     for method, pattern, handler in ROUTES:
         found = pattern.match(req.path)
         if found and method == req.method:
-            return _with_faults(sim, req, functools.partial(handler, sim, req, **found.groupdict()))
+            run = functools.partial(handler, sim, req, **found.groupdict())
+            if (method, req.path) == ("POST", "/v3/videos"):
+                return _idempotent(sim, req, run)
+            return _with_faults(sim, req, run)[0]
     return error(req.path, 404, "not_found", f"No route {req.method} {req.path}")
+
+
+_KEY = re.compile(r"^[A-Za-z0-9_:.-]{1,255}$")
+
+
+def _idempotent(sim: HeyGenSimulator, req: Request, run: Callable[[], Response]) -> Response:
+    """`Idempotency-Key` on a create (heygen-v3.md §7 [C]): the same key within 24 h
+    replays the first answer; while the first call still runs: 409 request_in_progress."""
+    key = req.headers.get("idempotency-key")
+    if key is None:
+        return _with_faults(sim, req, run)[0]
+    if not _KEY.match(key):
+        msg = "Idempotency-Key: 1-255 of [A-Za-z0-9_:.-]"
+        return error(req.path, 400, "invalid_parameter", msg)
+    earlier = sim.state.claim_key(key)
+    if earlier is not None:
+        if time.monotonic() < earlier.running_until:
+            msg = "A request with this Idempotency-Key is still in progress; retry later"
+            return error(req.path, 409, "request_in_progress", msg)
+        return Response(earlier.status, earlier.body)
+    try:
+        sent, effect = _with_faults(sim, req, run)
+    except BaseException:
+        sim.state.forget_key(key)
+        raise
+    if effect is None:
+        sim.state.forget_key(key)
+    else:
+        sim.state.settle_key(key, effect.status, effect.body, sent.after)
+    return sent
 
 
 def _authorized(sim: HeyGenSimulator, req: Request) -> bool:
@@ -65,25 +100,35 @@ def _authorized(sim: HeyGenSimulator, req: Request) -> bool:
     return bool(given) and given == sim.api_key
 
 
-def _with_faults(sim: HeyGenSimulator, req: Request, run: Callable[[], Response]) -> Response:
+def _with_faults(
+    sim: HeyGenSimulator, req: Request, run: Callable[[], Response]
+) -> tuple[Response, Response | None]:
+    """(what the caller gets, the answer the request took effect with, None if it did not)."""
     fault = sim.faults.take(REQUEST_KINDS, req.method, req.path)
     if fault is None:
-        return run()
+        answer = run()
+        return answer, (answer if answer.status != 429 else None)
     if fault.kind == "rate_limit":
         code: str | int = "rate_limit_exceeded" if req.path.startswith("/v3/") else 400140
         resp = error(req.path, 429, code, "Exceed rate limit", detail="Too many requests")
-        return Response(429, resp.body, headers={"Retry-After": str(fault.retry_after)})
+        return Response(429, resp.body, headers={"Retry-After": str(fault.retry_after)}), None
     if fault.kind == "server_error":
-        return error(req.path, fault.status, "internal_error", "Internal server error")
+        return error(req.path, fault.status, "internal_error", "Internal server error"), None
     answer = run()  # slow / error_after_accept: the request takes effect
     if fault.kind == "slow":
-        return Response(answer.status, answer.body, headers=answer.headers, after=fault.seconds)
-    return error(req.path, fault.status, "internal_error", "Internal server error")
+        slow = Response(answer.status, answer.body, headers=answer.headers, after=fault.seconds)
+        return slow, answer
+    return error(req.path, fault.status, "internal_error", "Internal server error"), answer
 
 
 def files(sim: HeyGenSimulator, req: Request) -> Response:
     """Presigned render files (403 when the signature is wrong or expired) and previews."""
     folder = sim.media_dir or media.default_dir()
+    if req.path == "/files/redirect":  # a CDN hop before the file (optional, see links())
+        target = req.query.get("to", "")
+        if not target.startswith(sim.base_url + "/files/"):
+            return _denied("NoSuchKey", "The specified key does not exist.", 404)
+        return Response(302, b"", "text/html", headers={"Location": target})
     preview = _PREVIEW.match(req.path)
     if preview:
         return _preview(folder, preview["ext"])

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 _AVATAR_IDS = {a[0] for a in st.AVATARS if a[3] == "avatar"}
 _PHOTO_IDS = {a[0] for a in st.AVATARS if a[3] == "talking_photo"}
-_VOICE_IDS = {v[0] for v in st.VOICES}
+_VOICE_IDS = st.ALL_VOICE_IDS
 
 
 def generate(sim: HeyGenSimulator, req: Request) -> Response:
@@ -35,7 +35,7 @@ def generate(sim: HeyGenSimulator, req: Request) -> Response:
     test = bool(body.get("test"))
     if test and sim.state.tests_today >= sim.state.test_daily_limit:
         return error(req.path, 400, 400140, "Exceed rate limit", detail="Daily rate limit exceeded")
-    if not test and st.charge(seconds) > sim.state.quota_seconds:
+    if not test and st.cost("v2", "avatar_iii", seconds) > sim.state.credits:
         return error(req.path, 402, "insufficient_credit", "Insufficient credit")
     job = sim.state.add_job(
         "v2",
@@ -48,6 +48,7 @@ def generate(sim: HeyGenSimulator, req: Request) -> Response:
         script=" ".join(str((s.get("voice") or {}).get("input_text", "")) for s in scenes),
         test=test,
         caption=bool(body.get("caption")),
+        engine="avatar_iii",
     )
     return ok({"error": None, "data": {"video_id": job.id}})
 
@@ -148,12 +149,11 @@ def video_list(sim: HeyGenSimulator, req: Request) -> Response:
     limit = max(1, min(int(req.query.get("limit") or 20), 100))
     start = int(req.query.get("token") or 0)
     items = [
-        {
+        {  # no callback_id: list items carry video_id, status, created_at, type [V1]
             "video_id": j.id,
             "status": j.state,
-            "callback_id": j.callback_id,
             "created_at": int(j.created_at),
-            "video_title": j.title,
+            "type": "GENERATED",
         }
         for j in jobs[start : start + limit]
     ]
@@ -205,7 +205,7 @@ def voices(sim: HeyGenSimulator, req: Request) -> Response:
 
 
 def quota(sim: HeyGenSimulator, req: Request) -> Response:
-    left = int(sim.state.quota_seconds)
+    left = int(sim.state.credits * 60)  # seconds: credits = remaining_quota / 60 [S19]
     return ok({"error": None, "data": {"remaining_quota": left, "details": {"api": left}}})
 
 

@@ -1,10 +1,11 @@
-"""The v3 paths of the simulator (heygen-v3.md)."""
+"""The v3 paths of the simulator (heygen-v3.md; §7 where it corrects §1-§6)."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from . import state as st
 from .wire import Request, Response, error, invalid, ok
@@ -33,7 +34,8 @@ def create_video(sim: HeyGenSimulator, req: Request) -> Response:
     if problem is not None:
         return problem
     seconds = st.estimate_seconds(body.get("script") or "", _speed(body))
-    if st.charge(seconds) > sim.state.quota_seconds:
+    engine = _engine(body)
+    if st.cost("v3", engine, seconds) > sim.state.credits:  # 402 [E]
         return error(req.path, 402, "insufficient_credit", "Not enough credits for this video")
     if _busy(sim) >= sim.state.concurrency:
         wait = sim.state.seconds_until_slot()
@@ -50,6 +52,7 @@ def create_video(sim: HeyGenSimulator, req: Request) -> Response:
         seconds=seconds,
         script=body.get("script") or "",
         caption=True,
+        engine=engine,
     )
     return ok({"data": {"video_id": job.id, "status": "waiting"}})
 
@@ -66,7 +69,25 @@ def _check(sim: HeyGenSimulator, path: str, body: dict[str, Any]) -> Response | 
             return found
     elif not isinstance(body.get("image"), dict):
         return invalid(path, "image", "field required")
-    return _script_problem(sim, path, body) or _options_problem(path, body)
+    return (
+        _script_problem(sim, path, body)
+        or _options_problem(path, body)
+        or _engine_problem(path, body.get("engine"))
+    )
+
+
+def _engine(body: dict[str, Any]) -> str:
+    """The engine a render uses: Avatar IV when none is sent (heygen-v3.md §7 [H])."""
+    engine = body.get("engine")
+    return str(engine["type"]) if isinstance(engine, dict) else "avatar_iv"
+
+
+def _engine_problem(path: str, engine: Any) -> Response | None:
+    if engine is None:
+        return None
+    if not isinstance(engine, dict) or engine.get("type") not in st.V3_ENGINES:
+        return invalid(path, "engine.type", "must be avatar_iv, avatar_iii or avatar_v")
+    return None
 
 
 def _avatar_problem(path: str, avatar_id: Any) -> Response | None:
@@ -91,9 +112,10 @@ def _script_problem(sim: HeyGenSimulator, path: str, body: dict[str, Any]) -> Re
         return invalid(
             path, "script", f"ensure this value has at most {sim.max_script_chars} characters"
         )
-    if not body.get("voice_id"):
+    if not body.get("voice_id") and body.get("type") != "avatar":
         return invalid(path, "voice_id", "required when script is set")
-    if body["voice_id"] not in {v[0] for v in st.VOICES}:
+    # With avatar_id the avatar's default voice speaks (heygen-v3.md §7 [H]).
+    if body.get("voice_id") and body["voice_id"] not in st.ALL_VOICE_IDS:
         msg = f"Voice {body['voice_id']} not found"
         return error(path, 400, "voice_not_found", msg, param="voice_id")
     return None
@@ -162,7 +184,7 @@ def detail(sim: HeyGenSimulator, job: st.Job) -> dict[str, Any]:
         "captioned_video_url": None,
         "subtitle_url": links.get("caption"),
         "duration": job.seconds if done else None,
-        "callback_id": job.callback_id,
+        # No callback_id: VideoDetail does not carry it (heygen-v3.md §2, §7 [H]).
         "failure_code": str(job.error["code"]) if failed and job.error else None,
         "failure_message": job.error["detail"] if failed and job.error else None,
     }
@@ -201,6 +223,10 @@ def looks(sim: HeyGenSimulator, req: Request) -> Response:
 
 
 def voices(sim: HeyGenSimulator, req: Request) -> Response:
+    """Public voices, or with type=private the account's own (heygen-v3.md §3, §7 [H])."""
+    kind = req.query.get("type") or "public"
+    if kind not in ("public", "private"):
+        return invalid(req.path, "type", "must be public or private")
     items = [
         {
             "voice_id": vid,
@@ -208,19 +234,51 @@ def voices(sim: HeyGenSimulator, req: Request) -> Response:
             "language": lang,
             "gender": gender,
             "preview_audio_url": f"{sim.base_url}/files/preview/{vid}.mp3",
-            "type": "public",
+            "type": kind,
         }
-        for vid, name, lang, gender in st.VOICES
+        for vid, name, lang, gender in (st.VOICES if kind == "public" else st.PRIVATE_VOICES)
     ]
     return ok(_page(items, req))
+
+
+def users_me(sim: HeyGenSimulator, req: Request) -> Response:
+    """The account and its credits: a prepaid wallet kept in credits (heygen-v3.md §7 [H])."""
+    with sim.state.lock:
+        left = round(sim.state.credits, 4)
+    wallet = {"currency": "credits", "remaining_balance": left, "auto_reload": None}
+    data = {
+        "username": "simulator",
+        "email": "simulator@example.com",
+        "first_name": "Sim",
+        "last_name": "Ulator",
+        "billing_type": "wallet",
+        "wallet": wallet,
+        "subscription": None,
+        "usage_based": None,
+    }
+    return ok({"data": data})
 
 
 def add_endpoint(sim: HeyGenSimulator, req: Request) -> Response:
     body = req.json()
     if not isinstance(body, dict) or not isinstance(body.get("url"), str):
         return invalid(req.path, "url", "field required")
+    if not _public_https(sim, body["url"]):  # heygen-v3.md §4, §7 [S]
+        msg = "'url' must be a publicly accessible HTTPS URL"
+        return error(req.path, 400, "invalid_parameter", msg, param="url")
     events = body.get("events")
     ep = sim.state.add_endpoint(body["url"], events if isinstance(events, list) else None, "ep_")
     created = datetime.fromtimestamp(ep.created_at, UTC).isoformat()
     data = {"endpoint_id": ep.endpoint_id, "url": ep.url, "events": ep.events}
     return ok({"data": {**data, "status": ep.status, "created_at": created, "secret": ep.secret}})
+
+
+def _public_https(sim: HeyGenSimulator, url: str) -> bool:
+    """HTTPS, or (when the simulator allows it, for local use) http on loopback."""
+    if url.startswith("https://"):
+        return True
+    host = urlsplit(url).hostname or ""
+    return sim.allow_http_loopback and url.startswith("http://") and host in _LOOPBACK
+
+
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})

@@ -11,6 +11,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from . import admin, routes
 from .clock import SimClock
@@ -40,13 +41,24 @@ class HeyGenSimulator:
         webhook_attempts: int = 4,
         webhook_retry_delay: float = 0.2,
         tick_interval: float = 0.05,
+        allow_http_loopback: bool = False,
+        redirect_files: bool = False,
+        webhook_signing: str = "legacy",
         **plan: Any,
     ) -> None:
+        """`allow_http_loopback`: accept http://127.0.0.1 webhook endpoints on v3 (HeyGen
+        wants public HTTPS; for local use only). `redirect_files`: file links answer with
+        a 302 to the file first. `webhook_signing`: "legacy" (`Signature` hex HMAC),
+        "standard" (Standard Webhooks headers) or "both" (heygen-v3.md §7)."""
         self.api_key = api_key
         self.clock = clock or SimClock(speed=speed)
         self.faults = FaultBox()
         self.state = SimState(self.clock, self.faults, **plan)
-        self.deliverer = Deliverer(self.faults, webhook_attempts, webhook_retry_delay)
+        self.deliverer = Deliverer(
+            self.faults, webhook_attempts, webhook_retry_delay, signing=webhook_signing
+        )
+        self.allow_http_loopback = allow_http_loopback
+        self.redirect_files = redirect_files
         self.url_ttl = url_ttl
         self.max_script_chars = max_script_chars
         self.max_text_chars = max_text_chars
@@ -121,7 +133,11 @@ class HeyGenSimulator:
         return out
 
     def sign(self, path: str, expires: int) -> str:
-        return f"{self.base_url}{path}?Expires={expires}&Signature={self.signature(path, expires)}"
+        query = urlencode({"Expires": expires, "Signature": self.signature(path, expires)})
+        signed = f"{self.base_url}{path}?{query}"
+        if not self.redirect_files:
+            return signed
+        return f"{self.base_url}/files/redirect?" + urlencode({"to": signed})
 
     def signature(self, path: str, expires: int) -> str:
         msg = f"{path}\n{expires}".encode()
