@@ -83,7 +83,7 @@ def insert_sql(table: str, world: World, rows: Any) -> tuple[str, list[Any]]:
         "video_render_jobs": (
             # a settled attempt: the video has its one unfinished attempt already
             "INSERT INTO video_render_jobs (id, video_id, user_id, status)"
-            " VALUES (%s, %s, %s, 'failed')",
+            " VALUES (%s, %s, %s, 'completed')",
             [new, rows.video.id, a],
         ),
         "ad_performance": (
