@@ -88,9 +88,9 @@ DECLARE
 BEGIN
   UPDATE public.video_render_jobs AS j
      SET (heygen_job_id, status, attempt_count, started_at, completed_at, cost_credits,
-          error_message, failure_kind)
+          error_message)
        = (SELECT r.heygen_job_id, r.status, r.attempt_count, r.started_at, r.completed_at,
-                 r.cost_credits, r.error_message, r.failure_kind
+                 r.cost_credits, r.error_message
             FROM jsonb_populate_record(j, p_job) AS r)
    WHERE j.id = p_job_id AND j.video_id = p_video_id;
   IF NOT FOUND THEN

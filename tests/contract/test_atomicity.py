@@ -68,8 +68,8 @@ class TestOneUnfinishedAttempt:
         with pytest.raises(Duplicate), world.uow(world.alice) as uow:
             uow.render_jobs.add(a_job(world.alice.id, mine.video.id, attempt_count=2))
         with world.uow(world.alice) as uow:
-            ended = mine.job.sent("eng-1").fail(FailureKind.GONE, "gone", mine.job.started_at)
-            done = uow.render_jobs.update(ended)
+            gone = mine.job.sent("eng-1").fail(FailureKind.GONE, "gone", mine.job.started_at)
+            done = uow.render_jobs.update(gone)
             uow.render_jobs.add(a_job(world.alice.id, mine.video.id, attempt_count=2))
         assert done.status.terminal
 

@@ -113,11 +113,8 @@ class TestRenderJobs:
         )
         with world.uow(world.alice) as uow:
             charged = mine.job.sent("eng-9").charge(Decimal("1.25"))
-            charged = charged.fail(
-                FailureKind.RENDER_FAILED,
-                "the render failed",
-                mine.job.started_at + timedelta(minutes=5),
-            )
+            ended = mine.job.started_at + timedelta(minutes=5)
+            charged = charged.fail(FailureKind.RENDER_FAILED, "the render failed", ended)
             uow.render_jobs.update(charged)  # one unfinished attempt at a time
             uow.render_jobs.add(later)
         with world.uow(world.alice) as uow:

@@ -38,7 +38,6 @@ from tests.supabase.standin.tus import CHUNK
 from tests.support import Clock, sample_property, user
 
 MIB = 1024 * 1024
-MP4_HEAD = b"\x00\x00\x00\x18ftypmp42"
 SYSTEM = Actor.service()
 
 
@@ -150,6 +149,9 @@ class TestSizeLimit:
         assert object_row(pg_server, VIDEOS_BUCKET, path) is None
 
 
+MP4_HEAD = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
+
+
 class BigRenders(FakeVideoEngine):
     """The fake engine, whose renders are `size` bytes long; counts downloads."""
 
@@ -160,7 +162,7 @@ class BigRenders(FakeVideoEngine):
 
     def fetch(self, url: str) -> Iterator[bytes]:
         self.fetches += 1
-        if url.endswith(".mp4"):  # an MP4's first bytes (the archive checks them), then noise
+        if url.endswith(".mp4"):  # an MP4's first box, then bulk (the archiver checks the head)
             return itertools.chain([MP4_HEAD], generated(5, self.size - len(MP4_HEAD)))
         return super().fetch(url)
 

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import httpx
 import pytest
@@ -20,7 +20,6 @@ from revideo.domain.video import VideoStatus
 from revideo.entrypoints.commands.heygen import command
 from tests.integration.heygen.conftest import KEY
 from tests.integration.heygen.test_heygen_simulator import RENDER, listing
-from tests.integration.pipeline.harness import CountingSimulator
 
 pytestmark = pytest.mark.integration
 
@@ -120,15 +119,32 @@ def test_users_me_holds_the_credits(sim: HeyGenSimulator) -> None:
     assert me["wallet"]["remaining_balance"] == 100
 
 
+class PathLog(HeyGenSimulator):
+    """The simulator, remembering the path of every API request it answered."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.paths: list[str] = []
+
+    def handle(self, request: Any) -> Any:
+        if not request.path.startswith("/_sim/"):
+            self.paths.append(request.path)
+        return super().handle(request)
+
+    def take_paths(self) -> list[str]:
+        taken, self.paths = self.paths, []
+        return taken
+
+
 def test_quota_command_reads_users_me_in_v3_mode(media_dir: Path) -> None:
-    with CountingSimulator(KEY, speed=0, media_dir=media_dir, credits=42) as sim:
+    with PathLog(KEY, speed=0, media_dir=media_dir, credits=42) as sim:
         for version, path in (("v3", "/v3/users/me"), ("v2", "/v2/user/remaining_quota")):
             env = {"HEYGEN_API_KEY": KEY, "HEYGEN_BASE_URL": sim.base_url}
             result = CliRunner().invoke(
                 command, ["quota"], env=env | {"HEYGEN_API_VERSION": version}
             )
             assert result.exit_code == 0 and "42.00 credits" in result.output, result.output
-            assert [p for _, p, _ in sim.take_calls()] == [path]
+            assert sim.take_paths() == [path]
         assert "avatar_iii (v2): 1 credits a minute" in result.output
 
 

@@ -35,6 +35,7 @@ class Table(Generic[T]):
 
     def __init__(self, conn: Any, actor: Actor) -> None:
         self.conn = conn
+        self.actor = actor
         self.owner = owner_only(actor)
 
     def rows(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Row]:
