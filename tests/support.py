@@ -21,6 +21,28 @@ PNG = (
 )
 
 
+def image(kind: str = "JPEG", size: tuple[int, int] = (8, 6), **save: object) -> bytes:
+    """A real image of the given Pillow format and size (extra `save` options: exif=…)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(out, kind, **save)
+    return out.getvalue()
+
+
+def pixels(data: bytes) -> tuple[str, tuple[int, int]]:
+    """What an image decodes as: its format and size."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as found:
+        found.load()
+        return str(found.format), found.size
+
+
 class Clock:
     """A clock that moves only when told to."""
 

@@ -1,4 +1,4 @@
-"""`revideo users`: add users, list them, change roles."""
+"""`revideo users`: add users, list them, change roles, delete them."""
 
 from __future__ import annotations
 
@@ -58,3 +58,18 @@ def role(email: str, role: str) -> None:
     profile = services().users.by_email(email)
     services().users.set_role(Actor.service(), profile.id, role)
     click.echo(f"{email} is now {role}")
+
+
+@command.command("delete")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@friendly
+def delete(email: str, yes: bool) -> None:
+    """Delete a user with everything they own, stored photos and videos included."""
+    from revideo.domain.profile import Actor
+
+    profile = services().users.by_email(email)
+    if not yes:
+        click.confirm(f"Delete {email} with all their properties, videos and files?", abort=True)
+    services().users.delete_account(Actor.service(), profile.id)
+    click.echo(f"deleted {email}")

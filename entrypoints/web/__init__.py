@@ -76,6 +76,7 @@ def _defaults(svc: Services) -> dict[str, Any]:
 
 def _register(app: Flask) -> None:
     from . import (
+        account,
         admin,
         ads,
         analytics,
@@ -92,6 +93,7 @@ def _register(app: Flask) -> None:
     )
 
     blueprints = (auth, dashboard, wizard, properties, studio, videos, analytics, ads, admin, media)
+    app.register_blueprint(account.bp)
     for module in blueprints:
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp)
@@ -105,6 +107,14 @@ def _register(app: Flask) -> None:
     app.jinja_env.filters["ad_ref"] = short_ref
     app.jinja_env.filters["plain"] = plain
     app.jinja_env.filters["engine_url"] = media.engine_url
+    app.jinja_env.globals["new_submission_key"] = new_submission_key
+
+
+def new_submission_key() -> str:
+    """A fresh one-time key for a creating form (the database takes each key once)."""
+    import uuid
+
+    return str(uuid.uuid4())
 
 
 def plain(value: Any) -> str:

@@ -1,37 +1,34 @@
 """Ad performance: a table per video and platform; add, edit, delete and import records.
 
-An uploaded report is kept under the data directory (one folder per user) between its preview
-and its commit, so the commit never asks for the file again; it is deleted after the commit
-or on cancel, and any left over for a day is swept on the next upload.
+An uploaded report is kept under the data directory between its preview and its commit, so
+the commit never asks for the file again (see _staging: bounded, expiring, always deleted when
+reading it fails).
 """
 
 from __future__ import annotations
 
 import json
-import re
 import secrets
-import time
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from werkzeug.exceptions import NotFound
 
 from revideo.domain.ads import AdInput, AdRecord
 from revideo.domain.errors import Forbidden, ValidationError
 from revideo.domain.page import PageRequest
 from revideo.ports.repositories import AdFilter, VideoFilter
 from revideo.services.ad_import import ImportRejected, ImportReport
+from revideo.services.properties import check_submission_key
 
+from . import _staging
 from ._support import actor, attempt, keep_args, page_request, svc
 from .analytics import PLATFORMS, ad_filter
 
 bp = Blueprint("ads", __name__, url_prefix="/ads")
 bp.before_request(login_required(lambda: None))
 IMPORT_PLATFORMS = ("meta", "google", "youtube")
-KEEP_SECONDS = 24 * 3600
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 FIELDS = ("video_id", "platform", "date_recorded", "spend_amount", "impressions", "clicks", "leads")
 
 
@@ -98,13 +95,23 @@ def new() -> Any:
     """Record one video's figures on one platform and day."""
     if request.method == "GET":
         return _form(None, {"video_id": request.args.get("video", ""), "platform": "manual"}, {})
+    key, key_errors = attempt(_submission_key)
+    if key and svc().ads.by_submission(actor(), key) is not None:  # the same form again
+        return redirect(url_for("ads.index"))
     data, errors = attempt(_input)
-    if data is not None:
-        _, errors = attempt(lambda: svc().ads.add(actor(), data))
-    if errors:
-        return _form(None, dict(request.form), errors), 400
+    if data is not None and key:
+        _, errors = attempt(lambda: svc().ads.add(actor(), data, key))
+    if errors or key_errors:
+        return _form(None, dict(request.form), {**errors, **key_errors}), 400
     flash("Ad figures saved.", "success")
     return redirect(url_for("ads.index"))
+
+
+def _submission_key() -> str:
+    key = check_submission_key(request.form.get("submission_key", ""))
+    if key is None:
+        raise ValidationError("submission_key", "the form is out of date: reload it")
+    return key
 
 
 @bp.route("/<record_id>/edit", methods=["GET", "POST"])
@@ -138,39 +145,6 @@ def delete(record_id: str) -> Any:
 
 
 # ---- import: upload, preview, commit -------------------------------------------
-
-
-def _upload_dir() -> Path:
-    """This user's folder of uploaded reports waiting for their commit."""
-    root = current_app.config.get("AD_IMPORT_DIR") or svc().settings.data_dir / "ad-imports"
-    user_id = actor().user_id or ""
-    if not re.fullmatch(r"[0-9a-fA-F-]{1,64}", user_id):
-        raise NotFound()
-    return Path(root) / user_id
-
-
-def _kept(token: str) -> tuple[Path, dict[str, Any]]:
-    """The kept file and its details; 404 when the token is unknown or expired."""
-    if not _TOKEN.fullmatch(token):
-        raise NotFound()
-    folder = _upload_dir()
-    data, meta = folder / f"{token}.upload", folder / f"{token}.json"
-    if not (data.is_file() and meta.is_file()):
-        raise NotFound(description="That upload is gone: upload the file again.")
-    return data, json.loads(meta.read_text())
-
-
-def _sweep(folder: Path) -> None:
-    cutoff = time.time() - KEEP_SECONDS
-    for path in folder.glob("*.*"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-
-
-def _discard(token: str) -> None:
-    folder = _upload_dir()
-    for suffix in (".upload", ".json"):
-        (folder / f"{token}{suffix}").unlink(missing_ok=True)
 
 
 def _lines() -> dict[int, str]:
@@ -209,28 +183,36 @@ def import_upload() -> Any:
     if upload is None or not upload.filename:
         errors = {"file": "choose a report file"}
         return render_template("ads/import.html", errors=errors, platforms=IMPORT_PLATFORMS), 400
-    folder = _upload_dir()
+    folder = _staging.upload_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    _sweep(folder)
+    _staging.sweep(folder.parent)
+    _staging.make_room(folder, request.content_length or 0)
     token = secrets.token_urlsafe(24)
-    upload.save(folder / f"{token}.upload")
-    meta = {"filename": Path(upload.filename).name[:200], "platform": platform}
-    (folder / f"{token}.json").write_text(json.dumps(meta))
+    try:
+        upload.save(folder / f"{token}.upload")
+        meta = {"filename": Path(upload.filename).name[:200], "platform": platform}
+        (folder / f"{token}.json").write_text(json.dumps(meta))
+    except BaseException:
+        _staging.discard(token)
+        raise
     return _run_preview(token)
 
 
+def _refused(e: ValidationError) -> Any:
+    errors = {e.field: e.message}
+    return render_template("ads/import.html", errors=errors, platforms=IMPORT_PLATFORMS), 400
+
+
 def _run_preview(token: str) -> Any:
-    data, meta = _kept(token)
+    data, meta = _staging.kept(token)
     try:
-        with data.open("rb") as stream:
+        with _staging.reading(token), data.open("rb") as stream:
             report = svc().ad_import.preview(
-                actor(), stream, meta["platform"] or None, None, _lines(),
-                file_name=meta["filename"],
+                actor(), stream, meta.get("platform") or None, None, _lines(),
+                file_name=meta.get("filename", ""),
             )  # fmt: skip
     except ValidationError as e:
-        _discard(token)
-        errors = {e.field: e.message}
-        return render_template("ads/import.html", errors=errors, platforms=IMPORT_PLATFORMS), 400
+        return _refused(e)
     return _preview_page(token, meta, report)
 
 
@@ -239,17 +221,19 @@ def import_commit(token: str) -> Any:
     """Preview again with the chosen videos, or import the kept file in one transaction."""
     if request.form.get("action") != "commit":
         return _run_preview(token)
-    data, meta = _kept(token)
+    data, meta = _staging.kept(token)
     skip = request.form.get("skip_errors") == "on"
     try:
-        with data.open("rb") as stream:
+        with _staging.reading(token), data.open("rb") as stream:
             report = svc().ad_import.commit(
-                actor(), stream, meta["platform"] or None, None, _lines(), skip_errors=skip,
-                file_name=meta["filename"],
+                actor(), stream, meta.get("platform") or None, None, _lines(), skip_errors=skip,
+                file_name=meta.get("filename", ""),
             )  # fmt: skip
     except ImportRejected as e:
         return _preview_page(token, meta, e.report, rejected=str(e.message)), 400
-    _discard(token)
+    except ValidationError as e:
+        return _refused(e)
+    _staging.discard(token)
     if report.duplicate_of is not None:
         flash("This file was imported already: nothing changed.", "info")
         return redirect(url_for("ads.import_detail", import_id=report.duplicate_of.id))
@@ -297,7 +281,7 @@ def import_undo(import_id: str) -> Any:
 @bp.post("/import/<token>/cancel")
 def import_cancel(token: str) -> Any:
     """Forget an uploaded report."""
-    _kept(token)
-    _discard(token)
+    _staging.kept(token)
+    _staging.discard(token)
     flash("Import cancelled.", "info")
     return redirect(url_for("ads.index"))

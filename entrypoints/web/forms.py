@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from revideo.domain.errors import ValidationError
-from revideo.domain.media import IMAGE_TYPES
 from revideo.domain.property import Address, PropertyCategory, PropertyInput, Specs
 
 BASICS = ("title", "category", "description")
@@ -79,15 +78,3 @@ def property_values(prop: object) -> dict[str, str]:
         "specs.baths": "" if s.baths is None else f"{s.baths}",
         "specs.amenities": ", ".join(s.amenities),
     }
-
-
-def sniff(data: bytes, declared: str) -> str:
-    """The image type the bytes say they are, else what the browser declared."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
-        return "image/webp"
-    declared = (declared or "").lower()
-    return declared if declared in IMAGE_TYPES else declared or "application/octet-stream"

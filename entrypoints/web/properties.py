@@ -12,7 +12,7 @@ from revideo.domain.media import MAX_PHOTOS
 from revideo.domain.property import PropertyCategory
 from revideo.domain.video import VideoStatus, parse_enum
 from revideo.ports.repositories import PropertyFilter, VideoFilter
-from revideo.services.properties import check_image
+from revideo.services.properties import Upload
 
 from . import forms
 from ._support import actor, attempt, keep_args, page_request, svc
@@ -104,17 +104,11 @@ def add_photos(property_id: str) -> Any:
     files = [f for f in request.files.getlist("photos") if f and f.filename]
     if not files:
         raise ValidationError("photos", "choose at least one image")
-    blobs = []
-    for f in files:
-        data = f.read()
-        kind = forms.sniff(data, f.mimetype)
-        check_image(data, kind)
-        blobs.append((data, kind, f.filename))
-    if len(svc().properties.photos(me, property_id)) + len(blobs) > MAX_PHOTOS:
+    if len(svc().properties.photos(me, property_id)) + len(files) > MAX_PHOTOS:
         raise ValidationError("photos", f"a property holds at most {MAX_PHOTOS} photos")
-    for data, kind, name in blobs:
-        svc().properties.add_photo(me, property_id, data, kind, name)
-    flash(f"{len(blobs)} photo(s) added.", "success")
+    uploads = [Upload(f.read(), f.filename or "") for f in files]
+    added = svc().properties.add_photos(me, property_id, uploads)  # all or none
+    flash(f"{len(added)} photo(s) added.", "success")
     return redirect(url_for("properties.detail", property_id=property_id))
 
 

@@ -12,6 +12,7 @@ from revideo.domain.page import PageRequest
 from revideo.domain.spoken import estimate_seconds
 from revideo.domain.video import AspectRatio, VideoPurpose, parse_enum
 from revideo.ports.repositories import PropertyFilter
+from revideo.services.properties import check_submission_key
 from revideo.services.videos import VideoInput
 
 from ._support import actor, attempt, svc
@@ -60,7 +61,14 @@ def step(name: str) -> Any:
         return _page(name, wiz, {})
     if request.form.get("back"):
         return redirect(url_for("studio.step", name=STEPS[max(0, STEPS.index(name) - 1)]))
+    key_errors: dict[str, str] = {}
+    if name == "options":  # Generate: once per form, whatever the clicks (submission key)
+        key, key_errors = attempt(_submission_key)
+        done = svc().videos.by_submission(actor(), key) if key else None
+        if done is not None:
+            return redirect(url_for("videos.detail", video_id=done.id))
     _, errors = attempt(lambda: SAVE[name](wiz))
+    errors = {**errors, **key_errors}
     session.modified = True
     if errors:
         return _page(name, wiz, errors, 400)
@@ -169,6 +177,13 @@ def _save_options(wiz: dict[str, Any]) -> None:
             raise ValidationError(needed, "is missing: go back to that step")
 
 
+def _submission_key() -> str:
+    key = check_submission_key(request.form.get("submission_key", ""))
+    if key is None:
+        raise ValidationError("submission_key", "the form is out of date: reload it")
+    return key
+
+
 SAVE = {
     "property": _save_property,
     "presenter": _save_presenter,
@@ -187,8 +202,11 @@ def _generate(wiz: dict[str, Any]) -> Any:
         purpose=wiz["purpose"],
         aspect_ratio=wiz["aspect_ratio"],
     )
-    video = svc().videos.create_draft(actor(), data)
+    key = request.form.get("submission_key", "")
+    video, created = svc().videos.draft_once(actor(), data, key)
     session.pop(KEY, None)
+    if not created:  # a second click got here while the first was on its way
+        return redirect(url_for("videos.detail", video_id=video.id))
     try:
         svc().videos.submit(actor(), video.id)
         flash("The render has started; this page updates by itself.", "success")

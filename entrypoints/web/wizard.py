@@ -31,7 +31,7 @@ from flask_login import login_required
 
 from revideo.domain.errors import RevideoError, ValidationError
 from revideo.domain.media import MAX_PHOTOS
-from revideo.services.properties import check_image
+from revideo.services.properties import Upload, check_submission_key
 
 from . import forms
 from ._support import actor, attempt, svc
@@ -149,20 +149,16 @@ def _upload(wiz: dict[str, Any]) -> None:
     if len(wiz["photos"]) + len(files) > MAX_PHOTOS:
         raise ValidationError("photos", f"a property holds at most {MAX_PHOTOS} photos")
     checked = []
-    for f in files:
-        data = f.read()
-        kind = forms.sniff(data, f.mimetype)
-        try:
-            check_image(data, kind)
-        except ValidationError as exc:
-            raise ValidationError("photos", f"{f.filename}: {exc.message}") from None
-        checked.append((data, kind, (f.filename or "")[:200]))
+    for f in files:  # decoded and re-encoded now: only clean images are kept, even here
+        name = (f.filename or "")[:200]
+        image = svc().properties.clean_photo(Upload(f.read(), name))
+        checked.append((image, name))
     folder = _folder(wiz)
     folder.mkdir(parents=True, exist_ok=True)
-    for data, kind, filename in checked:
+    for image, filename in checked:
         photo_id = uuid.uuid4().hex
-        (folder / photo_id).write_bytes(data)
-        wiz["photos"].append({"id": photo_id, "type": kind, "name": filename})
+        (folder / photo_id).write_bytes(image.data)
+        wiz["photos"].append({"id": photo_id, "type": image.content_type, "name": filename})
 
 
 @bp.get("/photo/<photo_id>")
@@ -176,23 +172,40 @@ def photo(photo_id: str) -> Any:
 
 
 def _create(wiz: dict[str, Any]) -> Any:
+    """The property and all its photos in one transaction, once per form (submission key)."""
     if request.form.get("back"):
         return _next("review", back=True)
-    data, errors = attempt(lambda: forms.property_input(wiz["values"]))
-    if data is None:
-        return _page("review", wiz, errors, 400)
-    me = actor()
-    prop = svc().properties.create(me, data)
+    key, errors = attempt(_submission_key)
+    done = svc().properties.submitted(actor(), key) if key else None
+    if done is not None:  # the same form again (a double click): show what it made
+        discard(wiz)
+        return redirect(url_for("properties.detail", property_id=done.id))
+    data, more = attempt(lambda: forms.property_input(wiz["values"]))
+    if errors or data is None:
+        return _page("review", wiz, {**more, **errors}, 400)
     try:
-        for p in wiz["photos"]:
-            blob = (_folder(wiz) / p["id"]).read_bytes()
-            svc().properties.add_photo(me, prop.id, blob, p["type"], p.get("name"))
+        photos = [
+            Upload((_folder(wiz) / p["id"]).read_bytes(), p.get("name", "")) for p in wiz["photos"]
+        ]
+        prop = svc().properties.create(actor(), data, photos, submission_key=key)
     except (RevideoError, OSError) as exc:
-        svc().properties.delete(me, prop.id)  # never a half-made property
+        done = svc().properties.submitted(actor(), key or "")
+        if done is not None:  # the first submit finished (and tidied up) meanwhile
+            discard(wiz)
+            return redirect(url_for("properties.detail", property_id=done.id))
+        if isinstance(exc, ValidationError):
+            return _page("review", wiz, {exc.field: exc.message}, 400)
         return _page("review", wiz, {"photos": f"could not store the photos: {exc}"}, 400)
     discard(wiz)
     flash(f"“{prop.title}” is created.", "success")
     return redirect(url_for("properties.detail", property_id=prop.id))
+
+
+def _submission_key() -> str:
+    key = check_submission_key(request.form.get("submission_key", ""))
+    if key is None:
+        raise ValidationError("submission_key", "the form is out of date: reload it")
+    return key
 
 
 def discard(wiz: dict[str, Any]) -> None:

@@ -25,6 +25,7 @@ from revideo.ports.ad_exports import AdExportReader
 from revideo.ports.backend import Backend
 from revideo.ports.clock import Clock, utcnow
 from revideo.ports.identity import Identity
+from revideo.ports.images import ImageCleaner
 from revideo.ports.mailer import Mailer
 from revideo.ports.media_store import MediaStore
 from revideo.ports.script_writer import ScriptWriter
@@ -132,14 +133,20 @@ def bootstrap(
         mailer=mailer,
         identity=identity,
         writer=writer,
-        properties=PropertyService(ctx, store),
+        properties=PropertyService(ctx, store, make_image_cleaner()),
         videos=VideoService(ctx, engine, store, writer, policy),
         pipeline=Pipeline(ctx, engine, store, policy),
         ads=AdService(ctx),
         ad_import=AdImportService(ctx, make_export_reader()),
         analytics=AnalyticsService(ctx),
-        users=UserService(ctx),
+        users=UserService(ctx, store, identity),
     )
+
+
+def make_image_cleaner() -> ImageCleaner:
+    from revideo.adapters.images import PillowImageCleaner
+
+    return PillowImageCleaner()
 
 
 def with_secret_key(settings: Settings) -> Settings:

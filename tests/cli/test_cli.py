@@ -66,6 +66,12 @@ def test_a_day_at_the_office(run, tmp_path: Path) -> None:  # type: ignore[no-un
     figures = json.loads(run("analytics", "--json").output)
     assert figures["cpl"] == "10.0000" and figures["videos"] == {"pending": 1}
     assert "fake-anna" in run("engine", "avatars").output
+    stored = [p for p in tmp_path.rglob("property-images/*/*/*") if p.is_file()]
+    assert len(stored) == 1
+    gone = run("users", "delete", "agent@example.com", "--yes")
+    assert gone.exit_code == 0, gone.output
+    assert "agent@example.com" not in run("users", "list").output
+    assert not stored[0].exists()  # the photo's file went with the account
 
 
 def test_bad_input_names_the_field_and_writes_nothing(run) -> None:  # type: ignore[no-untyped-def]

@@ -53,6 +53,34 @@ class Site:
     renders: Path
     worker_errors: list[BaseException]
     worker_go: threading.Event  # the worker starts its rounds once this is set
+    handled: Handled  # the requests the app has answered
+
+
+class Handled:
+    """Counts the requests the app has answered, by method and path; a test can wait for them."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.counts: dict[tuple[str, str], int] = {}
+        self.changed = threading.Condition()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        try:
+            return self.app(environ, start_response)  # Flask has run the view by now
+        finally:
+            with self.changed:
+                key = (environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""))
+                self.counts[key] = self.counts.get(key, 0) + 1
+                self.changed.notify_all()
+
+    def wait(self, method: str, path: str, count: int, timeout: float = 60) -> None:
+        """Until `count` `method` requests to `path` were answered (AssertionError after
+        `timeout` seconds: a deadline for an event, not a claim about speed)."""
+        with self.changed:
+            done = self.changed.wait_for(
+                lambda: self.counts.get((method, path), 0) >= count, timeout
+            )
+        assert done, f"the app answered {self.counts.get((method, path), 0)} {method} {path}"
 
 
 @pytest.fixture
@@ -124,6 +152,8 @@ def site(chromium: str, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
         backend = request.getfixturevalue("pg_database")
     services = local_services(backend, tmp_path / "data")
     app = make_app(services, tmp_path, TESTING=False, WTF_CSRF_ENABLED=True)
+    handled = Handled(app.wsgi_app)
+    app.wsgi_app = handled  # type: ignore[method-assign]
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     go, stop, errors = threading.Event(), threading.Event(), list[BaseException]()
     threads = [
@@ -140,6 +170,7 @@ def site(chromium: str, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
             renders=tmp_path / "data" / "renders",
             worker_errors=errors,
             worker_go=go,
+            handled=handled,
         )
     finally:
         stop.set()

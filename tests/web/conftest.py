@@ -221,7 +221,9 @@ def new_property(client: Any, photos: int = 0, **changes: str) -> str:
             content_type="multipart/form-data",
         )
         assert answer.status_code == 302, fields(answer.text)
-    answer = client.post("/properties/new/review", data={})
+    answer = client.post(
+        "/properties/new/review", data={"submission_key": key_on(client, "/properties/new/review")}
+    )
     assert answer.status_code == 302, fields(answer.text)
     return str(answer.location.rsplit("/", 1)[1])
 
@@ -235,6 +237,20 @@ def new_video(client: Any, property_id: str, script: str = "Welcome to this sunn
         ("options", {"title": "Loft tour", "purpose": "sale", "aspect_ratio": "16:9"}),
     ]
     for name, data in steps:
+        if name == "options":
+            data["submission_key"] = key_on(client, "/videos/new/options")
         answer = client.post(f"/videos/new/{name}", data=data)
         assert answer.status_code == 302, (name, fields(answer.text))
     return str(answer.location.rsplit("/", 1)[1])
+
+
+def key_on(client: Any, url: str) -> str:
+    """The one-time submission key of the creating form on a page."""
+    found = re.search(r'name="submission_key" value="([^"]+)"', client.get(url).text)
+    assert found, f"no submission key on {url}"
+    return found[1]
+
+
+def post_ad(client: Any, data: dict[str, str]) -> Any:
+    """Post the new-ad-figures form as the page would (with its one-time key)."""
+    return client.post("/ads/new", data={**data, "submission_key": key_on(client, "/ads/new")})

@@ -9,16 +9,16 @@ from typing import Any
 import pytest
 
 from revideo.ports.video_engine import RenderRequest
-from tests.web.conftest import CRON, MEDIA_SRC, fetch_media, new_property, new_video
+from tests.web.conftest import CRON, MEDIA_SRC, fetch_media, new_property, new_video, post_ad
 
 
 @pytest.fixture
 def owned(alice: Any) -> dict[str, str]:
     pid = new_property(alice, photos=1)
     vid = new_video(alice, pid)
-    alice.post(
-        "/ads/new",
-        data={
+    post_ad(
+        alice,
+        {
             "video_id": vid,
             "platform": "meta",
             "date_recorded": "2026-11-20",
@@ -72,9 +72,9 @@ def test_another_user_gets_404_everywhere(owned: dict[str, str], alice: Any, bob
             == 404
         ), url
     assert (
-        bob.post(
-            "/ads/new",
-            data={"video_id": owned["vid"], "platform": "meta", "date_recorded": "2026-11-21"},
+        post_ad(
+            bob,
+            {"video_id": owned["vid"], "platform": "meta", "date_recorded": "2026-11-21"},
         ).status_code
         == 404
     )

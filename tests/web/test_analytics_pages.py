@@ -7,7 +7,7 @@ import io
 import re
 from typing import Any
 
-from tests.web.conftest import new_property, new_video
+from tests.web.conftest import key_on, new_property, new_video, post_ad
 
 
 def add(client: Any, video: str, platform: str, day: str, *figures: str) -> None:
@@ -18,7 +18,7 @@ def add(client: Any, video: str, platform: str, day: str, *figures: str) -> None
         "date_recorded": day,
         **dict(zip(names, figures, strict=True)),
     }
-    assert client.post("/ads/new", data=data).status_code == 302
+    assert post_ad(client, data).status_code == 302
 
 
 def seed(client: Any) -> tuple[str, str]:
@@ -88,6 +88,8 @@ def test_a_label_that_looks_like_a_formula_stays_text(alice: Any) -> None:
         ("script", {"script_content": "Welcome home.", "purpose": "sale"}),
         ("options", {"title": "=1+1", "purpose": "sale", "aspect_ratio": "16:9"}),
     ):
+        if step == "options":
+            data["submission_key"] = key_on(alice, "/videos/new/options")
         answer = alice.post(f"/videos/new/{step}", data=data)
         assert answer.status_code == 302, step
     video = answer.location.rsplit("/", 1)[1]

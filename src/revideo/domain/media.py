@@ -82,3 +82,32 @@ def check_folder(actor: Actor, bucket: str, path: str) -> None:
         if actor.user_id is None or folder != actor.user_id or not name:
             raise Forbidden("write", bucket, path)
     check_key(path)
+
+
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTO_PIXELS = 40_000_000
+"""Photos with more pixels are refused before they are decoded (a decompression bomb):
+40 MP is beyond any phone or camera an agent uses, and decodes in about 160 MB."""
+MAX_PHOTO_SIDE = 4096
+"""Longer sides are scaled down to this on the way in (the videos are at most 1920 wide)."""
+
+
+def photo_limit_message(width: int, height: int) -> str | None:
+    """Why a photo of this size is refused, or None when it may be decoded."""
+    if width <= 0 or height <= 0:
+        return "has no pixels"
+    if width * height > MAX_PHOTO_PIXELS:
+        return (
+            f"is {width}×{height} pixels ({width * height / 1e6:.0f} megapixels); "
+            f"the limit is {MAX_PHOTO_PIXELS // 1_000_000} megapixels"
+        )
+    return None
+
+
+def scaled_size(width: int, height: int) -> tuple[int, int]:
+    """The size a photo is stored at: its own, or its longer side brought to MAX_PHOTO_SIDE."""
+    longest = max(width, height)
+    if longest <= MAX_PHOTO_SIDE:
+        return width, height
+    ratio = MAX_PHOTO_SIDE / longest
+    return max(1, round(width * ratio)), max(1, round(height * ratio))

@@ -97,7 +97,26 @@ class ProfileRepository(Protocol):
 
 class PropertyRepository(Protocol):
     def get(self, property_id: str) -> Property: ...
-    def add(self, prop: Property) -> Property: ...
+    def add(
+        self,
+        prop: Property,
+        submission_key: str | None = None,
+        media: Sequence[PropertyMedia] = (),
+    ) -> Property:
+        """Insert the property and its first photos' rows, all in one transaction (on
+        Supabase too: one SQL function); Duplicate if this owner used `submission_key`
+        (a UUID) before."""
+        ...
+
+    def by_submission(self, submission_key: str) -> Property | None:
+        """The visible property created with this submission key, if any."""
+        ...
+
+    def lock(self, property_id: str) -> Property:
+        """Like get, and hold the row until the unit of work ends where the store can
+        (SELECT ... FOR UPDATE); appends to its gallery then queue up behind each other."""
+        ...
+
     def update(self, prop: Property) -> Property: ...
     def delete(self, property_id: str) -> None:
         """Delete the property; its media rows and videos go with it."""
@@ -120,7 +139,8 @@ class MediaRepository(Protocol):
 
     def add(self, media: PropertyMedia) -> PropertyMedia: ...
     def set_orders(self, media: Sequence[PropertyMedia]) -> None:
-        """Save the `order` of each given photo."""
+        """Save the `order` of each given photo, all at once: a place is unique per
+        property (Duplicate), checked after every photo has its new place."""
         ...
 
     def delete(self, media_id: str) -> None: ...
@@ -128,7 +148,14 @@ class MediaRepository(Protocol):
 
 class VideoRepository(Protocol):
     def get(self, video_id: str) -> Video: ...
-    def add(self, video: Video) -> Video: ...
+    def add(self, video: Video, submission_key: str | None = None) -> Video:
+        """Insert; Duplicate if this owner used `submission_key` (a UUID) before."""
+        ...
+
+    def by_submission(self, submission_key: str) -> Video | None:
+        """The visible video created with this submission key, if any."""
+        ...
+
     def update(self, video: Video) -> Video: ...
     def delete(self, video_id: str) -> None: ...
     def list(self, filter: VideoFilter, page: PageRequest) -> Page[Video]:
@@ -192,8 +219,13 @@ class WebhookDeliveryRepository(Protocol):
 
 class AdRepository(Protocol):
     def get(self, record_id: str) -> AdRecord: ...
-    def add(self, record: AdRecord) -> AdRecord:
-        """A hand-typed record; Duplicate if one exists for its (video, platform, day)."""
+    def add(self, record: AdRecord, submission_key: str | None = None) -> AdRecord:
+        """A hand-typed record; Duplicate if one exists for its (video, platform, day), or if
+        this owner used `submission_key` (a UUID) before."""
+        ...
+
+    def by_submission(self, submission_key: str) -> AdRecord | None:
+        """The visible record created with this submission key, if any."""
         ...
 
     def update(self, record: AdRecord) -> AdRecord: ...

@@ -6,25 +6,41 @@ import attrs
 
 from revideo.domain.ad_plausibility import check_manual
 from revideo.domain.ads import AdInput, AdRecord
-from revideo.domain.errors import ValidationError
+from revideo.domain.errors import Duplicate, ValidationError
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.profile import Actor
 from revideo.ports.repositories import AdFilter
 from revideo.services._base import Context, require_owner, signed_in
+from revideo.services.properties import check_submission_key
 
 
 @attrs.frozen
 class AdService:
     ctx: Context
 
-    def add(self, actor: Actor, data: AdInput) -> AdRecord:
-        """Record figures typed in by hand; implausible ones are refused with the reason."""
+    def add(self, actor: Actor, data: AdInput, submission_key: str | None = None) -> AdRecord:
+        """Record figures; a form's one-time `submission_key` used before returns the record
+        it made (a double click), the database taking each key once."""
         owner = signed_in(actor)
         check_manual(data, self.ctx.clock().date())
+        key = check_submission_key(submission_key)
+        found = self.by_submission(actor, key) if key else None
+        if found is not None:
+            return found
+        try:
+            with self.ctx.uow(actor) as uow:
+                video = uow.videos.get(data.video_id)
+                require_owner(actor, video.user_id, "video", video.id)
+                return uow.ads.add(AdRecord.from_input(self.ctx.ids(), owner, data), key)
+        except Duplicate:
+            found = self.by_submission(actor, key) if key else None
+            if found is None:
+                raise
+            return found
+
+    def by_submission(self, actor: Actor, submission_key: str) -> AdRecord | None:
         with self.ctx.uow(actor) as uow:
-            video = uow.videos.get(data.video_id)
-            require_owner(actor, video.user_id, "video", video.id)
-            return uow.ads.add(AdRecord.from_input(self.ctx.ids(), owner, data))
+            return uow.ads.by_submission(submission_key)
 
     def get(self, actor: Actor, record_id: str) -> AdRecord:
         with self.ctx.uow(actor) as uow:

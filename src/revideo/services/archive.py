@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import attrs
 
 from revideo.domain import files
-from revideo.domain.errors import EngineError, EngineRejected, RevideoError, TooLarge
+from revideo.domain.errors import EngineError, EngineRejected, NotFound, RevideoError, TooLarge
 from revideo.domain.keys import render_key
 from revideo.domain.profile import Actor
 from revideo.domain.video import EngineReport, Video, VideoStatus
@@ -58,20 +58,24 @@ class Archiver:
             return
         now = self.ctx.clock()
         kept = False
-        with self.ctx.uow(SYSTEM) as uow:
-            current = uow.videos.lock(video.id)
-            if _still_unarchived(current, video):
-                duration = current.meta.duration or (fresh.duration if fresh else None)
-                done = current.archive(video_url, thumb_url, now)
-                meta = attrs.evolve(done.meta, duration=duration)
-                uow.videos.update(attrs.evolve(done, meta=meta, error_message=None))
-                job = current_job(uow, current)
-                if job is not None and job.cost_credits is None:
-                    charged = self.policy.charge(job, duration, self.policy.rate(self.engine))
-                    if charged != job:
-                        uow.render_jobs.update(charged)
-                kept = True
-            uow.videos.release(video.id, self.owner, now, now)
+        try:
+            with self.ctx.uow(SYSTEM) as uow:
+                current = uow.videos.lock(video.id)
+                if _still_unarchived(current, video):
+                    duration = current.meta.duration or (fresh.duration if fresh else None)
+                    done = current.archive(video_url, thumb_url, now)
+                    meta = attrs.evolve(done.meta, duration=duration)
+                    uow.videos.update(attrs.evolve(done, meta=meta, error_message=None))
+                    job = current_job(uow, current)
+                    if job is not None and job.cost_credits is None:
+                        charged = self.policy.charge(job, duration, self.policy.rate(self.engine))
+                        if charged != job:
+                            uow.render_jobs.update(charged)
+                    kept = True
+                uow.videos.release(video.id, self.owner, now, now)
+        except NotFound:  # deleted (with its property, say) while the files were copied
+            self._forget(video, set())
+            return
         if not kept:  # changed meanwhile: copies no row points at belong to nothing
             self._forget(video, {current.video_url, current.thumbnail_url})
 

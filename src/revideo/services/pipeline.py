@@ -279,7 +279,7 @@ class Pipeline:
                         break
                     done, running = wait(running, return_when=FIRST_COMPLETED)
                     outcomes.update(f.result() for f in done)
-                    if len(self.checked) >= size:
+                    if len(self.checked) >= 4 * size:  # a statement per ~100 polls
                         self._release_checked()
         finally:
             self._release_checked()

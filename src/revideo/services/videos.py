@@ -8,10 +8,7 @@ import contextlib
 import attrs
 
 from revideo.domain.ad_matching import normalise
-from revideo.domain.errors import (
-    StorageError,
-)
-from revideo.domain.keys import render_key
+from revideo.domain.errors import Duplicate, StorageError
 from revideo.domain.page import Page, PageRequest, every
 from revideo.domain.profile import Actor
 from revideo.domain.property import Property
@@ -23,7 +20,7 @@ from revideo.domain.video import (
     VideoPurpose,
     parse_enum,
 )
-from revideo.ports.media_store import VIDEOS_BUCKET, MediaStore
+from revideo.ports.media_store import MediaStore
 from revideo.ports.repositories import VideoFilter
 from revideo.ports.script_writer import ScriptDraft, ScriptWriter
 from revideo.ports.video_engine import VideoEngine
@@ -35,6 +32,7 @@ from revideo.services._render import (
     closing_card,
     record_accepted,
 )
+from revideo.services.properties import check_submission_key, video_files
 
 __all__ = [
     "Balance",
@@ -87,8 +85,26 @@ class VideoService:
             title = f"{base} ({n})"
         return title
 
-    def create_draft(self, actor: Actor, data: VideoInput) -> Video:
+    def create_draft(
+        self, actor: Actor, data: VideoInput, submission_key: str | None = None
+    ) -> Video:
+        return self.draft_once(actor, data, submission_key)[0]
+
+    def by_submission(self, actor: Actor, submission_key: str) -> Video | None:
+        """The actor's video created with this one-time submission key, if any."""
+        with self.ctx.uow(actor) as uow:
+            return uow.videos.by_submission(submission_key)
+
+    def draft_once(
+        self, actor: Actor, data: VideoInput, submission_key: str | None
+    ) -> tuple[Video, bool]:
+        """A new draft and True; or, when this form's one-time `submission_key` made a draft
+        already (a double click), that draft and False, so only the first submit renders."""
         owner = signed_in(actor)
+        key = check_submission_key(submission_key)
+        found = self.by_submission(actor, key) if key else None
+        if found is not None:
+            return found, False
         video = Video(
             id=self.ctx.ids(),
             user_id=owner,
@@ -100,10 +116,16 @@ class VideoService:
             purpose=parse_enum("purpose", VideoPurpose, data.purpose),
             meta=VideoMeta(aspect_ratio=parse_enum("aspect_ratio", AspectRatio, data.aspect_ratio)),
         )
-        with self.ctx.uow(actor) as uow:
-            prop = uow.properties.get(data.property_id)
-            require_owner(actor, prop.user_id, "property", prop.id)
-            return uow.videos.add(video)
+        try:
+            with self.ctx.uow(actor) as uow:
+                prop = uow.properties.get(data.property_id)
+                require_owner(actor, prop.user_id, "property", prop.id)
+                return uow.videos.add(video, key), True
+        except Duplicate:
+            found = self.by_submission(actor, key) if key else None
+            if found is None:
+                raise
+            return found, False
 
     def get(self, actor: Actor, video_id: str) -> Video:
         with self.ctx.uow(actor) as uow:
@@ -133,13 +155,9 @@ class VideoService:
             require_owner(actor, video.user_id, "video", video_id)
             video.check_deletable()
             uow.videos.delete(video_id)
-        if video.archived_at is not None:
-            for ext in ("mp4", "jpg"):
-                key = render_key(video.user_id, video.id, video.attempt_count,
-                                 video.heygen_video_id, ext)  # fmt: skip
-                for path in (key, f"{video.user_id}/{video.id}.{ext}"):  # and the old layout
-                    with contextlib.suppress(StorageError):
-                        self.store.delete(actor, VIDEOS_BUCKET, path)
+        for bucket, path in video_files(video):  # archived, or half-copied
+            with contextlib.suppress(StorageError):
+                self.store.delete(actor, bucket, path)
 
     def write_script(
         self,

@@ -73,8 +73,8 @@ def insert_sql(table: str, world: World, rows: Any) -> tuple[str, list[Any]]:
         ),
         "property_media": (
             "INSERT INTO property_media (id, property_id, user_id, storage_path, public_url,"
-            " mime_type) VALUES (%s, %s, %s, 'p', 'u', 'image/png')",
-            [new, rows.prop.id, a],
+            " mime_type, \"order\") VALUES (%s, %s, %s, 'p', 'u', 'image/png', %s)",
+            [new, rows.prop.id, a, uuid.UUID(new).int % 1_000_000 + 1],  # a free place
         ),
         "videos": (
             "INSERT INTO videos (id, user_id, property_id, title) VALUES (%s, %s, %s, 'v')",

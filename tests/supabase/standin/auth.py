@@ -255,6 +255,14 @@ class AuthStandIn:
         if req.method == "GET" and len(parts) == 3 and parts[1] == "users":
             row = self._user("id = %s", parts[2])
             return send_json(200, user_json(row)) if row else fail(404, "user_not_found", "")
+        if req.method == "DELETE" and len(parts) == 3 and parts[1] == "users":
+            # GoTrue api/admin.go adminUserDelete: 404 user_not_found, else 200 with `{}`; the
+            # user's rows go by ON DELETE CASCADE (supabase-local.md: `delete_user(id)`)
+            if self._user("id::text = %s", parts[2]) is None:
+                return fail(404, "user_not_found", "User not found")
+            with self.pool.connection() as conn:
+                conn.execute("DELETE FROM auth.users WHERE id::text = %s", [parts[2]])
+            return send_json(200, {})
         if req.method == "POST" and parts[1:] == ["generate_link"]:
             row = self._user("lower(email) = lower(%s)", body.get("email", ""))
             if row is None:

@@ -14,18 +14,20 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from itertools import chain, islice
 from typing import BinaryIO
 
-from revideo.adapters.ad_exports import _headers, _numbers, _text
+from revideo.adapters.ad_exports import _headers, _numbers, _text, _xlsx
 from revideo.adapters.ad_exports._parse import RowParser
 from revideo.domain.ad_rows import ExportRow, RowError, UnreadableExport
 from revideo.domain.ads import AdPlatform
 
 HEADER_SEARCH_ROWS = 12
 LOOKAHEAD_ROWS = 1000  # data rows buffered to learn the file's decimal separator
+XLSX_SECONDS = 120.0  # an XLSX that takes longer to parse is refused (export it as CSV)
 _DELIMITERS = (",", "\t", ";")
 _RANGE_SPLIT = re.compile(r"\s+[-–—]\s+|\s+(?:to|a|au|até)\s+")
 
@@ -131,16 +133,30 @@ def _csv_source(lines: Iterable[str], delimiter: str, encoding: str) -> Source:
         raise UnreadableExport("file", f"broken CSV ({e})", reader.line_num) from None
 
 
-def _xlsx_source(stream: BinaryIO) -> Source:
+def _xlsx_source(stream: BinaryIO, seconds: float = XLSX_SECONDS) -> Source:
+    """The rows of the first sheet; any failure, a bomb or a slow parse is UnreadableExport."""
     import openpyxl  # lazy: heavy, and only XLSX needs it
 
+    deadline = time.monotonic() + seconds
+    _xlsx.check_archive(stream)
     try:
         book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except Exception as e:  # zipfile/XML errors of a damaged file
-        raise UnreadableExport("file", f"not a readable XLSX file ({e})") from None
+        raise UnreadableExport("file", f"not a readable XLSX file ({_xlsx.brief(e)})") from None
+    line = 0
     try:
-        sheet = book.active
-        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        rows = book.active.iter_rows(values_only=True)
+        while True:
+            try:
+                values = next(rows)
+            except StopIteration:
+                return
+            except Exception as e:  # a truncated or damaged sheet: zlib, CRC, XML errors
+                problem = f"the sheet is damaged after row {line} ({_xlsx.brief(e)})"
+                raise UnreadableExport("file", problem) from None
+            line += 1
+            if line % 256 == 0 and time.monotonic() > deadline:
+                raise UnreadableExport("file", _xlsx.too_slow(seconds, line))
             yield line, [_numbers.day_from_excel(v) for v in values]
     finally:
         book.close()

@@ -118,6 +118,9 @@ class LocalIdentity:
         if cred.confirmed_at is None:  # the mail reached its owner: that confirms it
             self.store.confirm(cred.user_id, self.clock())
 
+    def delete_user(self, user_id: str) -> None:
+        self.store.delete(user_id)
+
     def _send_confirmation(self, cred: Credential, confirm_url: str) -> None:
         token = tokens.make(self.secret, tokens.CONFIRM, cred, self.clock() + CONFIRM_FOR)
         body = (

@@ -87,6 +87,14 @@ class PostgresCredentials:
                 "UPDATE public.profiles SET role = %s WHERE id = %s", [role.value, user_id]
             )
 
+    def delete(self, user_id: str) -> None:
+        try:
+            uuid.UUID(user_id)
+        except ValueError:
+            return
+        with self._system() as conn:
+            conn.execute("DELETE FROM auth.users WHERE id = %s", [user_id])
+
     @staticmethod
     def _row(conn: Any, where: str, value: str) -> Credential | None:
         row = conn.execute(f"SELECT {_COLUMNS} FROM auth.users WHERE {where}", [value]).fetchone()

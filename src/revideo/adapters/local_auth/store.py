@@ -43,6 +43,10 @@ class CredentialStore(Protocol):
 
     def set_role(self, user_id: str, role: Role) -> None: ...
 
+    def delete(self, user_id: str) -> None:
+        """Remove the user (their rows go with them); a missing one is not an error."""
+        ...
+
 
 class MemoryCredentials:
     """Credentials kept beside an InMemoryDatabase's tables (its profiles are the users)."""
@@ -84,6 +88,11 @@ class MemoryCredentials:
     def set_role(self, user_id: str, role: Role) -> None:
         with self.backend.unit_of_work(Actor.service()) as uow:
             uow.profiles.set_role(user_id, role)
+
+    def delete(self, user_id: str) -> None:
+        with self.lock:
+            self.rows.pop(user_id, None)
+            self.backend.remove_user(user_id)
 
 
 _MEMORY: weakref.WeakKeyDictionary[Any, MemoryCredentials] = weakref.WeakKeyDictionary()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import attrs
 
+from revideo.adapters.local_engine.children import die_with_parent
 from revideo.adapters.local_engine.timeline import Plan
 
 FPS = 25
@@ -107,7 +108,7 @@ def run(argv: list[str], timeout: float, cancel: threading.Event | None = None) 
     """
     try:
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE)  # fmt: skip
+                                stderr=subprocess.PIPE, preexec_fn=die_with_parent())  # fmt: skip
     except OSError as e:
         raise FfmpegFailed(f"ffmpeg could not start: {e}") from e
     deadline = time.monotonic() + timeout

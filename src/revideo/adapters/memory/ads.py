@@ -27,17 +27,22 @@ class InMemoryAds(InMemoryImports):
     def get(self, record_id: str) -> AdRecord:
         return self.tx.find(self.t.ads, record_id, "ad record", lambda a: a.user_id)
 
-    def add(self, record: AdRecord) -> AdRecord:
+    def add(self, record: AdRecord, submission_key: str | None = None) -> AdRecord:
         self.tx.check_insert(record.user_id, "ad record", record.id)
         video = self.t.videos.get(record.video_id)
         if video is None or video.user_id != record.user_id:
             raise NotFound("video", record.video_id)
         self._check_unique(record)
+        self.tx.submit("ads", record.user_id, submission_key, record.id)
         now = self.tx.now()
         new = attrs.evolve(record, created_at=now, updated_at=now)
         self.t.ads[new.id] = new
         self.tx.stamp(new.id)
         return new
+
+    def by_submission(self, submission_key: str) -> AdRecord | None:
+        found = self.tx.submitted("ads", submission_key)
+        return self.t.ads.get(found) if found else None
 
     def update(self, record: AdRecord) -> AdRecord:
         old = self.tx.writable(self.t.ads, record.id, "ad record", lambda a: a.user_id)

@@ -68,6 +68,8 @@ class Tables:
     pipeline: dict[str, PipelineMark] = attrs.Factory(dict)  # video id -> lease and due times
     deliveries: dict[str, datetime] = attrs.Factory(dict)
     seq: dict[str, int] = attrs.Factory(dict)
+    submissions: dict[tuple[str, str, str], str] = attrs.Factory(dict)
+    """(table, owner, submission key) -> id of the row created with it."""
 
     def copy(self) -> Tables:
         return Tables(**{f.name: dict(getattr(self, f.name)) for f in attrs.fields(Tables)})
@@ -106,6 +108,16 @@ class InMemoryDatabase:
                 raise Duplicate("user", email)
             self.tables.profiles[profile.id] = profile
         return profile
+
+    def remove_user(self, user_id: str) -> None:
+        """Delete a user as the auth service would: everything they own goes with them."""
+        with self.lock:
+            t = self.tables
+            t.profiles.pop(user_id, None)
+            for name in ("ads", "jobs", "videos", "media", "properties"):
+                table = getattr(t, name)
+                for key in [k for k, row in table.items() if row.user_id == user_id]:
+                    del table[key]
 
     def unit_of_work(self, actor: Actor) -> InMemoryUnitOfWork:
         from revideo.adapters.memory.repositories import InMemoryUnitOfWork
@@ -163,8 +175,39 @@ class Transaction:
         if not self.actor.can_write(owner_id):
             raise Forbidden("create", kind, key)
 
+    def submit(self, table: str, owner: str, submission_key: str | None, key: str) -> None:
+        """Record the one-time key a row was created with (Duplicate if it was used)."""
+        if submission_key is None:
+            return
+        slot = (table, owner, _uuid_text("submission_key", submission_key))
+        taken = self.tables.submissions.get(slot)
+        if taken is not None and taken in getattr(self.tables, table):  # freed by a delete
+            raise Duplicate(table, submission_key)
+        self.tables.submissions[slot] = key
+
+    def submitted(self, table: str, submission_key: str) -> str | None:
+        """The id of the actor's row created with this key (None for a malformed key)."""
+        try:
+            slot = (table, self.actor.user_id or "", _uuid_text("", submission_key))
+        except ValueError:
+            return None
+        found = self.tables.submissions.get(slot)
+        return found if found in getattr(self.tables, table) else None
+
     def stamp(self, key: str) -> None:
         self.tables.seq.setdefault(key, self.db.next_seq())
+
+
+def _uuid_text(field: str, value: str) -> str:
+    """A UUID in its canonical form, as the uuid column would store it."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        if not field:
+            raise
+        from revideo.domain.errors import ValidationError
+
+        raise ValidationError(field, "must be a UUID") from None
 
 
 def paginate(rows: Sequence[Row], page: PageRequest) -> Page[Row]:

@@ -63,15 +63,30 @@ class InMemoryProperties(Repo):
     def get(self, property_id: str) -> Property:
         return self.tx.find(self.t.properties, property_id, "property", lambda p: p.user_id)
 
-    def add(self, prop: Property) -> Property:
+    def add(
+        self,
+        prop: Property,
+        submission_key: str | None = None,
+        media: Sequence[PropertyMedia] = (),
+    ) -> Property:
         self.tx.check_insert(prop.user_id, "property", prop.id)
         if prop.id in self.t.properties:
             raise Duplicate("property", prop.id)
+        self.tx.submit("properties", prop.user_id, submission_key, prop.id)
         now = self.tx.now()
         new = attrs.evolve(prop, created_at=now, updated_at=now)
         self.t.properties[new.id] = new
         self.tx.stamp(new.id)
+        for photo in media:
+            InMemoryMedia(self.tx).add(photo)
         return new
+
+    def by_submission(self, submission_key: str) -> Property | None:
+        found = self.tx.submitted("properties", submission_key)
+        return self.t.properties.get(found) if found else None
+
+    def lock(self, property_id: str) -> Property:
+        return self.get(property_id)  # units of work run one at a time here
 
     def update(self, prop: Property) -> Property:
         old = self.tx.writable(self.t.properties, prop.id, "property", lambda p: p.user_id)
@@ -131,6 +146,11 @@ class InMemoryMedia(Repo):
         owner = self.t.properties.get(media.property_id)
         if owner is None or owner.user_id != media.user_id:
             raise NotFound("property", media.property_id)
+        if any(
+            m.property_id == media.property_id and m.order == media.order
+            for m in self.t.media.values()
+        ):
+            raise Duplicate("photo", f"{media.property_id} place {media.order}")
         new = attrs.evolve(media, created_at=self.tx.now())
         self.t.media[new.id] = new
         self.tx.stamp(new.id)
@@ -140,6 +160,10 @@ class InMemoryMedia(Repo):
         for item in media:
             old = self.tx.writable(self.t.media, item.id, "photo", lambda m: m.user_id)
             self.t.media[item.id] = attrs.evolve(old, order=item.order)
+        for property_id in {item.property_id for item in media}:
+            places = [m.order for m in self.t.media.values() if m.property_id == property_id]
+            if len(places) != len(set(places)):
+                raise Duplicate("photo", f"{property_id} place")
 
     def delete(self, media_id: str) -> None:
         self.tx.writable(self.t.media, media_id, "photo", lambda m: m.user_id)
@@ -155,16 +179,21 @@ class InMemoryVideos(Repo):
         video: Video = self.tx.find(self.t.videos, video_id, "video", lambda v: v.user_id)
         return video
 
-    def add(self, video: Video) -> Video:
+    def add(self, video: Video, submission_key: str | None = None) -> Video:
         self.tx.check_insert(video.user_id, "video", video.id)
         owner = self.t.properties.get(video.property_id)
         if owner is None or owner.user_id != video.user_id:
             raise NotFound("property", video.property_id)
+        self.tx.submit("videos", video.user_id, submission_key, video.id)
         now = self.tx.now()
         new = attrs.evolve(video, created_at=now, updated_at=now)
         self.t.videos[new.id] = new
         self.tx.stamp(new.id)
         return new
+
+    def by_submission(self, submission_key: str) -> Video | None:
+        found = self.tx.submitted("videos", submission_key)
+        return self.t.videos.get(found) if found else None
 
     def update(self, video: Video) -> Video:
         old = self.tx.writable(self.t.videos, video.id, "video", lambda v: v.user_id)

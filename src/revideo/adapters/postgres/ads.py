@@ -106,9 +106,20 @@ class PostgresAds(Table[AdRecord]):
     table, kind = "ad_performance", "ad record"
     to_domain = staticmethod(convert.ad)
 
-    def add(self, record: AdRecord) -> AdRecord:
-        columns = ("id", "video_id", "user_id", *_AD_FIELDS)
-        return self.insert(columns, convert.ad_params(record), {"video": record.video_id})
+    def add(self, record: AdRecord, submission_key: str | None = None) -> AdRecord:
+        columns = ("id", "video_id", "user_id", *_AD_FIELDS, "submission_key")
+        params = {**convert.ad_params(record), "submission_key": submission_key}
+        return self.insert(columns, params, {"video": record.video_id})
+
+    def by_submission(self, submission_key: str) -> AdRecord | None:
+        if not is_uuid(submission_key):
+            return None
+        found = self.select(
+            "SELECT * FROM public.ad_performance WHERE submission_key = %s"
+            " AND user_id = auth.uid()",
+            [submission_key],
+        )
+        return convert.ad(found[0]) if found else None
 
     def update(self, record: AdRecord) -> AdRecord:
         columns = ("video_id", *_AD_FIELDS)

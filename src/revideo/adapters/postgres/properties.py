@@ -50,8 +50,34 @@ class PostgresProperties(Table[Property]):
     to_domain = staticmethod(convert.property_)
     _COLUMNS = ("title", "description", "category", "address", "specs")
 
-    def add(self, prop: Property) -> Property:
-        return self.insert(("id", "user_id", *self._COLUMNS), convert.property_params(prop))
+    def add(
+        self,
+        prop: Property,
+        submission_key: str | None = None,
+        media: Sequence[PropertyMedia] = (),
+    ) -> Property:
+        params = {**convert.property_params(prop), "submission_key": submission_key}
+        created = self.insert(("id", "user_id", *self._COLUMNS, "submission_key"), params)
+        for photo in media:  # in the unit of work's transaction, like the property
+            PostgresMedia(self.conn, self.actor).add(photo)
+        return created
+
+    def by_submission(self, submission_key: str) -> Property | None:
+        if not is_uuid(submission_key):
+            return None
+        found = self.select(
+            "SELECT * FROM public.properties WHERE submission_key = %s AND user_id = auth.uid()",
+            [submission_key],
+        )
+        return convert.property_(found[0]) if found else None
+
+    def lock(self, property_id: str) -> Property:
+        query = "SELECT * FROM public.properties WHERE id = %s FOR UPDATE"
+        found = self.rows(query, [property_id]) if is_uuid(property_id) else []
+        if not found:
+            self.row(property_id)  # NotFound, or visible but not ours
+            raise Forbidden("change", self.kind, property_id)
+        return convert.property_(found[0])
 
     def update(self, prop: Property) -> Property:
         return self.write(prop.id, self._COLUMNS, convert.property_params(prop))
@@ -100,5 +126,12 @@ class PostgresMedia(Table[PropertyMedia]):
         return self.insert((*columns, "order"), {**params, "order": media.order}, refs)
 
     def set_orders(self, media: Sequence[PropertyMedia]) -> None:
+        """One statement, as on Supabase (the place is unique per property, checked when the
+        statement ends); NotFound for a photo the actor cannot see, Forbidden if not theirs."""
+        if not media:
+            return
         for item in media:
-            self.write(item.id, ["order"], {"order": item.order})
+            self.row(item.id)  # NotFound
+        orders = [{"id": m.id, "order": m.order} for m in media]
+        with database_errors(self.kind, media[0].id):  # 42501 -> Forbidden
+            self.conn.execute("SELECT public.revideo_set_media_orders(%s)", [convert.jsonb(orders)])

@@ -46,10 +46,20 @@ class PostgresVideos(Table[Video]):
     table, kind = "videos", "video"
     to_domain = staticmethod(convert.video)
 
-    def add(self, video: Video) -> Video:
-        columns = ("id", "user_id", "property_id", *_VIDEO_FIELDS)
+    def add(self, video: Video, submission_key: str | None = None) -> Video:
+        columns = ("id", "user_id", "property_id", *_VIDEO_FIELDS, "submission_key")
         refs = {"property": video.property_id}
-        return self.insert(columns, convert.video_params(video), refs)
+        params = {**convert.video_params(video), "submission_key": submission_key}
+        return self.insert(columns, params, refs)
+
+    def by_submission(self, submission_key: str) -> Video | None:
+        if not is_uuid(submission_key):
+            return None
+        found = self.select(
+            "SELECT * FROM public.videos WHERE submission_key = %s AND user_id = auth.uid()",
+            [submission_key],
+        )
+        return convert.video(found[0]) if found else None
 
     def update(self, video: Video) -> Video:
         return self.write(video.id, _VIDEO_FIELDS, convert.video_params(video))

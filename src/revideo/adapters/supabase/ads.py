@@ -65,8 +65,13 @@ class RestAds(RestTable[AdRecord]):
     table, kind = "ad_performance", "ad record"
     to_domain = staticmethod(convert.ad)
 
-    def add(self, record: AdRecord) -> AdRecord:
-        return self.insert(convert.params(record, _ROW), {"video": record.video_id})
+    def add(self, record: AdRecord, submission_key: str | None = None) -> AdRecord:
+        values = {**convert.params(record, _ROW), "submission_key": submission_key}
+        return self.insert(values, {"video": record.video_id})
+
+    def by_submission(self, submission_key: str) -> AdRecord | None:
+        found = self.submitted(submission_key)
+        return type(self).to_domain(found) if found else None
 
     def update(self, record: AdRecord) -> AdRecord:
         values = convert.params(record, ("video_id", *_AD))

@@ -147,6 +147,16 @@ class SupabaseIdentity:
                 raise AuthError("invalid_token", "this link is not valid")
             client.update_user({"password": new_password})
 
+    def delete_user(self, user_id: str) -> None:
+        """The admin API's delete_user (service role); a missing user is not an error."""
+        self.backend.sessions.forget(user_id)
+        try:
+            with auth_errors():
+                self.backend.auth_client(admin=True).admin.delete_user(user_id)
+        except AuthError as exc:
+            if exc.code not in ("user_not_found", "invalid_token"):
+                raise
+
     def session_for(self, user_id: str) -> Session:
         """A fresh session for a user, minted with the admin API (magic-link token)."""
         admin = self.backend.auth_client(admin=True).admin

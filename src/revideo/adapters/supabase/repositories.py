@@ -61,8 +61,32 @@ class RestProperties(RestTable[Property]):
     table, kind = "properties", "property"
     to_domain = staticmethod(convert.property_)
 
-    def add(self, prop: Property) -> Property:
-        return self.insert(convert.params(prop, ("id", "user_id", *_PROPERTY)))
+    def add(
+        self,
+        prop: Property,
+        submission_key: str | None = None,
+        media: Sequence[PropertyMedia] = (),
+    ) -> Property:
+        values = {**convert.params(prop, ("id", "user_id", *_PROPERTY)), "submission_key": None}
+        if not media:
+            return self.insert({**values, "submission_key": submission_key})
+        # PostgREST makes each request its own transaction: one SQL function writes them all
+        args = {
+            "p_property": values,
+            "p_media": [convert.params(m, _MEDIA) for m in media],
+            "p_submission_key": submission_key,
+        }
+        row = self.rest.rpc("revideo_add_property", args, self.kind)
+        self.rest.undo.append(lambda: self._forget(prop.id))  # its photos' rows cascade
+        return convert.property_(row)
+
+    def by_submission(self, submission_key: str) -> Property | None:
+        found = self.submitted(submission_key)
+        return convert.property_(found) if found else None
+
+    def lock(self, property_id: str) -> Property:
+        """PostgREST holds no lock across requests: the gallery's unique place decides."""
+        return self.get(property_id)
 
     def update(self, prop: Property) -> Property:
         return self.write(prop.id, convert.params(prop, _PROPERTY))
@@ -117,9 +141,14 @@ class RestVideos(RestTable[Video]):
     table, kind = "videos", "video"
     to_domain = staticmethod(convert.video)
 
-    def add(self, video: Video) -> Video:
+    def add(self, video: Video, submission_key: str | None = None) -> Video:
         values = convert.video_params(video, ("id", "user_id", "property_id", *_VIDEO))
+        values["submission_key"] = submission_key
         return self.insert(values, {"property": video.property_id})
+
+    def by_submission(self, submission_key: str) -> Video | None:
+        found = self.submitted(submission_key)
+        return convert.video(found) if found else None
 
     def update(self, video: Video) -> Video:
         """Save; a video taken with lock() must not have changed since (else RevideoError).

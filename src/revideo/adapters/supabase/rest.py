@@ -94,6 +94,15 @@ class RestTable(Generic[T]):
     def get(self, key: str) -> T:
         return type(self).to_domain(self.row(key))
 
+    def submitted(self, submission_key: str) -> Row | None:
+        """The actor's own row created with this one-time submission key, if any."""
+        owner = self.rest.actor.user_id
+        if not (is_uuid(submission_key) and owner):
+            return None
+        request = self.query().select("*").eq("submission_key", submission_key)
+        found = self.rows(request.eq("user_id", owner))
+        return found[0] if found else None
+
     def insert(self, values: Row, refs: Mapping[str, str] | None = None) -> T:
         """INSERT one row (returning it as stored); undone if the unit of work fails."""
         key = str(values.get("id", ""))
