@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from tests.web.conftest import new_property, new_video
+from tests.web.conftest import new_property, new_video, post_ad
 
 
 def report(video_id: str, bad_line: bool = False) -> bytes:
@@ -190,13 +190,13 @@ def test_the_ad_form_refuses_implausible_figures_with_the_reason(alice: Any) -> 
     vid = new_video(alice, new_property(alice))
     base = {"video_id": vid, "platform": "manual", "date_recorded": "2026-11-01"}
     data = {**base, "spend_amount": "5", "impressions": "100", "clicks": "500", "leads": "0"}
-    refused = alice.post("/ads/new", data=data)
+    refused = post_ad(alice, data)
     assert refused.status_code == 400
     assert 'data-field="clicks"' in refused.text
     assert "must not be more than the impressions (500 &gt; 100)" in refused.text
-    future = alice.post("/ads/new", data={**data, "clicks": "5", "date_recorded": "2999-01-01"})
+    future = post_ad(alice, {**data, "clicks": "5", "date_recorded": "2999-01-01"})
     assert future.status_code == 400 and "2999-01-01 is in the future" in future.text
-    assert alice.post("/ads/new", data={**data, "clicks": "5"}).status_code == 302
+    assert post_ad(alice, {**data, "clicks": "5"}).status_code == 302
 
 
 def test_imported_rows_cannot_be_edited_by_hand(alice: Any, services: Any) -> None:

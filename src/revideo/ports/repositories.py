@@ -220,8 +220,8 @@ class WebhookDeliveryRepository(Protocol):
 class AdRepository(Protocol):
     def get(self, record_id: str) -> AdRecord: ...
     def add(self, record: AdRecord, submission_key: str | None = None) -> AdRecord:
-        """A hand-typed record; Duplicate if one exists for its (video, platform, day), or
-        if this owner used `submission_key` (a UUID) before."""
+        """A hand-typed record; Duplicate if one exists for its (video, platform, day), or if
+        this owner used `submission_key` (a UUID) before."""
         ...
 
     def by_submission(self, submission_key: str) -> AdRecord | None:

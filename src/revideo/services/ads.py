@@ -22,7 +22,7 @@ class AdService:
         """Record figures; a form's one-time `submission_key` used before returns the record
         it made (a double click), the database taking each key once."""
         owner = signed_in(actor)
-        check_manual(data, self.ctx.clock().date())  # implausible figures: refused, with why
+        check_manual(data, self.ctx.clock().date())
         key = check_submission_key(submission_key)
         found = self.by_submission(actor, key) if key else None
         if found is not None:
