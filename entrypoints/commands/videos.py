@@ -28,7 +28,7 @@ def command() -> None:
 
 @command.command("generate")
 @click.argument("property_id")
-@click.option("--title", help="Defaults to the property's title.")
+@click.option("--title", help="Defaults to '<property> — video tour', numbered if taken ('… (2)').")
 @click.option("--avatar", help="Avatar id (see `revideo engine avatars`); default: the first.")
 @click.option("--voice", help="Voice id (see `revideo engine voices`); default: the first.")
 @click.option("--purpose", type=click.Choice(["sale", "rent"]), default="sale", show_default=True)
@@ -59,7 +59,7 @@ def generate(
         script = svc.videos.write_script(actor, prop.id, purpose, tone=tone).text
     data = VideoInput(
         prop.id,
-        title or prop.title,
+        title or svc.videos.default_title(actor, prop.id),
         script,
         avatar or svc.engine.avatars()[0].id,
         voice or svc.engine.voices()[0].id,

@@ -118,7 +118,10 @@ def _register(app: Flask) -> None:
     auth.init_app(app)
     api.init_app(app)
     errors.init_app(app)
+    from revideo.domain.ad_matching import short_ref
+
     app.jinja_env.filters["cents"] = cents
+    app.jinja_env.filters["ad_ref"] = short_ref
     app.jinja_env.filters["plain"] = plain
     app.jinja_env.filters["engine_url"] = media.engine_url
     app.jinja_env.globals["new_submission_key"] = new_submission_key

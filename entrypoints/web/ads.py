@@ -19,7 +19,7 @@ from revideo.domain.ads import AdInput, AdRecord
 from revideo.domain.errors import Forbidden, ValidationError
 from revideo.domain.page import PageRequest
 from revideo.domain.parsing import is_ascii_digits
-from revideo.ports.repositories import VideoFilter
+from revideo.ports.repositories import AdFilter, VideoFilter
 from revideo.services.ad_import import ImportRejected, ImportReport
 from revideo.services.properties import check_submission_key
 
@@ -160,13 +160,17 @@ def _lines() -> dict[int, str]:
 
 
 def _preview_page(token: str, meta: dict[str, Any], report: ImportReport, **extra: Any) -> str:
+    posted = request.method == "POST" and request.form.get("action") is not None
     return render_template(
         "ads/import_preview.html",
         token=token,
         meta=meta,
         report=report,
         videos=_videos(),
+        titles=_titles(),
         chosen={str(k): v for k, v in _lines().items()} if request.method == "POST" else {},
+        # ticked by default; a re-previewed form keeps what the user left
+        skip=request.form.get("skip_errors") == "on" if posted else True,
         **extra,
     )
 
@@ -206,8 +210,9 @@ def _run_preview(token: str) -> Any:
     try:
         with _staging.reading(token), data.open("rb") as stream:
             report = svc().ad_import.preview(
-                actor(), stream, meta.get("platform") or None, None, _lines()
-            )
+                actor(), stream, meta.get("platform") or None, None, _lines(),
+                file_name=meta.get("filename", ""),
+            )  # fmt: skip
     except ValidationError as e:
         return _refused(e)
     return _preview_page(token, meta, report)
@@ -223,15 +228,56 @@ def import_commit(token: str) -> Any:
     try:
         with _staging.reading(token), data.open("rb") as stream:
             report = svc().ad_import.commit(
-                actor(), stream, meta.get("platform") or None, None, _lines(), skip_errors=skip
-            )
+                actor(), stream, meta.get("platform") or None, None, _lines(), skip_errors=skip,
+                file_name=meta.get("filename", ""),
+            )  # fmt: skip
     except ImportRejected as e:
         return _preview_page(token, meta, e.report, rejected=str(e.message)), 400
     except ValidationError as e:
         return _refused(e)
     _staging.discard(token)
-    flash(f"Imported {report.to_add} rows ({report.present} were already there).", "success")
-    return redirect(url_for("ads.index"))
+    if report.duplicate_of is not None:
+        flash("This file was imported already: nothing changed.", "info")
+        return redirect(url_for("ads.import_detail", import_id=report.duplicate_of.id))
+    flash(
+        f"Imported: added {report.added}, updated {report.updated}"
+        f" ({report.unchanged + report.older} unchanged or older).",
+        "success",
+    )
+    return redirect(url_for("ads.import_detail", import_id=report.import_id))
+
+
+# ---- import history and undo --------------------------------------------------------
+
+
+@bp.get("/imports")
+def imports() -> Any:
+    """Every imported report, newest first."""
+    page = svc().ad_import.imports(actor(), page_request(25))
+    return render_template("ads/imports.html", page=page, args=keep_args(request.args, page=None))
+
+
+@bp.get("/imports/<import_id>")
+def import_detail(import_id: str) -> Any:
+    """One import: its file, what it added or updated, its flagged rows, the rows it holds."""
+    found = svc().ad_import.get(actor(), import_id)
+    rows = svc().ads.list(actor(), AdFilter(import_id=found.id), page_request(50))
+    return render_template(
+        "ads/import_detail.html", imp=found, rows=rows, titles=_titles(),
+        args=keep_args(request.args, page=None),
+    )  # fmt: skip
+
+
+@bp.post("/imports/<import_id>/undo")
+def import_undo(import_id: str) -> Any:
+    """Undo a whole import: what it replaced comes back, what it added goes."""
+    done = svc().ad_import.undo(actor(), import_id)
+    flash(
+        f"Import undone: {done.restored} rows got their earlier figures back,"
+        f" {done.removed} rows removed.",
+        "success",
+    )
+    return redirect(url_for("ads.import_detail", import_id=import_id))
 
 
 @bp.post("/import/<token>/cancel")

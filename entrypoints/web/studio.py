@@ -45,7 +45,7 @@ def start() -> Any:
     chosen = request.args.get("property", "")[:64]
     if chosen:
         prop = svc().properties.get(actor(), chosen)
-        wiz.update(property_id=prop.id, title=f"{prop.title} — video tour"[:200])
+        wiz.update(property_id=prop.id, title=svc().videos.default_title(actor(), prop.id))
     drafts.save(KEY, wiz)
     return redirect(url_for("studio.step", name="presenter" if chosen else "property"))
 
@@ -131,7 +131,7 @@ def _save_property(wiz: dict[str, Any]) -> None:
         raise ValidationError("property_id", "choose one of your own properties")
     if wiz.get("property_id") != prop.id:
         wiz.pop("script", None)
-        wiz["title"] = f"{prop.title} — video tour"[:200]
+        wiz["title"] = svc().videos.default_title(actor(), prop.id)
     wiz["property_id"] = prop.id
 
 

@@ -28,7 +28,7 @@ CASES = [
         "analytics.py",
         ["--scale", "0.01", "--repeat", "3", "--min-seconds", "0"],
         r"ratio\s+([\d.]+)$",
-        4,
+        12,  # summary, daily, 3 breakdowns and the video list, for a user and an admin
     ),
     (
         "sync.py",

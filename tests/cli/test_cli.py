@@ -60,7 +60,7 @@ def test_a_day_at_the_office(run, tmp_path: Path) -> None:  # type: ignore[no-un
     assert "pending" in run("videos", "list").output
     ad = run(
         "ads", "add", video["id"], "--platform", "meta", "--date", "2026-11-20",
-        "--spend", "30", "--clicks", "10", "--leads", "3",
+        "--spend", "30", "--impressions", "100", "--clicks", "10", "--leads", "3",
     )  # fmt: skip
     assert ad.exit_code == 0, ad.output
     figures = json.loads(run("analytics", "--json").output)

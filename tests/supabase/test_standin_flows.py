@@ -7,6 +7,7 @@ SQL functions behind rpc() (merge, breakdown, leases), and start-up checks.
 from __future__ import annotations
 
 import socket
+import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -16,6 +17,7 @@ import pytest
 
 from revideo.adapters.supabase import SupabaseBackend
 from revideo.domain import analytics
+from revideo.domain.ad_imports import ImportHeader, ImportTally
 from revideo.domain.ad_rows import MappedAd
 from revideo.domain.ads import AdPlatform
 from revideo.domain.errors import AuthError, ConfigError, Forbidden, NotFound, RevideoError
@@ -166,7 +168,7 @@ class TestStorage:
 
 
 class TestSqlFunctions:
-    def test_merge_adds_new_days_keeps_existing_and_breakdown_matches_the_domain(
+    def test_an_import_adds_beside_typed_figures_and_breakdown_matches_the_domain(
         self, supabase_backend: SupabaseBackend
     ) -> None:
         alice = supabase_backend.add_user("alice@example.test")
@@ -181,28 +183,32 @@ class TestSqlFunctions:
                      spend=Decimal("0.03"), impressions=1000, clicks=25, leads=Decimal(n % 3))
             for n in range(3)
         ]  # fmt: skip
+        header = ImportHeader(str(uuid.uuid4()), alice.id, AdPlatform.META, "m.csv", "a" * 64)
         with supabase_backend.unit_of_work(me) as uow:
-            counts = uow.ads.merge(iter(rows), alice.id)
+            counts = uow.ads.apply_import(header, iter(rows), ImportTally)
             breakdown = uow.analytics.breakdown(AdFilter(), "video")
-        assert (counts.added, counts.present) == (2, 1)
+        assert (counts.added, counts.updated) == (3, 0)
         with supabase_backend.unit_of_work(me) as uow:
             kept = uow.ads.list(AdFilter(), PageRequest()).items
-        assert first in kept and len(kept) == 3
+        assert first in kept and len(kept) == 4
         totals = analytics.totals(kept)
         assert [(b.key, b.label, b.totals) for b in breakdown] == [(video.id, video.title, totals)]
         assert breakdown[0].ratios.cpl == analytics.cpl(totals.spend, totals.leads)
         assert breakdown[0].ratios.ctr == analytics.ctr(totals.clicks, totals.impressions)
 
-    def test_a_failed_merge_is_undone(self, supabase_backend: SupabaseBackend) -> None:
+    def test_a_failed_import_is_undone(self, supabase_backend: SupabaseBackend) -> None:
         alice = supabase_backend.add_user("alice@example.test")
         me = Actor.user(alice.id)
         with supabase_backend.unit_of_work(me) as uow:
             video = uow.videos.add(a_video(alice.id, uow.properties.add(a_property(alice.id)).id))
         with pytest.raises(RuntimeError), supabase_backend.unit_of_work(me) as uow:
-            uow.ads.merge([MappedAd(2, video.id, AdPlatform.META, date(2026, 11, 2))], alice.id)
+            header = ImportHeader(str(uuid.uuid4()), alice.id, AdPlatform.META, "", "b" * 64)
+            row = MappedAd(2, video.id, AdPlatform.META, date(2026, 11, 2), Decimal(1))
+            uow.ads.apply_import(header, [row], ImportTally)
             raise RuntimeError("boom")
         with supabase_backend.unit_of_work(me) as uow:
             assert uow.analytics.summary(AdFilter()).ads == analytics.AdTotals()
+            assert uow.ads.imports(PageRequest()).total == 0
 
     def test_leases_go_to_one_worker_and_only_the_system_may_lease(
         self, supabase_backend: SupabaseBackend

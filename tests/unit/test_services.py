@@ -339,7 +339,10 @@ def test_delete_rules(svc, alice: Actor, bob: Actor) -> None:  # type: ignore[no
 def test_ads_and_analytics(svc, alice: Actor, bob: Actor, admin: Actor) -> None:  # type: ignore[no-untyped-def]
     video = draft(svc, alice)
     day = date(2026, 11, 20)
-    svc.ads.add(alice, AdInput(video.id, "meta", day, spend_amount="30", clicks=10, leads=3))
+    svc.ads.add(
+        alice,
+        AdInput(video.id, "meta", day, spend_amount="30", impressions=400, clicks=10, leads=3),
+    )
     svc.ads.add(alice, AdInput(video.id, "google", day, spend_amount="20", impressions=1000))
     with pytest.raises(Duplicate):
         svc.ads.add(alice, AdInput(video.id, "meta", day, spend_amount="1"))
@@ -384,7 +387,9 @@ def test_edit_a_draft_and_not_a_running_video(svc, alice: Actor, bob: Actor) -> 
 def test_update_and_delete_ad_records(svc, alice: Actor, bob: Actor, admin: Actor) -> None:  # type: ignore[no-untyped-def]
     video = draft(svc, alice)
     day = date(2026, 11, 20)
-    record = svc.ads.add(alice, AdInput(video.id, "meta", day, spend_amount="10", leads=1))
+    record = svc.ads.add(
+        alice, AdInput(video.id, "meta", day, spend_amount="10", impressions=50, leads=1)
+    )
     changed = svc.ads.update(alice, record.id, AdInput(video.id, "meta", day, spend_amount="12"))
     assert changed.spend_amount == Decimal("12.00") and changed.leads == 0
     assert svc.ads.get(admin, record.id) == changed

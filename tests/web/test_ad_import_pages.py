@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from tests.web.conftest import new_property, new_video
+from tests.web.conftest import new_property, new_video, post_ad
 
 
 def report(video_id: str, bad_line: bool = False) -> bytes:
@@ -77,7 +77,8 @@ def test_preview_then_commit_with_a_per_row_choice(
     assert alice.post(f"/ads/import/{token}", data={"action": "commit"}).status_code == 404
     second = upload(alice, report(vid))
     assert re.search(r'id="count-to-add">0<', second.text)
-    assert re.search(r'id="count-present">1<', second.text)
+    assert 'id="duplicate"' in second.text  # the same file again changes nothing
+    assert re.search(r'<button[^>]*id="commit" disabled>Import 0 rows<', second.text)
 
 
 def test_lines_with_errors_block_the_commit_unless_skipped(alice: Any, services: Any) -> None:
@@ -115,3 +116,97 @@ def test_cancel_forgets_the_file_and_others_cannot_use_it(
     assert alice.post(f"/ads/import/{token}/cancel").status_code == 302
     assert kept_files(tmp_path) == []
     assert alice.post("/ads/import/../../etc", data={"action": "commit"}).status_code == 404
+
+
+def test_preview_shows_the_rows_and_keeps_skip_errors_ticked(alice: Any, services: Any) -> None:
+    vid = new_video(alice, new_property(alice))
+    html = upload(alice, report(vid, bad_line=True)).text
+    assert re.search(r"<tr data-outcome=\"added\">\s*<td>2</td>", html), html
+    assert re.search(r'id="skip_errors" checked>', html)
+    token = token_of(html)
+    kept = alice.post(f"/ads/import/{token}", data={"action": "preview", "skip_errors": "on"})
+    assert re.search(r'id="skip_errors" checked>', kept.text)
+    left = alice.post(f"/ads/import/{token}", data={"action": "preview"})
+    assert re.search(r'id="skip_errors" >', left.text)
+
+
+def restated(video_id: str) -> bytes:
+    lines = [
+        "Campaign name,Ad name,Day,Amount spent (USD),Impressions,Link clicks,Leads",
+        f"Spring,Tour rv-{video_id[:8]},2026-11-01,100.00,1000,10,6",
+        f"Spring,Tour rv-{video_id[:8]},2026-11-02,50.00,20,40,1",
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def commit_file(client: Any, body: bytes) -> Any:
+    token = token_of(upload(client, body).text)
+    return client.post(f"/ads/import/{token}", data={"action": "commit", "skip_errors": "on"})
+
+
+def test_a_restatement_updates_and_the_history_undoes_it(alice: Any, services: Any) -> None:
+    vid = new_video(alice, new_property(alice))
+    me = actor_for(services, "alice@example.com")
+    commit_file(alice, report(vid))
+    preview = upload(alice, restated(vid)).text
+    assert re.search(r'id="count-to-update">1<', preview) and "was $100.00" in preview
+    assert "flagged: more clicks than impressions (40 &gt; 20)" in preview
+    done = commit_file(alice, restated(vid))
+    assert done.status_code == 302
+    detail = alice.get(done.headers["Location"]).text
+    assert "updated 1" in detail and "4 → 6" in detail
+    assert "more clicks than impressions (40 &gt; 20)" in detail
+    assert figures(services, me) == [
+        (vid, "2026-11-01", Decimal("100.00"), 6),
+        (vid, "2026-11-02", Decimal("50.00"), 1),
+    ]
+    history = alice.get("/ads/imports").text
+    assert history.count("/ads/imports/") == 2
+    import_id = done.headers["Location"].rsplit("/", 1)[1]
+    undone = alice.post(f"/ads/imports/{import_id}/undo")
+    assert undone.status_code == 302
+    assert figures(services, me) == [(vid, "2026-11-01", Decimal("100.00"), 4)]
+    assert alice.post(f"/ads/imports/{import_id}/undo").status_code == 400
+
+
+def test_others_cannot_see_or_undo_an_import(alice: Any, bob: Any) -> None:
+    vid = new_video(alice, new_property(alice))
+    done = commit_file(alice, report(vid))
+    import_id = done.headers["Location"].rsplit("/", 1)[1]
+    assert bob.get(f"/ads/imports/{import_id}").status_code == 404
+    assert bob.post(f"/ads/imports/{import_id}/undo").status_code == 404
+    assert "No report imported yet" in bob.get("/ads/imports").text
+
+
+def test_every_video_shows_its_ad_reference_to_copy(alice: Any) -> None:
+    vid = new_video(alice, new_property(alice))
+    ref = f"rv-{vid.replace('-', '')[:8]}"
+    for page in ("/videos/", f"/videos/{vid}"):
+        html = alice.get(page).text
+        assert '<code class="small"' in html and f'data-copy="{ref}"' in html, page
+
+
+def test_the_ad_form_refuses_implausible_figures_with_the_reason(alice: Any) -> None:
+    vid = new_video(alice, new_property(alice))
+    base = {"video_id": vid, "platform": "manual", "date_recorded": "2026-11-01"}
+    data = {**base, "spend_amount": "5", "impressions": "100", "clicks": "500", "leads": "0"}
+    refused = post_ad(alice, data)
+    assert refused.status_code == 400
+    assert 'data-field="clicks"' in refused.text
+    assert "must not be more than the impressions (500 &gt; 100)" in refused.text
+    future = post_ad(alice, {**data, "clicks": "5", "date_recorded": "2999-01-01"})
+    assert future.status_code == 400 and "2999-01-01 is in the future" in future.text
+    assert post_ad(alice, {**data, "clicks": "5"}).status_code == 302
+
+
+def test_imported_rows_cannot_be_edited_by_hand(alice: Any, services: Any) -> None:
+    vid = new_video(alice, new_property(alice))
+    commit_file(alice, report(vid))
+    me = actor_for(services, "alice@example.com")
+    [row] = services.ads.list(me).items
+    assert row.import_id is not None
+    data = {"video_id": vid, "platform": "meta", "date_recorded": "2026-11-01",
+            "spend_amount": "1", "impressions": "10", "clicks": "1", "leads": "0"}  # fmt: skip
+    answer = alice.post(f"/ads/{row.id}/edit", data=data)
+    assert answer.status_code == 400 and "imported report" in answer.text
+    assert services.ads.list(me).items == [row]

@@ -69,8 +69,17 @@
     }
   };
 
+  // copy buttons (the rv-… reference to put in ad names): the text, then "Copied"
+  function copyOnClick(button) {
+    button.addEventListener("click", () => {
+      const done = () => { button.textContent = "Copied"; setTimeout(() => { button.textContent = "Copy"; }, 1500); };
+      if (navigator.clipboard) navigator.clipboard.writeText(button.dataset.copy).then(done, () => {});
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("textarea[data-max-chars]").forEach(countChars);
+    document.querySelectorAll("button[data-copy]").forEach(copyOnClick);
     const box = document.getElementById("video-status");
     if (box && box.dataset.inFlight === "true") poll(box);
     // the analytics page's figures come as a JSON data block: no inline script (CSP)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from decimal import Decimal
 
@@ -34,6 +35,8 @@ class ExportRow:
     leads: Decimal | None = None
     currency: str | None = None
     period_start: date | None = None
+    ad_id: str = ""
+    campaign_id: str = ""
 
 
 @attrs.frozen
@@ -66,6 +69,43 @@ class MappedAd:
     clicks: int = 0
     leads: Decimal = Decimal(0)
     currency: str | None = None
+    source: AdSource | None = None
+
+    @property
+    def ad_source(self) -> AdSource:
+        return self.source or AdSource()
+
+
+@attrs.frozen
+class AdSource:
+    """The source ad of a report row, as the report names it (any part may be blank).
+
+    `key` identifies it among one user's ads on one platform: the report's ad id when it
+    gives one, else the campaign (id, else name), ad set and ad names as written.
+    """
+
+    ad_id: str = ""
+    ad_name: str = ""
+    ad_set_name: str = ""
+    campaign_id: str = ""
+    campaign_name: str = ""
+
+    @classmethod
+    def of(cls, row: ExportRow) -> AdSource:
+        return cls(row.ad_id, row.ad, row.ad_set, row.campaign_id, row.campaign)
+
+    @property
+    def key(self) -> str:
+        if self.ad_id:
+            text = f"ad\x1f{self.ad_id}"
+        else:
+            campaign = f"id:{self.campaign_id}" if self.campaign_id else self.campaign_name
+            text = f"names\x1f{campaign}\x1f{self.ad_set_name}\x1f{self.ad_name}"
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    @property
+    def label(self) -> str:
+        return self.ad_name or self.ad_set_name or self.campaign_name or self.ad_id
 
 
 class UnreadableExport(ValidationError):

@@ -1,4 +1,9 @@
-"""Ad performance: what a video earned as an ad, one row per platform and day."""
+"""Ad performance: what a video earned as an ad on one platform and day.
+
+A record typed in by hand has no `import_id`: one per video, platform and day, editable. An
+imported record holds one source ad's figures (the report's ad and campaign ids and names) for
+one day, from the report `import_id` names; a newer report replaces them (see ad_imports).
+"""
 
 from __future__ import annotations
 
@@ -88,6 +93,22 @@ class AdRecord:
     leads: int = attrs.field(default=0, converter=_leads)
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    import_id: str | None = None
+    source_key: str = ""
+    ad_id: str = ""
+    ad_name: str = ""
+    ad_set_name: str = ""
+    campaign_id: str = ""
+    campaign_name: str = ""
+
+    @property
+    def imported(self) -> bool:
+        return self.import_id is not None
+
+    @property
+    def source_label(self) -> str:
+        """The source ad as the report named it (ad, else ad set, else campaign), or ''."""
+        return self.ad_name or self.ad_set_name or self.campaign_name or self.ad_id
 
     @classmethod
     def from_input(cls, record_id: str, user_id: str, data: AdInput) -> AdRecord:

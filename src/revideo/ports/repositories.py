@@ -28,7 +28,8 @@ from typing import Literal, Protocol
 
 import attrs
 
-from revideo.domain.ad_rows import MappedAd, RowError
+from revideo.domain.ad_imports import AdImport, ImportHeader, ImportResult, ImportTally, UndoResult
+from revideo.domain.ad_rows import MappedAd
 from revideo.domain.ads import AdPlatform, AdRecord
 from revideo.domain.analytics import AdTotals, Summary
 from revideo.domain.media import PropertyMedia
@@ -73,6 +74,7 @@ class AdFilter:
     property_id: str | None = None
     video_id: str | None = None
     user_id: str | None = None
+    import_id: str | None = None  # rows an import holds (ad lists only; analytics ignore it)
 
 
 @attrs.frozen
@@ -223,25 +225,11 @@ class WebhookDeliveryRepository(Protocol):
         ...
 
 
-@attrs.frozen
-class MergeCounts:
-    """What a bulk merge did: keys added, keys that existed already, rows it left out.
-
-    `errors` are the first ERRORS_KEPT problems by line (a second currency for one key, a
-    key whose sums are out of range); `error_count` counts them all.
-    """
-
-    added: int = 0
-    present: int = 0
-    errors: tuple[RowError, ...] = ()
-    error_count: int = 0
-
-
 class AdRepository(Protocol):
     def get(self, record_id: str) -> AdRecord: ...
     def add(self, record: AdRecord, submission_key: str | None = None) -> AdRecord:
-        """Duplicate if the (video, platform, day) row exists already, or if this owner
-        used `submission_key` (a UUID) before."""
+        """A hand-typed record; Duplicate if one exists for its (video, platform, day), or if
+        this owner used `submission_key` (a UUID) before."""
         ...
 
     def by_submission(self, submission_key: str) -> AdRecord | None:
@@ -254,15 +242,36 @@ class AdRepository(Protocol):
         """Newest day first."""
         ...
 
-    def merge(self, rows: Iterable[MappedAd], user_id: str) -> MergeCounts:
-        """Sum `rows` per (video, platform, day) and add, as `user_id`'s, the keys that are new.
+    def apply_import(
+        self, header: ImportHeader, rows: Iterable[MappedAd], tally: Callable[[], ImportTally]
+    ) -> ImportResult:
+        """Record the import `header` and keep, per source ad and day, the newest figures.
 
-        Existing rows stay as they are. Sums are rounded half-even (spend to cents, leads to
-        whole numbers). A row whose currency differs from the first one given for its key is
-        left out, and so is a key whose sums are out of range: both come back as errors naming
-        the line (the key's first line for sums). PostgreSQL streams: memory does not grow
-        with the number of rows.
+        `rows` are summed per (platform, source ad, day) and rounded half-even (spend to
+        cents, leads to whole numbers). A row whose currency differs from the first one given
+        for its key, or that sends its ad and day to another video, is left out, and so is a
+        key whose sums are out of range: they come back as errors naming the line. For each
+        key: new -> added; stored figures from a report with a later last day -> this
+        import's figures are kept aside (older); otherwise this import's figures replace the
+        stored ones (updated, or unchanged when equal), which are kept aside for undo.
+        `tally` is called once the rows are consumed; its counts are stored with the import.
+        PostgreSQL streams: memory does not grow with the number of rows.
         """
+        ...
+
+    def undo_import(self, import_id: str) -> UndoResult:
+        """Give each row the import holds the figures of the newest import left for its
+        source ad and day (or remove it), drop what it kept aside, mark it undone.
+        NotFound if invisible, Forbidden if not the actor's, ValidationError if undone."""
+        ...
+
+    def imports(self, page: PageRequest) -> Page[AdImport]:
+        """The visible imports, newest first."""
+        ...
+
+    def get_import(self, import_id: str) -> AdImport: ...
+    def live_import(self, file_hash: str) -> AdImport | None:
+        """The actor's import of the file with this hash that is not undone, if any."""
         ...
 
 

@@ -1,13 +1,29 @@
-"""Importing ad-platform reports: preview, then an all-or-nothing commit (issue 9)."""
+"""Importing ad-platform reports: preview, then an all-or-nothing commit; history and undo.
+
+Figures are kept per source ad and day (design.md §2): importing the same file again changes
+nothing, a newer report replaces an ad's figures for a day (platforms restate leads for
+days), and undoing an import restores what it replaced (see domain.ad_imports).
+"""
 
 from __future__ import annotations
 
 import builtins
+import hashlib
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from typing import BinaryIO
+from datetime import date, timedelta
+from typing import BinaryIO, cast
 
 import attrs
 
+from revideo.domain.ad_imports import (
+    AdImport,
+    ImportedRow,
+    ImportHeader,
+    ImportResult,
+    ImportTally,
+    UndoResult,
+)
 from revideo.domain.ad_matching import (
     ERRORS_KEPT,
     MatchedBy,
@@ -16,27 +32,32 @@ from revideo.domain.ad_matching import (
     mapped,
     match_rows,
 )
+from revideo.domain.ad_plausibility import impossible_day
 from revideo.domain.ad_rows import ExportRow, MappedAd, RowError
 from revideo.domain.ads import AdPlatform
+from revideo.domain.analytics import AdTotals
 from revideo.domain.errors import ValidationError
-from revideo.domain.page import every
+from revideo.domain.page import Page, PageRequest, every
 from revideo.domain.profile import Actor
 from revideo.ports.ad_exports import AdExportReader
-from revideo.ports.repositories import MergeCounts, UnitOfWork, VideoFilter
-from revideo.services._base import Context, signed_in
+from revideo.ports.repositories import UnitOfWork, VideoFilter
+from revideo.services._base import Context, require_owner, signed_in
 
 SHOWN = ERRORS_KEPT  # how many errors and unmapped rows a preview lists
+# Platforms report in the account's time zone (up to UTC+14): a day after that is impossible.
+_AHEAD = timedelta(hours=14)
 
 
 @attrs.frozen
 class Unmapped:
-    """A row no video was found for: its line, names, and why (a choice by line maps it)."""
+    """A row no video was found for: its line, names, why, and the videos its name fits."""
 
     line: int
     campaign: str
     ad: str
     reason: str
     ad_set: str = ""
+    candidates: tuple[VideoRef, ...] = ()
 
 
 @attrs.frozen
@@ -45,17 +66,32 @@ class ImportReport:
 
     platform: AdPlatform
     rows_read: int
-    to_add: int
-    present: int
+    added: int
+    updated: int
+    unchanged: int
+    older: int
+    flagged: int
+    totals: AdTotals
+    rows: tuple[ImportedRow, ...]
+    changes: tuple[ImportedRow, ...]
+    flags: tuple[ImportedRow, ...]
     errors: tuple[RowError, ...]
     error_count: int
     unmapped: tuple[Unmapped, ...]
     unmapped_count: int
     committed: bool
+    import_id: str | None = None
+    file_name: str = ""
+    duplicate_of: AdImport | None = None  # the earlier import of this very file
+
+    @property
+    def to_write(self) -> int:
+        """Rows the import adds or updates."""
+        return self.added + self.updated
 
 
 class ImportRejected(ValidationError):
-    """A commit found lines with errors and skipping them was not allowed: nothing was written.
+    """Lines have errors and skipping them was not allowed: nothing was (or would be) written.
 
     `report` is what the import would have done; `first` is the first error.
     """
@@ -85,13 +121,16 @@ class AdImportService:
         platform: AdPlatform | str | None = None,
         choices: Mapping[str, str] | None = None,
         lines: Mapping[int, str] | None = None,
+        *,
+        file_name: str = "",
     ) -> ImportReport:
         """Everything the import would do, without keeping any of it.
 
         `choices` maps an ad, ad set or campaign name to a video id; `lines` maps a line
         number of the file to a video id (a choice made in the preview for that row).
         """
-        return self._run(actor, stream, platform, _Choices(choices, lines), commit=False)
+        chosen = _Choices(choices, lines)
+        return self._run(actor, stream, platform, chosen, file_name, commit=False)
 
     def commit(
         self,
@@ -102,14 +141,38 @@ class AdImportService:
         lines: Mapping[int, str] | None = None,
         *,
         skip_errors: bool = False,
+        file_name: str = "",
     ) -> ImportReport:
-        """Add every new row in one transaction; importing the same file twice adds nothing.
+        """Import the file in one transaction; importing the same file twice changes nothing.
 
         All or nothing: a line with an error raises ImportRejected and nothing is written,
         unless `skip_errors` allows leaving such lines out. Unmapped rows are left out.
         """
         chosen = _Choices(choices, lines)
-        return self._run(actor, stream, platform, chosen, commit=True, skip_errors=skip_errors)
+        return self._run(
+            actor, stream, platform, chosen, file_name, commit=True, skip_errors=skip_errors
+        )
+
+    def imports(self, actor: Actor, page: PageRequest = PageRequest()) -> Page[AdImport]:
+        """The imports the actor may see, newest first."""
+        signed_in(actor)
+        with self.ctx.uow(actor) as uow:
+            return uow.ads.imports(page)
+
+    def get(self, actor: Actor, import_id: str) -> AdImport:
+        signed_in(actor)
+        with self.ctx.uow(actor) as uow:
+            return uow.ads.get_import(import_id)
+
+    def undo(self, actor: Actor, import_id: str) -> UndoResult:
+        """Take a whole import back: what it replaced comes back, what it added goes."""
+        signed_in(actor)
+        with self.ctx.uow(actor) as uow:
+            found = uow.ads.get_import(import_id)
+            require_owner(actor, found.user_id, "ad import", import_id)
+            if found.undone:
+                raise ValidationError("import", "this import was undone already")
+            return uow.ads.undo_import(import_id)
 
     def _run(
         self,
@@ -117,29 +180,76 @@ class AdImportService:
         stream: BinaryIO,
         platform: AdPlatform | str | None,
         chosen: _Choices,
+        file_name: str,
         *,
         commit: bool,
         skip_errors: bool = False,
     ) -> ImportReport:
         owner = signed_in(actor)
+        stream, digest = _hashed(stream)
         export = self.reader(stream, _platform(platform))
-        tally = _Tally()
-        result: ImportReport | None = None
+        tally = _Tally(today=(self.ctx.clock() + _AHEAD).date())
+        name = file_name.strip()[:255]
+        report: ImportReport | None = None
         try:
             with self.ctx.uow(actor) as uow:
                 videos = _video_refs(uow, owner)
                 chosen.check(videos)
+                earlier = uow.ads.live_import(digest)
+                if earlier is not None:
+                    return _duplicate(export.platform, earlier, name)
+                tally.titles = {v.id: v for v in videos}
                 matches = chosen.apply(match_rows(tally.rows(export), videos, chosen.names))
-                counts = uow.ads.merge(tally.mapped(matches), owner)
-                result = tally.report(export.platform, counts, commit)
-                if commit and result.error_count and not skip_errors:
-                    raise ImportRejected(result)
+                header = ImportHeader(
+                    self.ctx.ids(),
+                    owner,
+                    export.platform,
+                    name,
+                    digest,
+                    actor.email or "",
+                    dry_run=not commit,
+                )
+                result = uow.ads.apply_import(header, tally.mapped(matches), tally.counts)
+                report = tally.report(export.platform, result, commit, name)
+                if report.error_count and not skip_errors and commit:
+                    raise ImportRejected(report)
                 if not commit:
                     raise _Rollback
         except _Rollback:
             pass
-        assert result is not None
-        return result
+        assert report is not None
+        return report
+
+
+def would_refuse(report: ImportReport, skip_errors: bool) -> bool:
+    """True when committing what `report` previews would be refused."""
+    return bool(report.error_count) and not skip_errors and report.duplicate_of is None
+
+
+def _hashed(stream: BinaryIO) -> tuple[BinaryIO, str]:
+    """The stream rewound (or copied, when it cannot seek) and the SHA-256 of its bytes."""
+    digest = hashlib.sha256()
+    if not stream.seekable():  # an upload as it arrives: kept in a file beyond 1 MiB
+        spooled = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # noqa: SIM115 (the reader's)
+        while chunk := stream.read(1 << 16):
+            digest.update(chunk)
+            spooled.write(chunk)
+        spooled.seek(0)
+        return cast(BinaryIO, spooled), digest.hexdigest()
+    start = stream.tell()
+    while chunk := stream.read(1 << 20):
+        digest.update(chunk)
+    stream.seek(start)
+    return stream, digest.hexdigest()
+
+
+def _duplicate(platform: AdPlatform, earlier: AdImport, name: str) -> ImportReport:
+    return ImportReport(
+        platform=platform, rows_read=earlier.rows_read, added=0, updated=0, unchanged=0,
+        older=0, flagged=0, totals=AdTotals(), rows=(), changes=(), flags=(), errors=(),
+        error_count=0, unmapped=(), unmapped_count=0, committed=False, import_id=earlier.id,
+        file_name=name, duplicate_of=earlier,
+    )  # fmt: skip
 
 
 @attrs.frozen
@@ -190,19 +300,26 @@ def _video_refs(uow: UnitOfWork, owner: str) -> builtins.list[VideoRef]:
 class _Tally:
     """Counts rows as they stream past and keeps the first few problems."""
 
+    today: date
     rows_read: int = 0
     errors: builtins.list[RowError] = attrs.Factory(list)
     error_count: int = 0
     unmapped: builtins.list[Unmapped] = attrs.Factory(list)
     unmapped_count: int = 0
+    titles: dict[str, VideoRef] = attrs.Factory(dict)
+
+    def _error(self, error: RowError) -> None:
+        self.error_count += 1
+        if len(self.errors) < SHOWN:
+            self.errors.append(error)
 
     def rows(self, items: Iterable[ExportRow | RowError]) -> Iterator[ExportRow]:
         for item in items:
             self.rows_read += 1
             if isinstance(item, RowError):
-                self.error_count += 1
-                if len(self.errors) < SHOWN:
-                    self.errors.append(item)
+                self._error(item)
+            elif why := impossible_day(item.day, self.today):
+                self._error(RowError(item.line, "day", why))
             else:
                 yield item
 
@@ -214,20 +331,24 @@ class _Tally:
             self.unmapped_count += 1
             if len(self.unmapped) < SHOWN:
                 row = match.row
-                found = Unmapped(row.line, row.campaign, row.ad, match.reason, row.ad_set)
+                fits = tuple(self.titles[v] for v in match.candidates if v in self.titles)
+                found = Unmapped(row.line, row.campaign, row.ad, match.reason, row.ad_set, fits)
                 self.unmapped.append(found)
 
-    def report(self, platform: AdPlatform, counts: MergeCounts, commit: bool) -> ImportReport:
+    def counts(self) -> ImportTally:
+        return ImportTally(self.rows_read, self.error_count, self.unmapped_count)
+
+    def report(
+        self, platform: AdPlatform, result: ImportResult, commit: bool, name: str
+    ) -> ImportReport:
         """The report, with the reader's and the merge's errors in line order."""
-        errors = sorted([*self.errors, *counts.errors], key=lambda e: e.line)[:SHOWN]
+        errors = sorted([*self.errors, *result.errors], key=lambda e: e.line)[:SHOWN]
         return ImportReport(
-            platform=platform,
-            rows_read=self.rows_read,
-            to_add=counts.added,
-            present=counts.present,
-            errors=tuple(errors),
-            error_count=self.error_count + counts.error_count,
-            unmapped=tuple(self.unmapped),
-            unmapped_count=self.unmapped_count,
-            committed=commit,
-        )
+            platform=platform, rows_read=self.rows_read, added=result.added,
+            updated=result.updated, unchanged=result.unchanged, older=result.older,
+            flagged=result.flagged, totals=result.totals, rows=result.rows,
+            changes=result.changes, flags=result.flags, errors=tuple(errors),
+            error_count=self.error_count + result.error_count, unmapped=tuple(self.unmapped),
+            unmapped_count=self.unmapped_count, committed=commit,
+            import_id=result.import_id if commit else None, file_name=name,
+        )  # fmt: skip

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import attrs
 
+from revideo.domain.ad_plausibility import check_manual
 from revideo.domain.ads import AdInput, AdRecord
-from revideo.domain.errors import Duplicate
+from revideo.domain.errors import Duplicate, ValidationError
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.profile import Actor
 from revideo.ports.repositories import AdFilter
@@ -21,6 +22,7 @@ class AdService:
         """Record figures; a form's one-time `submission_key` used before returns the record
         it made (a double click), the database taking each key once."""
         owner = signed_in(actor)
+        check_manual(data, self.ctx.clock().date())
         key = check_submission_key(submission_key)
         found = self.by_submission(actor, key) if key else None
         if found is not None:
@@ -45,9 +47,12 @@ class AdService:
             return uow.ads.get(record_id)
 
     def update(self, actor: Actor, record_id: str, data: AdInput) -> AdRecord:
+        """Correct a hand-typed record (imported figures change by import or undo only)."""
         with self.ctx.uow(actor) as uow:
             old = uow.ads.get(record_id)
             require_owner(actor, old.user_id, "ad record", record_id)
+            _typed(old)
+            check_manual(data, self.ctx.clock().date())
             video = uow.videos.get(data.video_id)
             require_owner(actor, video.user_id, "video", video.id)
             new = AdRecord.from_input(old.id, old.user_id, data)
@@ -57,6 +62,7 @@ class AdService:
         with self.ctx.uow(actor) as uow:
             old = uow.ads.get(record_id)
             require_owner(actor, old.user_id, "ad record", record_id)
+            _typed(old)
             uow.ads.delete(record_id)
 
     def list(
@@ -64,3 +70,13 @@ class AdService:
     ) -> Page[AdRecord]:
         with self.ctx.uow(actor) as uow:
             return uow.ads.list(filter, page)
+
+
+def _typed(record: AdRecord) -> None:
+    """Refuse to change an imported record: a newer report or undoing its import does."""
+    if record.imported:
+        raise ValidationError(
+            "import_id",
+            "these figures came from an imported report: import a newer report or undo"
+            " that import to change them",
+        )

@@ -7,8 +7,9 @@ import contextlib
 
 import attrs
 
+from revideo.domain.ad_matching import normalise
 from revideo.domain.errors import Duplicate, StorageError
-from revideo.domain.page import Page, PageRequest
+from revideo.domain.page import Page, PageRequest, every
 from revideo.domain.profile import Actor
 from revideo.domain.property import Property
 from revideo.domain.render_job import RenderJob
@@ -66,6 +67,24 @@ class VideoService:
     policy: RenderPolicy = attrs.field(factory=RenderPolicy)
 
     # ---- drafts -----------------------------------------------------------
+    def default_title(self, actor: Actor, property_id: str) -> str:
+        """`<property> — video tour`, numbered when the actor has a video titled so already
+        (compared as ad names are matched), so an ad named after it finds one video."""
+        signed_in(actor)
+        with self.ctx.uow(actor) as uow:
+            prop = uow.properties.get(property_id)
+            base = f"{prop.title} — video tour"[:190]
+            taken = {
+                normalise(v.title)
+                for v in every(lambda page: uow.videos.list(VideoFilter(search=prop.title), page))
+                if v.user_id == actor.user_id
+            }
+        title, n = base, 1
+        while normalise(title) in taken:
+            n += 1
+            title = f"{base} ({n})"
+        return title
+
     def create_draft(
         self, actor: Actor, data: VideoInput, submission_key: str | None = None
     ) -> Video:

@@ -39,7 +39,7 @@ def export(agent: Agent, path: Path, days: int) -> None:
     with path.open("w") as out:
         out.write("Campaign name,Ad name,Day,Amount spent (USD),Impressions,Link clicks,Leads\n")
         for i in range(days):
-            day = f"{2000 + i // 336}-{1 + i // 28 % 12:02d}-{1 + i % 28:02d}"
+            day = f"{1900 + i // 336}-{1 + i // 28 % 12:02d}-{1 + i % 28:02d}"
             for video in (agent.villa, agent.loft):
                 out.write(f"C,Ad {video[:8]},{day},{i % 90}.25,{i},{i % 50},{i % 3}\n")
 
@@ -67,7 +67,7 @@ def test_killed_during_copy_leaves_nothing(
         assert _scalar(admin, "SELECT count(*) FROM public.ad_performance") == 0
     with path.open("rb") as again:
         done = agent.svc.ad_import.commit(agent.actor, again)
-    assert done.to_add == 60_000 and done.present == 0
+    assert done.added == 60_000 and done.updated == 0
 
 
 def _scalar(conn: Any, query: str) -> int:

@@ -1,12 +1,15 @@
-"""PostgresAds.merge (sums, rounding and checks in SQL) equals the domain's merge_mapped.
+"""revideo_apply_import (sums, rounding, checks and restatements in SQL) equals the in-memory
+import, which follows the domain's merge_mapped.
 
-Random mapped rows with half-way figures (10.005, 0.5 leads), a second currency for a key,
-sums beyond numeric(10,2) or bigint, and keys already stored: the stored rows, the counts and
-the errors (line, column, reason) must be exactly what the domain computes.
+Random mapped rows with half-way figures (10.005, 0.5 leads), a second currency or another
+video for a key, sums beyond numeric(10,2) or bigint, applied as two imports in a row (the
+second restating the first): the stored rows, the outcomes and the errors (line, column,
+reason) must be exactly alike.
 """
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,13 +18,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from revideo.domain.ad_matching import merge_mapped
-from revideo.domain.ad_rows import MappedAd
-from revideo.domain.ads import MAX_COUNT, AdPlatform, AdRecord
+from revideo.adapters.memory.database import InMemoryDatabase
+from revideo.domain.ad_imports import ImportHeader, ImportTally
+from revideo.domain.ad_rows import AdSource, MappedAd
+from revideo.domain.ads import MAX_COUNT, AdPlatform
 from revideo.domain.page import PageRequest
 from revideo.domain.profile import Actor
 from revideo.ports.repositories import AdFilter
-from tests.contract.conftest import a_property, a_video, new_id
+from tests.contract.conftest import a_property, a_video
 
 pytestmark = pytest.mark.integration
 
@@ -37,68 +41,54 @@ leads = st.one_of(
 counts = st.one_of(st.integers(0, 1000), st.just(MAX_COUNT // 2 + 1))
 rows = st.lists(
     st.tuples(
+        st.integers(0, 2),  # ad
         st.integers(0, 1),  # video
         st.sampled_from([AdPlatform.META, AdPlatform.GOOGLE]),
         st.integers(0, 2),  # day
         spend, counts, counts, leads,
         st.sampled_from([None, "USD", "USD", "EUR", "E\\U\tR"]),  # odd text: COPY escapes
     ),
-    max_size=25,
+    max_size=20,
 )  # fmt: skip
-stored_before = st.lists(st.tuples(st.integers(0, 1), st.integers(0, 2)), max_size=3)
 
 
-class _Undo(Exception):
-    """Raised to roll the example's transaction back."""
-
-
-@pytest.fixture
-def alice(pg_database: Any) -> tuple[Any, Actor]:
-    return pg_database, Actor.user(pg_database.add_user("alice@example.test").id)
-
-
-def _stored(uow: Any) -> dict[tuple[str, str, date], tuple[Any, ...]]:
-    page = uow.ads.list(AdFilter(), PageRequest(1, 200))
-    return {
-        (r.video_id, r.platform.value, r.date_recorded): (
-            r.spend_amount, r.impressions, r.clicks, r.leads,
+def _run(db: Any, batches: list[list[Any]]) -> tuple[list[Any], dict[Any, Any]]:
+    """Apply each batch as an import for a fresh user; what each did, and what is stored."""
+    me = Actor.user(db.add_user(f"u{uuid.uuid4().hex[:8]}@example.test").id)
+    owner = me.user_id or ""
+    with db.unit_of_work(me) as uow:
+        prop = uow.properties.add(a_property(owner))
+        videos = [uow.videos.add(a_video(owner, prop.id)).id for _ in range(2)]
+    done = []
+    for n, batch in enumerate(batches):
+        mapped = [
+            MappedAd(i + 2, videos[v], p, START + timedelta(days=d), s, imp, c, le, cur,
+                     AdSource(ad_name=f"ad {a}\té"))
+            for i, (a, v, p, d, s, imp, c, le, cur) in enumerate(batch)
+        ]  # fmt: skip
+        header = ImportHeader(str(uuid.uuid4()), owner, AdPlatform.META, "f", f"{n:064x}")
+        with db.unit_of_work(me) as uow:
+            result = uow.ads.apply_import(header, iter(mapped), ImportTally)
+        keep = lambda r: (r.line, r.outcome, r.figures, r.before, r.flag, videos.index(r.video_id))  # noqa: E731
+        done.append(
+            (result.added, result.updated, result.unchanged, result.older, result.flagged,
+             result.totals, [keep(r) for r in result.rows], list(result.errors),
+             result.error_count)
+        )  # fmt: skip
+    with db.unit_of_work(me) as uow:
+        page = uow.ads.list(AdFilter(), PageRequest(1, 200))
+    stored = {
+        (r.ad_name, r.platform.value, r.date_recorded): (
+            videos.index(r.video_id), r.spend_amount, r.impressions, r.clicks, r.leads
         )
         for r in page.items
     }  # fmt: skip
+    return done, stored
 
 
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(data=rows, before=stored_before)
-def test_sql_merge_equals_the_domain(
-    alice: tuple[Any, Actor], data: list[Any], before: Any
-) -> None:
-    db, actor = alice
-    owner = actor.user_id or ""
-    with pytest.raises(_Undo), db.unit_of_work(actor) as uow:
-        prop = uow.properties.add(a_property(owner))
-        videos = [uow.videos.add(a_video(owner, prop.id)).id for _ in range(2)]
-        old = {}
-        for v, d in set(before):
-            day = START + timedelta(days=d)
-            record = AdRecord(new_id(), videos[v], owner, "meta", day, spend_amount="1.00")
-            uow.ads.add(record)
-            old[(record.video_id, "meta", record.date_recorded)] = (Decimal("1.00"), 0, 0, 0)
-        mapped = [
-            MappedAd(i + 2, videos[v], p, START + timedelta(days=d), s, imp, c, le, cur)
-            for i, (v, p, d, s, imp, c, le, cur) in enumerate(data)
-        ]
-        counts = uow.ads.merge(iter(mapped), owner)
-        inputs, errors = merge_mapped(mapped)
-        new = {
-            (a.video_id, a.platform.value, a.date_recorded): (
-                a.spend_amount, a.impressions, a.clicks, a.leads,
-            )
-            for a in inputs
-        }  # fmt: skip
-        assert list(counts.errors) == errors and counts.error_count == len(errors)
-        assert counts.added == len(new.keys() - old.keys())
-        assert counts.present == len(new.keys() & old.keys())
-        assert _stored(uow) == {**new, **old}
-        raise _Undo
+@given(first=rows, second=rows)
+def test_sql_import_equals_the_in_memory_one(pg_database: Any, first: Any, second: Any) -> None:
+    assert _run(pg_database, [first, second]) == _run(InMemoryDatabase(), [first, second])

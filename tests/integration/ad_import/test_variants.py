@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import io
+from decimal import Decimal
 
 import pytest
 
@@ -105,22 +106,29 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_each_variant_lands_as_the_exact_rows_and_only_once(agent: Agent, name: str) -> None:
+def test_each_variant_lands_as_the_exact_rows_and_only_once(any_agent: Agent, name: str) -> None:
+    agent = any_agent
     make, expected = CASES[name]
     body = make(agent)
     first = agent.svc.ad_import.commit(agent.actor, io.BytesIO(body))
     assert (first.error_count, first.unmapped_count) == (0, 0), (first.errors, first.unmapped)
     want = sorted(expected(agent))
     assert agent.stored() == want
+    assert first.added == len(want)
+    totals = agent.svc.analytics.summary(agent.actor).ads
+    assert totals.spend == sum(Decimal(row[3]) for row in want)
+    assert (totals.impressions, totals.clicks, totals.leads) == tuple(
+        sum(row[i] for row in want) for i in (4, 5, 6)
+    )
     again = agent.svc.ad_import.commit(agent.actor, io.BytesIO(body))
-    assert (again.to_add, again.present) == (0, len(want))
+    assert again.duplicate_of is not None and (again.added, again.updated) == (0, 0)
     assert agent.stored() == want
 
 
 def big_file(agent: Agent, rows: int, tail: bytes) -> bytes:
     head = "Campaign name,Ad name,Day,Amount spent (USD),Impressions,Link clicks,Leads\n"
     lines = [head] + [
-        f"C,Villa {agent.villa[:8]},{2020 + i // 300}-{1 + i // 25 % 12:02d}-{1 + i % 25:02d},"
+        f"C,Villa {agent.villa[:8]},{2010 + i // 300}-{1 + i // 25 % 12:02d}-{1 + i % 25:02d},"
         f"1.00,10,1,0\n"
         for i in range(rows)
     ]
@@ -162,4 +170,4 @@ def test_a_stream_failing_midway_leaves_no_rows(agent: Agent) -> None:
         agent.svc.ad_import.commit(agent.actor, io.BufferedReader(Breaks(body, len(body) // 2)))
     assert agent.stored() == []
     done = agent.svc.ad_import.commit(agent.actor, io.BytesIO(body))
-    assert done.to_add == len(agent.stored()) > 0
+    assert done.added == len(agent.stored()) > 0

@@ -18,6 +18,7 @@ from revideo.adapters.ad_exports import (
     merge_matches,
     to_ad_input,
 )
+from revideo.domain.ad_rows import AdSource
 from revideo.domain.ads import AdPlatform
 from revideo.domain.errors import ValidationError
 
@@ -101,7 +102,7 @@ class TestMatch:
 
 
 class TestMerge:
-    def test_rows_of_one_video_and_day_sum_up(self) -> None:
+    def test_rows_of_one_ad_and_day_sum_up(self) -> None:
         rows = [
             row(
                 2,
@@ -111,21 +112,25 @@ class TestMerge:
                 clicks=1,
                 leads=Decimal(1),
             ),
-            row(3, ad="B 1a2b3c4d", spend=Decimal("2.20"), impressions=None, clicks=2),
-            row(4, ad="C 1a2b3c4d", spend=Decimal("5"), day=date(2026, 2, 2)),
-            row(5, ad="D 1a2b3c4d", spend=Decimal("7"), platform=AdPlatform.GOOGLE),
+            row(3, ad="A 1a2b3c4d", spend=Decimal("2.20"), impressions=None, clicks=2),
+            row(4, ad="A 1a2b3c4d", spend=Decimal("5"), day=date(2026, 2, 2)),
+            row(5, ad="A 1a2b3c4d", spend=Decimal("7"), platform=AdPlatform.GOOGLE),
+            row(7, ad="B 1a2b3c4d", spend=Decimal("1")),
             row(6, ad="nobody", spend=Decimal("100")),
         ]
         merged, errors = merge_matches(match_rows(rows, VIDEOS))
         assert errors == []
         meta, google = AdPlatform.META, AdPlatform.GOOGLE
         got = [
-            (m.key, m.spend, m.impressions, m.clicks, m.leads, m.rows, m.first_line) for m in merged
+            (m.key, m.video_id, m.spend, m.impressions, m.clicks, m.leads, m.rows, m.first_line)
+            for m in merged
         ]
+        a, b = AdSource(ad_name="A 1a2b3c4d").key, AdSource(ad_name="B 1a2b3c4d").key
         assert got == [
-            (NaturalKey(meta, VILLA.id, date(2026, 2, 1)), D("3.30"), 10, 3, D(1), 2, 2),
-            (NaturalKey(meta, VILLA.id, date(2026, 2, 2)), D("5"), 0, 0, D(0), 1, 4),
-            (NaturalKey(google, VILLA.id, date(2026, 2, 1)), D("7"), 0, 0, D(0), 1, 5),
+            (NaturalKey(meta, a, date(2026, 2, 1)), VILLA.id, D("3.30"), 10, 3, D(1), 2, 2),
+            (NaturalKey(meta, a, date(2026, 2, 2)), VILLA.id, D("5"), 0, 0, D(0), 1, 4),
+            (NaturalKey(google, a, date(2026, 2, 1)), VILLA.id, D("7"), 0, 0, D(0), 1, 5),
+            (NaturalKey(meta, b, date(2026, 2, 1)), VILLA.id, D("1"), 0, 0, D(0), 1, 7),
         ]
 
     def test_a_second_currency_for_one_key_is_an_error(self) -> None:

@@ -41,6 +41,18 @@ _TABLE: dict[str, list[tuple[str, int, str]]] = {
         ("nom de la publicité", 0, META),
         *((a, 0, GOOGLE) for a in ("ad", "anuncio", "anúncio", "annonce")),
     ],
+    "ad_id": [
+        ("ad id", 0, META),
+        ("identificador del anuncio", 0, META),
+        ("identificação do anúncio", 0, META),
+        ("identifiant de la publicité", 0, META),
+    ],
+    "campaign_id": [
+        ("campaign id", 0, META),
+        ("identificador de la campaña", 0, META),
+        ("identificação da campanha", 0, META),
+        ("identifiant de la campagne", 0, META),
+    ],
     "day": [(a, 0, BOTH) for a in ("day", "día", "dia", "jour", "date", "fecha", "data")],
     "starts": [
         ("reporting starts", 0, META),
@@ -103,7 +115,7 @@ _EXTRA: dict[str, str] = {
             "répétition", "cost per result", "costo por resultado", "coste por resultado",
             "custo por resultado", "coût par résultat", "delivery status", "attribution setting",
             "ctr (link click-through rate)", "cpc (cost per link click)",
-            "cpm (cost per 1,000 impressions)", "ad id", "ad set id", "campaign id",
+            "cpm (cost per 1,000 impressions)", "ad set id",
             "objective", "delivery level",
         ],
         META,

@@ -67,6 +67,7 @@ class RowParser:
         self.width = len(cols.header)
         self._i = i = {f: cols.index.get(f, -1) for f in _headers._TABLE}
         self._names = (i["campaign"], i["ad_set"], i["ad"])
+        self._ids = (i["ad_id"], i["campaign_id"])
         self._metric = (i["spend"], i["impressions"], i["clicks"], i["leads"], i["results"])
         self._youtube = i["campaign_type"] if split_youtube else -1
         self._day_at = i["day"]
@@ -110,9 +111,10 @@ class RowParser:
             return RowError(line, self._column(getattr(e, "field", "day")), str(e))
         platform = self.platform if self._youtube < 0 else self._platform(cells)
         currency = self.cols.currency if self._i["currency"] < 0 else self._currency(cells)
+        ad_id, campaign_id = (cells[k].strip()[:200] if k >= 0 else "" for k in self._ids)
         return ExportRow(
             line, platform, when, campaign, ad_set, ad, spend, impressions, clicks, leads,
-            currency, start,
+            currency, start, ad_id, campaign_id,
         )  # fmt: skip
 
     def _metrics(self, cells: list[str]) -> tuple[Decimal | None, int | None, int | None, Any]:

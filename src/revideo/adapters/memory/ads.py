@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterable
 from decimal import Decimal
 
 import attrs
 
+from revideo.adapters.memory.ad_imports import InMemoryImports
 from revideo.adapters.memory.database import Repo, Transaction, paginate
 from revideo.domain import analytics
-from revideo.domain.ad_matching import ERRORS_KEPT, merge_mapped
-from revideo.domain.ad_rows import MappedAd
 from revideo.domain.ads import AdPlatform, AdRecord
 from revideo.domain.analytics import AdTotals, Summary
 from revideo.domain.errors import Duplicate, NotFound
@@ -22,12 +19,11 @@ from revideo.ports.repositories import (
     BreakdownBy,
     BreakdownRow,
     DailyPoint,
-    MergeCounts,
     Ratios,
 )
 
 
-class InMemoryAds(Repo):
+class InMemoryAds(InMemoryImports):
     def get(self, record_id: str) -> AdRecord:
         return self.tx.find(self.t.ads, record_id, "ad record", lambda a: a.user_id)
 
@@ -69,25 +65,12 @@ class InMemoryAds(Repo):
         rows.sort(key=lambda a: (a.date_recorded, self.t.seq.get(a.id, 0)), reverse=True)
         return paginate(rows, page)
 
-    def merge(self, rows: Iterable[MappedAd], user_id: str) -> MergeCounts:
-        inputs, errors = merge_mapped(rows)  # a dict per key: fine for a test double
-        keys = {(a.video_id, a.platform, a.date_recorded) for a in self.t.ads.values()}
-        added = present = 0
-        for data in inputs:
-            key = (data.video_id, data.platform, data.date_recorded)
-            if key in keys:
-                present += 1
-                continue
-            self.add(AdRecord.from_input(str(uuid.uuid4()), user_id, data))
-            keys.add(key)
-            added += 1
-        return MergeCounts(added, present, tuple(errors[:ERRORS_KEPT]), len(errors))
-
     def _check_unique(self, record: AdRecord) -> None:
         key = (record.video_id, record.platform, record.date_recorded)
         for other in self.t.ads.values():
             if (
                 other.id != record.id
+                and other.import_id is None
                 and (other.video_id, other.platform, other.date_recorded) == key
             ):
                 raise Duplicate("ad record", f"{key[1].value} {key[2].isoformat()}")
@@ -109,6 +92,8 @@ def _ad_matches(tx: Transaction, ad: AdRecord, f: AdFilter) -> bool:
     if f.video_id is not None and ad.video_id != f.video_id:
         return False
     if f.user_id is not None and ad.user_id != f.user_id:
+        return False
+    if f.import_id is not None and ad.import_id != f.import_id:
         return False
     if f.property_id is not None:
         video = tx.tables.videos.get(ad.video_id)

@@ -10,12 +10,13 @@ import itertools
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from revideo.domain.ad_imports import AdImport
 from revideo.domain.ads import AdRecord
 from revideo.domain.errors import Duplicate, Forbidden, NotFound
 from revideo.domain.media import PropertyMedia
@@ -61,6 +62,9 @@ class Tables:
     videos: dict[str, Video] = attrs.Factory(dict)
     jobs: dict[str, RenderJob] = attrs.Factory(dict)
     ads: dict[str, AdRecord] = attrs.Factory(dict)
+    ad_imports: dict[str, AdImport] = attrs.Factory(dict)
+    # figures kept aside, by (import id, platform, source key, day)
+    ad_versions: dict[tuple[str, str, str, date], AdRecord] = attrs.Factory(dict)
     pipeline: dict[str, PipelineMark] = attrs.Factory(dict)  # video id -> lease and due times
     deliveries: dict[str, datetime] = attrs.Factory(dict)
     seq: dict[str, int] = attrs.Factory(dict)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import threading
+import uuid
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -86,7 +87,8 @@ class FakeVideoEngine:
             self._validate(request)
             if request.handle in self._by_handle:
                 return self._by_handle[request.handle]
-            render_id = f"fake-{len(self.renders) + 1:04d}"
+            # unique across processes too: a second CLI run must not reuse an earlier id
+            render_id = f"fake-{uuid.uuid4().hex}"
             self.renders[render_id] = FakeRender(
                 render_id, request, self.clock(), self._fail_next, self._fail_kind
             )

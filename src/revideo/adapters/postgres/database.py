@@ -240,7 +240,7 @@ class PostgresUnitOfWork:
         self._conn: Any = None
 
     def __enter__(self) -> PostgresUnitOfWork:
-        from revideo.adapters.postgres import ads, properties, videos
+        from revideo.adapters.postgres import ads, analytics, properties, videos
 
         with database_errors():
             conn = Transaction(self.db.pool.getconn(), self.actor)
@@ -252,7 +252,7 @@ class PostgresUnitOfWork:
         self.render_jobs = videos.PostgresRenderJobs(conn, self.actor)
         self.webhook_deliveries = videos.PostgresWebhookDeliveries(conn, self.actor)
         self.ads = ads.PostgresAds(conn, self.actor)
-        self.analytics = ads.PostgresAnalytics(conn, self.actor)
+        self.analytics = analytics.PostgresAnalytics(conn, self.actor)
         return self
 
     def __exit__(

@@ -4,7 +4,11 @@ Leases on videos for the pipeline's loops, in `public.video_pipeline`.
 A worker takes due rows with `FOR UPDATE OF p SKIP LOCKED` and stamps its
 name and an expiry on them in the same statement. A concurrent worker skips
 the rows being taken; one whose snapshot predates the commit re-checks the
-updated row (READ COMMITTED's EvalPlanQual) and sees the live lease. So no
+updated row (READ COMMITTED's EvalPlanQual) and sees the live lease. The
+video row is locked too (FOR KEY SHARE, which blocks no ordinary update):
+EvalPlanQual re-reads only locked rows, and without it a worker whose
+snapshot predates another's poll-and-release would see the released lease
+beside the video's old status, and poll it a second time. So no
 video is handed to two workers at once, and a crashed worker's leases expire.
 """
 
@@ -42,7 +46,7 @@ WITH picked AS (
     AND (p.due_at IS NULL OR p.due_at <= %(now)s)
   ORDER BY p.due_at NULLS FIRST, p.video_id
   LIMIT %(limit)s
-  FOR UPDATE OF p SKIP LOCKED
+  FOR UPDATE OF p SKIP LOCKED FOR KEY SHARE OF v SKIP LOCKED
 ), taken AS (
   UPDATE public.video_pipeline p
   SET lease_owner = %(owner)s, lease_until = %(until)s

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-import builtins
 import functools
-import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
-from itertools import islice
 from typing import Any
 
 import attrs
 
+from revideo.adapters.postgres import import_json
+from revideo.adapters.postgres.ads import import_payload
 from revideo.adapters.postgres.errors import is_uuid
 from revideo.adapters.supabase import convert
 from revideo.adapters.supabase.errors import rest_errors
 from revideo.adapters.supabase.rest import Rest, RestTable
-from revideo.domain.ad_matching import ERRORS_KEPT, merge_mapped
+from revideo.domain.ad_imports import (
+    SHOWN,
+    AdImport,
+    ImportHeader,
+    ImportResult,
+    ImportTally,
+    UndoResult,
+)
+from revideo.domain.ad_matching import StagedAd, merge_mapped
 from revideo.domain.ad_rows import MappedAd
 from revideo.domain.ads import AdPlatform, AdRecord
 from revideo.domain.analytics import AdTotals, Summary
@@ -28,13 +35,11 @@ from revideo.ports.repositories import (
     BreakdownBy,
     BreakdownRow,
     DailyPoint,
-    MergeCounts,
     Ratios,
 )
 
 _AD = ("platform", "date_recorded", "spend_amount", "impressions", "clicks", "leads")
 _ROW = ("id", "video_id", "user_id", *_AD)
-MERGE_BATCH = 500
 
 
 def filter_json(f: AdFilter) -> dict[str, Any]:
@@ -46,18 +51,14 @@ def filter_json(f: AdFilter) -> dict[str, Any]:
         "property_id": f.property_id,
         "video_id": f.video_id,
         "user_id": f.user_id,
+        "import_id": f.import_id,
     }
     return {k: convert.wire(v) for k, v in parts.items() if v is not None}
 
 
 def _valid(f: AdFilter) -> bool:
-    return all(i is None or is_uuid(i) for i in (f.video_id, f.property_id, f.user_id))
-
-
-def _batches(records: Iterable[AdRecord]) -> Iterator[list[AdRecord]]:
-    it = iter(records)
-    while batch := list(islice(it, MERGE_BATCH)):
-        yield batch
+    ids = (f.video_id, f.property_id, f.user_id, f.import_id)
+    return all(i is None or is_uuid(i) for i in ids)
 
 
 class RestAds(RestTable[AdRecord]):
@@ -81,29 +82,73 @@ class RestAds(RestTable[AdRecord]):
             return Page(items=[], total=0, request=page)
         return self.page("revideo_ad_page", {"f": filter_json(filter)}, page)
 
-    def merge(self, rows: Iterable[MappedAd], user_id: str) -> MergeCounts:
-        """Sum per key here, then send the sums in batches to revideo_merge_ads.
+    def apply_import(
+        self, header: ImportHeader, rows: Iterable[MappedAd], tally: Callable[[], ImportTally]
+    ) -> ImportResult:
+        """Sum per key here, then send the sums to revideo_import_ads in one request (one
+        transaction: a dry run rolls back inside it). Memory grows with the keys."""
+        staged, errors = merge_mapped(rows)
+        payload = [_staged_json(header, s) for s in staged]
+        args = {
+            "p_import": import_payload(header, tally()),
+            "p_rows": payload,
+            "p_dry_run": header.dry_run,
+        }
+        with rest_errors("ad import", header.id, action="import"):
+            data = self.rest.client.rpc("revideo_import_ads", args).execute().data
+        if not header.dry_run:
+            self.rest.undo.append(functools.partial(self._forget_import, header.id))
+        found = import_json.result(data)
+        kept = sorted([*errors, *found.errors], key=lambda e: e.line)
+        return attrs.evolve(
+            found, errors=tuple(kept[:SHOWN]), error_count=found.error_count + len(errors)
+        )
 
-        PostgREST takes one request per batch, so rows sharing a key are summed before any is
-        sent: memory grows with the number of keys (videos x days), not with the rows.
-        """
-        inputs, errors = merge_mapped(rows)
-        records = (AdRecord.from_input(str(uuid.uuid4()), user_id, data) for data in inputs)
-        added = present = 0
-        for batch in _batches(records):
-            payload = [convert.params(r, _ROW) for r in batch]
-            with rest_errors(self.kind, action="import"):
-                data = self.rest.client.rpc("revideo_merge_ads", {"p_rows": payload}).execute().data
-            ids = [str(i) for i in data["added"]]
-            self.rest.undo.append(functools.partial(self._forget_all, ids))
-            added += len(ids)
-            present += int(data["staged"]) - len(ids)
-        kept = tuple(errors[:ERRORS_KEPT])
-        return MergeCounts(added=added, present=present, errors=kept, error_count=len(errors))
+    def _forget_import(self, import_id: str) -> None:
+        """Take back an import whose unit of work failed: undo it, then forget it."""
+        self.rest.client.rpc("revideo_undo_import", {"p_import": import_id}).execute()
+        self.rest.client.table("ad_imports").delete(returning="minimal").eq(
+            "id", import_id
+        ).execute()
 
-    def _forget_all(self, ids: builtins.list[str]) -> None:
-        for start in range(0, len(ids), 100):
-            self.query().delete(returning="minimal").in_("id", ids[start : start + 100]).execute()
+    def undo_import(self, import_id: str) -> UndoResult:
+        self.get_import(import_id)
+        data = self.rest.rpc("revideo_undo_import", {"p_import": import_id}, "ad import")
+        return import_json.undo(data)
+
+    def imports(self, page: PageRequest) -> Page[AdImport]:
+        return _RestImports(self.rest).page("revideo_import_page", {}, page)
+
+    def get_import(self, import_id: str) -> AdImport:
+        return _RestImports(self.rest).get(import_id)
+
+    def live_import(self, file_hash: str) -> AdImport | None:
+        me = self.rest.actor.user_id
+        if not is_uuid(me):
+            return None
+        with rest_errors("ad import"):
+            found = (
+                self.rest.client.table("ad_imports").select("*").eq("user_id", me)
+                .eq("file_hash", file_hash).is_("undone_at", "null").execute()
+            )  # fmt: skip
+        return import_json.ad_import(found.data[0]) if found.data else None
+
+
+class _RestImports(RestTable[AdImport]):
+    table, kind = "ad_imports", "ad import"
+    to_domain = staticmethod(import_json.ad_import)
+
+
+def _staged_json(header: ImportHeader, s: StagedAd) -> dict[str, Any]:
+    d = s.data
+    return {
+        "line": s.line, "video_id": d.video_id, "platform": d.platform.value,
+        "date_recorded": d.date_recorded.isoformat(), "source_key": s.source_key,
+        "ad_id": s.source.ad_id[:200], "ad_name": s.source.ad_name[:500],
+        "ad_set_name": s.source.ad_set_name[:500], "campaign_id": s.source.campaign_id[:200],
+        "campaign_name": s.source.campaign_name[:500], "spend": str(d.spend_amount),
+        "impressions": d.impressions, "clicks": d.clicks, "leads": d.leads, "currency": None,
+    }  # fmt: skip
 
 
 class RestAnalytics:
