@@ -27,7 +27,7 @@ from revideo.domain.page import PageRequest
 from revideo.domain.profile import Actor
 from revideo.ports.repositories import AdFilter, PropertyFilter, VideoFilter
 from tests.support import PNG
-from tests.web.conftest import CRON, new_property, new_video
+from tests.web.conftest import CRON, new_property, new_video, post_ad
 
 EXAMPLES = int(os.environ.get("REVIDEO_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
@@ -92,9 +92,9 @@ def world(alice: Any, bob: Any, users: Any, services: Any) -> dict[str, str]:
     """Ids to put in the URLs: alice's own records, and bob's for the destructive routes."""
     pid = new_property(alice, photos=2)
     vid = new_video(alice, pid)
-    ad = alice.post(
-        "/ads/new",
-        data={"video_id": vid, "platform": "meta", "date_recorded": "2026-11-20",
+    ad = post_ad(
+        alice,
+        {"video_id": vid, "platform": "meta", "date_recorded": "2026-11-20",
               "spend_amount": "10", "impressions": "100", "clicks": "5", "leads": "1"},
     )  # fmt: skip
     assert ad.status_code == 302, ad.text[:300]
@@ -110,6 +110,7 @@ def world(alice: Any, bob: Any, users: Any, services: Any) -> dict[str, str]:
         "media_id": media[0].id,
         "user_id": users.make("carol@example.com"),
         "token": "0123456789abcdef",
+        "import_id": "00000000-0000-0000-0000-000000000000",
         "photo_id": "f" * 32,
         "name": "basics",
         "bob_property_id": bob_pid,
@@ -179,7 +180,8 @@ ROUTES = [
     "properties.add_photos", "properties.remove_photo", "properties.reorder",
     "studio.step:property", "studio.step:presenter", "studio.step:script", "studio.step:options",
     "videos.generate", "videos.retry", "videos.delete", "ads.new", "ads.edit", "ads.delete",
-    "ads.import_upload", "ads.import_commit", "ads.import_cancel", "admin.set_role",
+    "ads.import_upload", "ads.import_commit", "ads.import_cancel", "ads.import_undo",
+    "admin.set_role",
     "api.heygen_webhook", "api.cron_sync", "account.delete",
 ]  # fmt: skip
 
@@ -187,7 +189,7 @@ ROUTES = [
 def test_every_post_route_is_fuzzed(app: Any) -> None:
     """ROUTES (one test each, below) lists every POST route of the app."""
     fake = {k: "x" for k in ("property_id", "video_id", "record_id", "media_id", "user_id",
-                             "token", "photo_id", "name")}  # fmt: skip
+                             "token", "photo_id", "name", "import_id")}  # fmt: skip
     assert sorted(post_urls(app, fake)) == sorted(ROUTES)
 
 
