@@ -178,3 +178,19 @@ def site(chromium: str, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
         for t in threads:
             t.join(10)
         services.engine.close()
+
+
+def wait_until(page: Any, expression: str, seconds: float = 15.0) -> None:
+    """Wait until `expression` is true in the page.
+
+    Playwright's wait_for_function evaluates a string with eval in the page, which the
+    app's Content-Security-Policy (no 'unsafe-eval') refuses; page.evaluate is not
+    subject to it. The deadline only ends a wait that would never end.
+    """
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never true in the page: {expression}")
+        page.wait_for_timeout(50)

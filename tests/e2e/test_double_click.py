@@ -16,7 +16,7 @@ import pytest
 from revideo.domain.page import PageRequest
 from revideo.domain.profile import Actor
 from revideo.ports.repositories import PropertyFilter, VideoFilter
-from tests.e2e.conftest import Site
+from tests.e2e.conftest import Site, wait_until
 from tests.support import image
 from tests.web.conftest import PASSWORD
 
@@ -95,7 +95,7 @@ def test_two_clicks_make_one_property_one_video_one_render(
             page.click("#next")
             page.set_input_files("#photos", [str(shot)])
             page.click("#upload")
-            page.wait_for_function("document.querySelectorAll('#wizard-photos img').length === 1")
+            wait_until(page, "document.querySelectorAll('#wizard-photos img').length === 1")
             page.click("#next")
             page.wait_for_selector("#create")
             creates = double_click(page, "#create", "/properties/new/review")

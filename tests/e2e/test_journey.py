@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.conftest import Site
+from tests.e2e.conftest import Site, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -140,14 +140,14 @@ def _create_property(page: Any, photos: list[Path], shot: Any) -> None:
     page.click("#next")
     page.set_input_files("#photos", [str(p) for p in photos])
     page.click("#upload")
-    page.wait_for_function("document.querySelectorAll('#wizard-photos img').length === 2")
+    wait_until(page, "document.querySelectorAll('#wizard-photos img').length === 2")
     shot("wizard-photos")
     page.click("#next")
     assert page.inner_text("#review-photo-count") == "2"
     page.click("#create")
     page.wait_for_selector("#generate")
     assert page.locator("img.gallery-photo").count() == 2
-    page.wait_for_function("[...document.images].every(i => i.complete)")  # loaded or broken
+    wait_until(page, "[...document.images].every(i => i.complete)")  # loaded or broken
     assert page.evaluate("[...document.images].every(i => i.naturalWidth > 0)")
     shot("property")
 
