@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -155,11 +155,15 @@ def files_under(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
-def serve(app: Any) -> tuple[str, Any]:
+def serve(app: Any) -> tuple[str, Callable[[], None]]:
     """Start waitress on a free loopback port; return (url, stop)."""
     from waitress.server import create_server
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=6)
+    return run_server(create_server(app, host="127.0.0.1", port=0, threads=6))
+
+
+def run_server(server: Any) -> tuple[str, Callable[[], None]]:
+    """Run a waitress server in a thread; return its URL and a function that stops it."""
     stopping = threading.Event()
 
     def run() -> None:

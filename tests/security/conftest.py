@@ -9,7 +9,6 @@ headers, real cookies, CSRF on.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from revideo.adapters.memory.engine import FakeVideoEngine
 from revideo.adapters.memory.store import OutboxMailer
 from revideo.bootstrap import Services, bootstrap
 from revideo.settings import load
+from tests.security._data_fixtures import run_server
 from tests.support import Clock
 from tests.web.conftest import CRON, FAST, PASSWORD
 
@@ -118,25 +118,7 @@ def serve(services: Services) -> tuple[str, Callable[[], None]]:
     """Serve the app as `revideo web` does; return its URL and a function that stops it."""
     from revideo.entrypoints.commands._common import listen
 
-    server = listen(services, "127.0.0.1", 0, threads=4)
-    stopped = threading.Event()
-
-    def run() -> None:
-        try:
-            server.run()
-        except OSError:  # close() from the test's thread can race the select loop
-            if not stopped.is_set():
-                raise
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-
-    def stop() -> None:
-        stopped.set()
-        server.close()
-        thread.join(10)
-
-    return f"http://127.0.0.1:{server.effective_port}", stop
+    return run_server(listen(services, "127.0.0.1", 0, threads=4))
 
 
 @pytest.fixture
