@@ -14,6 +14,7 @@ import hashlib
 import itertools
 import math
 import random
+import threading
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -23,9 +24,9 @@ import pytest
 
 from revideo.adapters.memory.engine import FakeVideoEngine
 from revideo.adapters.memory.store import OutboxMailer
-from revideo.adapters.supabase import SupabaseBackend
+from revideo.adapters.supabase import SupabaseBackend, resumable
 from revideo.bootstrap import bootstrap
-from revideo.domain.errors import TooLarge
+from revideo.domain.errors import StorageError, TooLarge
 from revideo.domain.profile import Actor
 from revideo.domain.video import VideoStatus
 from revideo.ports.media_store import PHOTOS_BUCKET, VIDEOS_BUCKET
@@ -124,6 +125,46 @@ class TestResumable:
         assert row is not None and row["owner_id"] == alice.id
         assert row["user_metadata"] == {"filename": "façade #1 (ü);x.jpg"}
         assert row["metadata"]["cacheControl"] == "max-age=3600"
+
+
+class TestStalledServer:
+    """tuspy sets no timeout: the store's own (REVIDEO_STORAGE_TIMEOUT) must end a stall."""
+
+    @pytest.mark.parametrize("after", [0, 2], ids=["at-creation", "mid-upload"])
+    def test_a_server_that_stops_answering_ends_in_a_storage_error(
+        self, supabase_backend: SupabaseBackend, standin: StandInProject, after: int
+    ) -> None:
+        alice = supabase_backend.add_user("alice@example.test")
+        supabase_backend.storage_timeout = 0.5
+        store, tus = supabase_backend.media_store(), standin.storage.tus
+        path = f"{alice.id}/{uuid.uuid4()}/1-render.mp4"
+        outcome: list[BaseException | None] = []
+
+        def upload() -> None:
+            try:
+                store.put(SYSTEM, VIDEOS_BUCKET, path, generated(9, 3 * CHUNK + 1), "video/mp4")
+            except BaseException as exc:  # handed to the test thread
+                outcome.append(exc)
+            else:
+                outcome.append(None)
+
+        held = tus.held
+        tus.stall(after=after)
+        worker = threading.Thread(target=upload, daemon=True)
+        try:
+            worker.start()
+            # the code's own worst case, many times over: a guard against hanging, not a timing
+            worker.join(20 * resumable.deadline(supabase_backend.storage_timeout) + 30)
+        finally:
+            tus.unstall()
+        assert not worker.is_alive(), "the upload still waits on a server that never answers"
+        assert tus.held > held  # the stall really held a request
+        [error] = outcome
+        assert isinstance(error, StorageError) and not isinstance(error, TooLarge), error
+        assert str(error) == (
+            f"cannot write {VIDEOS_BUCKET}/{path}: Supabase Storage did not answer within"
+            " 0.5 s (REVIDEO_STORAGE_TIMEOUT)"
+        )
 
 
 class TestSizeLimit:
