@@ -17,9 +17,9 @@ its requests (creation, PATCH, HEAD) the store's timeout
 from __future__ import annotations
 
 import json
-from urllib.parse import urljoin
 from collections.abc import Callable
 from typing import IO, Any
+from urllib.parse import urljoin
 
 from revideo.adapters.supabase.errors import storage_error
 from revideo.domain.errors import RevideoError, StorageError, TooLarge
@@ -101,12 +101,16 @@ def _timed_uploader(timeout: float) -> Any:
     baseuploader.py, request.py), each with `timeout=` added to its request.
     """
     import requests
-    from tusclient.exceptions import TusCommunicationError, TusUploadFailed
-    from tusclient.request import TusRequest
-    from tusclient.uploader import Uploader
+    import tusclient.exceptions
+    import tusclient.request
+    import tusclient.uploader.uploader
 
-    class TimedRequest(TusRequest):  # type: ignore[misc]
-        def perform(self) -> None:
+    tus: Any = tusclient  # its functions carry no types
+    TusCommunicationError = tus.exceptions.TusCommunicationError
+    TusUploadFailed = tus.exceptions.TusUploadFailed
+
+    class TimedRequest(tus.request.TusRequest):  # type: ignore[misc]
+        def perform(self: Any) -> None:
             try:
                 chunk = self.file.read(self._content_length)
                 self.add_checksum(chunk)
@@ -125,8 +129,8 @@ def _timed_uploader(timeout: float) -> Any:
             except requests.exceptions.RequestException as error:
                 raise TusUploadFailed(error) from error
 
-    class TimedUploader(Uploader):  # type: ignore[misc]
-        def create_url(self) -> str:
+    class TimedUploader(tus.uploader.uploader.Uploader):  # type: ignore[misc]
+        def create_url(self: Any) -> str:
             try:
                 resp = requests.post(
                     self.client.url,
@@ -141,9 +145,9 @@ def _timed_uploader(timeout: float) -> Any:
             if url is None:
                 msg = f"Attempt to retrieve create file url with status {resp.status_code}"
                 raise TusCommunicationError(msg, resp.status_code, resp.content)
-            return urljoin(self.client.url, url)
+            return str(urljoin(self.client.url, url))
 
-        def get_offset(self) -> int:
+        def get_offset(self: Any) -> int:
             resp = requests.head(
                 self.url,
                 headers=self.get_headers(),
@@ -157,7 +161,7 @@ def _timed_uploader(timeout: float) -> Any:
                 raise TusCommunicationError(msg, resp.status_code, resp.content)
             return int(offset)
 
-        def _do_request(self) -> None:
+        def _do_request(self: Any) -> None:
             self.request = TimedRequest(self)
             try:
                 self.request.perform()
