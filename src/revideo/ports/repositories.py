@@ -151,7 +151,10 @@ class MediaRepository(Protocol):
         property (Duplicate), checked after every photo has its new place."""
         ...
 
-    def delete(self, media_id: str) -> None: ...
+    def delete(self, media_id: str, reorder: Sequence[PropertyMedia] = ()) -> None:
+        """Delete the photo's row and save the `order` of each photo in `reorder` (the rest
+        of its gallery closing up), all at once (on Supabase too: one SQL function)."""
+        ...
 
 
 class VideoRepository(Protocol):

@@ -243,8 +243,7 @@ class PropertyService:
             require_owner(actor, photo.user_id, "photo", media_id)
             uow.properties.lock(photo.property_id)  # one gallery change at a time
             rest = gallery.remove(uow.media.for_property(photo.property_id), media_id)
-            uow.media.delete(media_id)
-            uow.media.set_orders(rest)
+            uow.media.delete(media_id, reorder=rest)  # one write: the row and the rest's places
         self._forget(actor, photo.storage_path)
 
     def reorder_photos(

@@ -173,9 +173,10 @@ class InMemoryMedia(Repo):
             if len(places) != len(set(places)):
                 raise Duplicate("photo", f"{property_id} place")
 
-    def delete(self, media_id: str) -> None:
+    def delete(self, media_id: str, reorder: Sequence[PropertyMedia] = ()) -> None:
         self.tx.writable(self.t.media, media_id, "photo", lambda m: m.user_id)
         del self.t.media[media_id]
+        self.set_orders(reorder)  # the unit of work undoes both if this raises
 
 
 def _media_key(m: PropertyMedia) -> tuple[int, str]:

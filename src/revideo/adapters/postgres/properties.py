@@ -143,3 +143,8 @@ class PostgresMedia(Table[PropertyMedia]):
         orders = [{"id": m.id, "order": m.order} for m in media]
         with database_errors(self.kind, media[0].id):  # 42501 -> Forbidden
             self.conn.execute("SELECT public.revideo_set_media_orders(%s)", [convert.jsonb(orders)])
+
+    def delete(self, key: str, reorder: Sequence[PropertyMedia] = ()) -> None:
+        """The row, then the rest's places: one transaction (the unit of work's)."""
+        super().delete(key)
+        self.set_orders(reorder)
