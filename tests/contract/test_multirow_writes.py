@@ -1,16 +1,19 @@
 """
-Contract: a write of several rows is all or nothing, on every backend. Each test
-makes the service's writes in the service's order, has the last of them refused
-by the database (a unique key), and checks that the rows written before it are
-as they were: updates, deletes and the pipeline's schedule and lease rolled back,
-not only inserts. On Supabase these writes are one SQL function call each
-(tests/supabase/test_multirow_rpc.py pins that no other write is sent).
+Contract: a write of several rows is all or nothing, on every backend. Each
+scenario makes a service's writes in the service's order, has the last of them
+refused by the database (a unique key), and checks that the rows written before
+it are as they were: updates, deletes and the pipeline's schedule and lease
+rolled back, not only inserts. On Supabase each of these writes is one SQL
+function call (tests/supabase/test_multirow_rpc.py pins that nothing else is
+sent, so nothing had to be undone by hand).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import pytest
@@ -24,6 +27,7 @@ from tests.contract.conftest import World, a_job, a_photo, a_property, a_video
 
 SYSTEM = Actor.service()
 NOW = datetime(2026, 11, 1, 13, 0, tzinfo=UTC)
+LATER = NOW + timedelta(minutes=5)
 TAKEN = "eng-taken"  # another video's engine id: a video saved with it is refused
 
 
@@ -51,119 +55,185 @@ def state(world: World, video: Video) -> tuple[Video, list[RenderJob]]:
         return uow.videos.get(video.id), uow.render_jobs.for_video(video.id)
 
 
-class TestVideoWritesAreAllOrNothing:
-    def test_archiving_keeps_the_charge_and_the_lease_when_the_video_is_refused(
-        self, world: World
+def retry_due(world: World, video: Video) -> list[str]:
+    """The videos the retry loop would take now (status draft or failed, retry due)."""
+    with world.uow(SYSTEM) as uow:
+        return [v.id for v in uow.videos.lease("retry", "probe", NOW, LATER, 10)]
+
+
+@attrs.define
+class Scenario:
+    """`arrange` the rows, `refused` writes them as the service does (and is refused),
+    `check` that nothing of it is left."""
+
+    arrange: Callable[[World], Any]
+    refused: Callable[[World, Any], None]
+    check: Callable[[World, Any, Any], None]
+
+
+# ---- archiving: the charged job, the lease, the video (Archiver.archive) -------
+def _archive_arrange(world: World) -> Any:
+    video, job = rendering(world, VideoStatus.COMPLETED, "eng-1")
+    with world.uow(SYSTEM) as uow:
+        [leased] = uow.videos.lease("archive", "w1", NOW, LATER, 10)
+    assert leased.id == video.id
+    return video, job
+
+
+def _archive_refused(world: World, rows: Any) -> None:
+    video, job = rows
+    with world.uow(SYSTEM) as uow:
+        current = uow.videos.lock(video.id)
+        uow.render_jobs.update(job.charge(Decimal("1.5")))
+        uow.videos.release(video.id, "w1", NOW, NOW)
+        done = current.archive("https://files.test/v.mp4", None, NOW)
+        uow.videos.update(attrs.evolve(done, heygen_video_id=TAKEN))
+
+
+def _archive_check(world: World, rows: Any, before: Any) -> None:
+    with world.uow(SYSTEM) as uow:  # w1's lease still holds: nobody else takes the video
+        assert uow.videos.lease("archive", "w2", NOW, LATER, 10) == []
+
+
+# ---- giving up on a stuck render: the job, the video (Pipeline._give_up) ------
+def _give_up_arrange(world: World) -> Any:
+    return rendering(world, VideoStatus.PROCESSING, "eng-1")
+
+
+def _give_up_refused(world: World, rows: Any) -> None:
+    video, job = rows
+    with world.uow(SYSTEM) as uow:
+        current = uow.videos.lock(video.id)
+        uow.render_jobs.update(job.fail(FailureKind.STUCK, "still unfinished", NOW))
+        uow.videos.update(attrs.evolve(current.give_up("stuck"), heygen_video_id=TAKEN))
+
+
+def _give_up_check(world: World, rows: Any, before: Any) -> None:
+    assert before[1][0].status is VideoStatus.PROCESSING
+
+
+# ---- a failure report: the job, the retry, the video (Pipeline._apply) --------
+def _failure_arrange(world: World) -> Any:
+    video, job = rendering(world, VideoStatus.PROCESSING, "eng-1")
+    with world.uow(SYSTEM) as uow:
+        uow.videos.schedule_retry(video.id, NOW)
+    return video, job
+
+
+def _failure_refused(world: World, rows: Any) -> None:
+    video, job = rows
+    with world.uow(SYSTEM) as uow:
+        current = uow.videos.lock(video.id)
+        report = EngineReport("eng-1", VideoStatus.FAILED, error="boom")
+        uow.render_jobs.update(job.observe(report, NOW))
+        uow.videos.schedule_retry(video.id, None)
+        uow.videos.update(attrs.evolve(current.observe(report), heygen_video_id=TAKEN))
+
+
+def _failure_check(world: World, rows: Any, before: Any) -> None:
+    with world.uow(SYSTEM) as uow:  # the schedule is still NOW: failed, it would be due
+        uow.videos.update(attrs.evolve(before[0], status=VideoStatus.FAILED))
+    assert retry_due(world, rows[0]) == [rows[0].id]
+
+
+# ---- a report adopted by its handle: the orphan job, the video (LostCreates.adopt)
+def _adopt_arrange(world: World) -> Any:
+    video, _ = rendering(world, VideoStatus.FAILED, "eng-lost")
+    with world.uow(SYSTEM) as uow:  # the create's answer was lost: no engine id known
+        orphan = uow.render_jobs.add(
+            a_job(world.alice.id, video.id, attempt_count=2, started_at=NOW)
+        )
+    return video, orphan
+
+
+def _adopt_refused(world: World, rows: Any) -> None:
+    video, orphan = rows
+    report = EngineReport("eng-2", VideoStatus.COMPLETED, handle=orphan.id, duration=30.0)
+    with world.uow(SYSTEM) as uow:
+        current = uow.videos.lock(video.id)
+        uow.render_jobs.update(orphan.adopt(report, NOW))
+        started = current.retry("eng-2").observe(report)
+        uow.videos.update(attrs.evolve(started, heygen_video_id=TAKEN))
+
+
+def _adopt_check(world: World, rows: Any, before: Any) -> None:
+    assert before[1][-1].heygen_job_id is None  # still the orphan
+
+
+# ---- an automatic retry's new attempt: the retry, the job (RenderStarter._open_job)
+def _attempt_arrange(world: World) -> Any:
+    video, job = rendering(world, VideoStatus.PROCESSING, "eng-1")  # its job unfinished
+    with world.uow(SYSTEM) as uow:
+        uow.videos.schedule_retry(video.id, NOW)
+        uow.videos.update(attrs.evolve(uow.videos.get(video.id), status=VideoStatus.FAILED))
+    return video, job
+
+
+def _attempt_refused(world: World, rows: Any) -> None:
+    video, _ = rows
+    with world.uow(SYSTEM) as uow:
+        uow.videos.lock(video.id)
+        uow.videos.schedule_retry(video.id, None)  # the retry loop's on_open
+        uow.render_jobs.add(a_job(world.alice.id, video.id, attempt_count=2))
+
+
+def _attempt_check(world: World, rows: Any, before: Any) -> None:
+    assert retry_due(world, rows[0]) == [rows[0].id]  # the schedule was not cleared
+
+
+# ---- removing a photo: its row, the rest's places (PropertyService.remove_photo)
+def _removal_arrange(world: World) -> Any:
+    with world.uow(world.alice) as uow:
+        prop = uow.properties.add(a_property(world.alice.id))
+        return [uow.media.add(a_photo(world.alice.id, prop.id, order=n)) for n in range(3)]
+
+
+def _removal_refused(world: World, photos: Any) -> None:
+    first, second, third = photos
+    clash = [attrs.evolve(second, order=0), attrs.evolve(third, order=0)]
+    with world.uow(world.alice) as uow:
+        uow.media.delete(first.id, reorder=clash)
+
+
+def _photos(world: World, photos: Any) -> Any:
+    with world.uow(world.alice) as uow:
+        return uow.media.for_property(photos[0].property_id)
+
+
+SCENARIOS = {
+    "archive": Scenario(_archive_arrange, _archive_refused, _archive_check),
+    "give-up": Scenario(_give_up_arrange, _give_up_refused, _give_up_check),
+    "failure-and-retry": Scenario(_failure_arrange, _failure_refused, _failure_check),
+    "adoption": Scenario(_adopt_arrange, _adopt_refused, _adopt_check),
+    "attempt-and-retry": Scenario(_attempt_arrange, _attempt_refused, _attempt_check),
+}
+
+
+class TestMultiRowWritesAreAllOrNothing:
+    @pytest.mark.parametrize("name", list(SCENARIOS))
+    def test_a_refused_video_write_leaves_nothing_of_the_rest(
+        self, world: World, name: str
     ) -> None:
-        video, job = rendering(world, VideoStatus.COMPLETED, "eng-1")
-        with world.uow(SYSTEM) as uow:
-            [leased] = uow.videos.lease("archive", "w1", NOW, NOW + timedelta(minutes=5), 10)
-        before = state(world, video)
-        with pytest.raises(Duplicate), world.uow(SYSTEM) as uow:  # as Archiver.archive
-            current = uow.videos.lock(video.id)
-            uow.videos.release(video.id, "w1", NOW, NOW)
-            uow.render_jobs.update(job.charge(Decimal("1.5")))
-            done = current.archive("https://files.test/v.mp4", None, NOW)
-            uow.videos.update(attrs.evolve(done, heygen_video_id=TAKEN))
-        assert state(world, video) == before  # no charge, not archived, same updated_at
-        with world.uow(SYSTEM) as uow:  # w1's lease still holds: nobody else takes it
-            assert uow.videos.lease("archive", "w2", NOW, NOW + timedelta(minutes=5), 10) == []
-        assert leased.id == video.id
+        scenario = SCENARIOS[name]
+        rows = scenario.arrange(world)
+        before = state(world, rows[0])
+        with pytest.raises(Duplicate):
+            scenario.refused(world, rows)
+        assert state(world, rows[0]) == before  # every job as it was, the video's updated_at
+        scenario.check(world, rows, before)
 
-    def test_giving_up_leaves_the_job_unfinished_when_the_video_is_refused(
-        self, world: World
-    ) -> None:
-        video, job = rendering(world, VideoStatus.PROCESSING, "eng-1")
-        before = state(world, video)
-        with pytest.raises(Duplicate), world.uow(SYSTEM) as uow:  # as Pipeline._give_up
-            current = uow.videos.lock(video.id)
-            uow.render_jobs.update(job.fail(FailureKind.STUCK, "still unfinished", NOW))
-            uow.videos.update(attrs.evolve(current.give_up("stuck"), heygen_video_id=TAKEN))
-        assert state(world, video) == before
-        assert before[1][0].status is VideoStatus.PROCESSING
-
-    def test_a_failure_keeps_the_job_and_the_retry_schedule_when_the_video_is_refused(
-        self, world: World
-    ) -> None:
-        video, job = rendering(world, VideoStatus.PROCESSING, "eng-1")
-        with world.uow(SYSTEM) as uow:
-            uow.videos.schedule_retry(video.id, NOW)  # due, as a draft or failed video would be
-        before = state(world, video)
-        with pytest.raises(Duplicate), world.uow(SYSTEM) as uow:  # as Pipeline._apply
-            current = uow.videos.lock(video.id)
-            report = EngineReport("eng-1", VideoStatus.FAILED, error="boom")
-            uow.render_jobs.update(job.observe(report, NOW))
-            uow.videos.schedule_retry(video.id, None)
-            failed = current.observe(report)
-            uow.videos.update(attrs.evolve(failed, heygen_video_id=TAKEN))
-        assert state(world, video) == before
-        with world.uow(SYSTEM) as uow:  # a failed copy of the video would still be due
-            uow.videos.update(attrs.evolve(before[0], status=VideoStatus.FAILED))
-            due = uow.videos.lease("retry", "w1", NOW, NOW + timedelta(minutes=5), 10)
-        assert [v.id for v in due] == [video.id]
-
-    def test_adopting_a_report_leaves_the_orphan_when_the_video_is_refused(
-        self, world: World
-    ) -> None:
-        video, job = rendering(world, VideoStatus.FAILED, "eng-lost")
-        with world.uow(SYSTEM) as uow:  # the create's answer was lost: no engine id known
-            orphan = uow.render_jobs.add(
-                a_job(world.alice.id, video.id, attempt_count=2, started_at=NOW)
-            )
-        before = state(world, video)
-        report = EngineReport("eng-2", VideoStatus.COMPLETED, handle=orphan.id, duration=30.0)
-        with pytest.raises(Duplicate), world.uow(SYSTEM) as uow:  # as LostCreates.adopt
-            current = uow.videos.lock(video.id)
-            uow.render_jobs.update(orphan.adopt(report, NOW))
-            started = current.retry("eng-2").observe(report)
-            uow.videos.update(attrs.evolve(started, heygen_video_id=TAKEN))
-        assert state(world, video) == before
-        assert before[1][-1].heygen_job_id is None
-
-    def test_a_new_attempt_keeps_the_retry_schedule_when_the_job_is_refused(
-        self, world: World
-    ) -> None:
-        video, job = rendering(world, VideoStatus.PROCESSING, "eng-1")  # still unfinished
-        with world.uow(SYSTEM) as uow:
-            uow.videos.schedule_retry(video.id, NOW)
-            uow.videos.update(attrs.evolve(uow.videos.get(video.id), status=VideoStatus.FAILED))
-        before = state(world, video)
-        with pytest.raises(Duplicate), world.uow(SYSTEM) as uow:  # as RenderStarter._open_job
-            uow.videos.lock(video.id)
-            uow.videos.schedule_retry(video.id, None)  # the retry loop's on_open
-            uow.render_jobs.add(a_job(world.alice.id, video.id, attempt_count=2))
-        assert state(world, video) == before
-        with world.uow(SYSTEM) as uow:  # the schedule is still there
-            due = uow.videos.lease("retry", "w1", NOW, NOW + timedelta(minutes=5), 10)
-        assert [v.id for v in due] == [video.id]
-        assert job.status is VideoStatus.PROCESSING
-
-
-class TestPhotoRemovalIsAllOrNothing:
     def test_a_refused_reorder_keeps_the_deleted_photo_and_every_place(
         self, world: World
     ) -> None:
-        with world.uow(world.alice) as uow:
-            prop = uow.properties.add(a_property(world.alice.id))
-            photos = [uow.media.add(a_photo(world.alice.id, prop.id, order=n)) for n in range(3)]
-        first, second, third = photos
-        clash = [attrs.evolve(second, order=0), attrs.evolve(third, order=0)]
-        with pytest.raises(Duplicate), world.uow(world.alice) as uow:
-            uow.media.delete(first.id, reorder=clash)
-        with world.uow(world.alice) as uow:
-            kept = uow.media.for_property(prop.id)
-        assert [(p.id, p.order) for p in kept] == [(p.id, p.order) for p in photos]
-        assert kept[0] == first
+        photos = _removal_arrange(world)
+        with pytest.raises(Duplicate):
+            _removal_refused(world, photos)
+        assert list(_photos(world, photos)) == photos  # the deleted row is back, unchanged
 
     def test_a_removal_deletes_the_row_and_closes_the_gallery_up(self, world: World) -> None:
+        first, second, third = _removal_arrange(world)
         with world.uow(world.alice) as uow:
-            prop = uow.properties.add(a_property(world.alice.id))
-            photos = [uow.media.add(a_photo(world.alice.id, prop.id, order=n)) for n in range(3)]
-        first, second, third = photos
-        with world.uow(world.alice) as uow:
-            uow.media.delete(
-                first.id, reorder=[attrs.evolve(second, order=0), attrs.evolve(third, order=1)]
-            )
-        with world.uow(world.alice) as uow:
-            kept = uow.media.for_property(prop.id)
+            closed = [attrs.evolve(second, order=0), attrs.evolve(third, order=1)]
+            uow.media.delete(first.id, reorder=closed)
+        kept = _photos(world, [first])
         assert [(p.id, p.order) for p in kept] == [(second.id, 0), (third.id, 1)]

@@ -1,0 +1,102 @@
+"""
+On Supabase every PostgREST request is its own transaction, so a write of several
+rows is atomic only when it is one request: one SQL function call. These tests
+run the contract's multi-row scenarios (tests/contract/test_multirow_writes.py)
+against the stand-in and pin what reached PostgREST while the refused write ran:
+exactly one write, the SQL function, and no write sent on its own or undone by
+hand afterwards. Then a whole render through the services: its multi-row
+steps go as one call each as well.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from revideo.adapters.memory.engine import FakeVideoEngine
+from revideo.adapters.memory.store import OutboxMailer
+from revideo.adapters.supabase import SupabaseBackend
+from revideo.bootstrap import bootstrap
+from revideo.domain.errors import Duplicate
+from revideo.domain.profile import Actor
+from revideo.domain.video import VideoStatus
+from revideo.services.videos import VideoInput
+from revideo.settings import load
+from tests.contract.conftest import World
+from tests.contract.test_multirow_writes import SCENARIOS, _removal_arrange, _removal_refused
+from tests.supabase.standin.project import StandInProject
+from tests.support import Clock, sample_property
+
+READS = ("GET", "HEAD")
+ONE_SAVE = [("POST", "rpc/revideo_save_video")]
+
+
+def writes(standin: StandInProject) -> list[tuple[str, str]]:
+    return [(method, path) for method, path in standin.rest.calls if method not in READS]
+
+
+@pytest.fixture
+def world(supabase_backend: SupabaseBackend) -> World:
+    return World(
+        db=supabase_backend,
+        alice=supabase_backend.add_user("alice@example.test"),
+        bob=supabase_backend.add_user("bob@example.test"),
+        admin=supabase_backend.add_user("admin@example.test"),
+    )
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_a_refused_video_write_was_one_request(
+    world: World, standin: StandInProject, name: str
+) -> None:
+    scenario = SCENARIOS[name]
+    rows = scenario.arrange(world)
+    standin.rest.calls.clear()
+    with pytest.raises(Duplicate):
+        scenario.refused(world, rows)
+    assert writes(standin) == ONE_SAVE
+
+
+def test_a_refused_photo_removal_was_one_request(world: World, standin: StandInProject) -> None:
+    photos = _removal_arrange(world)
+    standin.rest.calls.clear()
+    with pytest.raises(Duplicate):
+        _removal_refused(world, photos)
+    assert writes(standin) == [("POST", "rpc/revideo_remove_media")]
+
+
+def test_a_render_from_submit_to_archive_writes_each_step_in_one_call(
+    supabase_backend: SupabaseBackend, standin: StandInProject, tmp_path: Path
+) -> None:
+    clock = Clock()
+    env = {"REVIDEO_DATA_DIR": str(tmp_path), "REVIDEO_ENGINE": "fake", "REVIDEO_SECRET_KEY": "t"}
+    svc = bootstrap(
+        load(env, dotenv=False),
+        backend=supabase_backend,
+        engine=FakeVideoEngine(clock),  # type: ignore[arg-type]
+        store=supabase_backend.media_store(),
+        mailer=OutboxMailer(),
+        clock=clock,
+    )
+    alice = supabase_backend.add_user("alice@example.test")
+    me = Actor.user(alice.id)
+    prop = svc.properties.create(me, sample_property())
+    ready = {"script_content": "Hi.", "avatar_id": "fake-anna", "voice_id": "fake-voice-en"}
+    draft = svc.videos.create_draft(me, VideoInput(prop.id, "Tour", **ready))
+    standin.rest.calls.clear()
+    video = svc.videos.submit(me, draft.id)
+    for seconds in (10, 60):
+        clock.advance(seconds=seconds)
+        svc.pipeline.sync()
+    assert svc.pipeline.archive().changed == 1
+    done = svc.videos.get(me, video.id)
+    assert done.status is VideoStatus.COMPLETED and done.archived_at is not None
+    (job,) = svc.videos.jobs(me, done.id)
+    assert job.status is VideoStatus.COMPLETED and job.cost_credits is not None  # charged
+    sent = writes(standin)
+    alone = {("PATCH", "videos"), ("PATCH", "video_render_jobs"), ("DELETE", "videos"),
+             ("POST", "rpc/revideo_release"), ("POST", "rpc/revideo_schedule_retry")}  # fmt: skip
+    assert alone.isdisjoint(sent), sent  # never a row of a multi-row change on its own
+    assert ("POST", "video_render_jobs") in sent  # the new attempt (nothing held with it)
+    assert sent.count(("POST", "rpc/revideo_save_video")) >= 3  # accepted, completed, archived
