@@ -222,9 +222,7 @@ class TestMultiRowWritesAreAllOrNothing:
         assert state(world, rows[0]) == before  # every job as it was, the video's updated_at
         scenario.check(world, rows, before)
 
-    def test_a_refused_reorder_keeps_the_deleted_photo_and_every_place(
-        self, world: World
-    ) -> None:
+    def test_a_refused_reorder_keeps_the_deleted_photo_and_every_place(self, world: World) -> None:
         photos = _removal_arrange(world)
         with pytest.raises(Duplicate):
             _removal_refused(world, photos)
