@@ -11,6 +11,7 @@ stream out, so no test holds a large file in memory more than once.
 from __future__ import annotations
 
 import hashlib
+import html
 import itertools
 import math
 import random
@@ -36,7 +37,8 @@ from revideo.settings import load
 from tests.fixtures.postgres import PgServer
 from tests.supabase.standin.project import StandInProject
 from tests.supabase.standin.tus import CHUNK
-from tests.support import Clock, sample_property, user
+from tests.support import Clock, sample_property
+from tests.web.conftest import PASSWORD, Users, make_app
 
 MIB = 1024 * 1024
 SYSTEM = Actor.service()
@@ -221,7 +223,13 @@ def test_a_render_over_the_limit_stays_completed_with_the_engine_link(
         mailer=OutboxMailer(),
         clock=clock,
     )
-    me = user(supabase_backend, "alice@example.test")
+    app = make_app(svc, tmp_path)
+    me = Actor.user(Users(app, svc).make("alice@example.test"))
+    browser = app.test_client()
+    signed_in = browser.post(
+        "/auth/login", data={"email": "alice@example.test", "password": PASSWORD}
+    )
+    assert signed_in.status_code == 302, signed_in.text
     prop = svc.properties.create(me, sample_property())
     fields = {"script_content": "Hi.", "avatar_id": "fake-anna", "voice_id": "fake-voice-en"}
     video = svc.videos.submit(
@@ -238,6 +246,8 @@ def test_a_render_over_the_limit_stays_completed_with_the_engine_link(
     assert kept.error_message is not None
     assert kept.error_message.startswith("not archived: larger than your Supabase limit (50 MB)")
     assert "file size limit of the 'generated-videos' bucket" in kept.error_message
+    page = html.unescape(browser.get(f"/videos/{video.id}").text)  # what the agent sees
+    assert kept.error_message in page and 'src="fake://' in page  # the engine's link plays
     fetched = engine.fetches
     for days in (1, 30):  # the worker does not try it again
         clock.advance(days=days)
