@@ -1,17 +1,18 @@
 """
 On Supabase every PostgREST request is its own transaction, so a write of several
 rows is atomic only when it is one request: one SQL function call. These tests
-run the contract's multi-row scenarios (tests/contract/test_multirow_writes.py)
-against the stand-in and pin what reached PostgREST while the refused write ran:
-exactly one write, the SQL function, and no write sent on its own or undone by
-hand afterwards. Then a whole render through the services: its multi-row
-steps go as one call each as well.
+are the contract's multi-row scenarios (tests/contract/test_multirow_writes.py)
+on Supabase: the same checks that nothing of a refused write is left, and what
+reached PostgREST while it ran: exactly one write, the SQL function, and no
+write sent on its own or undone by hand afterwards. Then a whole render
+through the services: its multi-row steps go as one call each as well.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
 import pytest
 
 from revideo.adapters.memory.engine import FakeVideoEngine
@@ -24,7 +25,13 @@ from revideo.domain.video import VideoStatus
 from revideo.services.videos import VideoInput
 from revideo.settings import load
 from tests.contract.conftest import World
-from tests.contract.test_multirow_writes import SCENARIOS, _removal_arrange, _removal_refused
+from tests.contract.test_multirow_writes import (
+    SCENARIOS,
+    _photos,
+    _removal_arrange,
+    _removal_refused,
+    state,
+)
 from tests.supabase.standin.project import StandInProject
 from tests.support import Clock, sample_property
 
@@ -52,10 +59,13 @@ def test_a_refused_video_write_was_one_request(
 ) -> None:
     scenario = SCENARIOS[name]
     rows = scenario.arrange(world)
+    before = state(world, rows[0])
     standin.rest.calls.clear()
     with pytest.raises(Duplicate):
         scenario.refused(world, rows)
     assert writes(standin) == ONE_SAVE
+    assert state(world, rows[0]) == before
+    scenario.check(world, rows, before)
 
 
 def test_a_refused_photo_removal_was_one_request(world: World, standin: StandInProject) -> None:
@@ -64,6 +74,20 @@ def test_a_refused_photo_removal_was_one_request(world: World, standin: StandInP
     with pytest.raises(Duplicate):
         _removal_refused(world, photos)
     assert writes(standin) == [("POST", "rpc/revideo_remove_media")]
+    assert list(_photos(world, photos)) == photos  # the deleted row is back, unchanged
+
+
+def test_a_removal_deletes_the_row_and_closes_the_gallery_up(
+    world: World, standin: StandInProject
+) -> None:
+    first, second, third = _removal_arrange(world)
+    standin.rest.calls.clear()
+    with world.uow(world.alice) as uow:
+        closed = [attrs.evolve(second, order=0), attrs.evolve(third, order=1)]
+        uow.media.delete(first.id, reorder=closed)
+    assert writes(standin) == [("POST", "rpc/revideo_remove_media")]
+    kept = _photos(world, [first])
+    assert [(p.id, p.order) for p in kept] == [(second.id, 0), (third.id, 1)]
 
 
 def test_a_render_from_submit_to_archive_writes_each_step_in_one_call(
