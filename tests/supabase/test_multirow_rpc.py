@@ -11,6 +11,7 @@ through the services: its multi-row steps go as one call each as well.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -19,9 +20,10 @@ from revideo.adapters.memory.engine import FakeVideoEngine
 from revideo.adapters.memory.store import OutboxMailer
 from revideo.adapters.supabase import SupabaseBackend
 from revideo.bootstrap import bootstrap
-from revideo.domain.errors import Duplicate
+from revideo.domain.errors import Duplicate, EngineOutcomeUnknown
+from revideo.domain.failure import FailureKind
 from revideo.domain.profile import Actor
-from revideo.domain.video import VideoStatus
+from revideo.domain.video import EngineReport, VideoStatus
 from revideo.services.videos import VideoInput
 from revideo.settings import load
 from tests.contract.conftest import World
@@ -90,24 +92,75 @@ def test_a_removal_deletes_the_row_and_closes_the_gallery_up(
     assert [(p.id, p.order) for p in kept] == [(second.id, 0), (third.id, 1)]
 
 
-def test_a_render_from_submit_to_archive_writes_each_step_in_one_call(
-    supabase_backend: SupabaseBackend, standin: StandInProject, tmp_path: Path
-) -> None:
-    clock = Clock()
+ALONE = {("PATCH", "videos"), ("PATCH", "video_render_jobs"), ("DELETE", "videos"),
+         ("POST", "rpc/revideo_release"), ("POST", "rpc/revideo_schedule_retry")}  # fmt: skip
+"""A row of a multi-row change written on its own: never sent by a service's step."""
+
+
+def _draft(supabase_backend: SupabaseBackend, tmp_path: Path, engine: FakeVideoEngine) -> Any:
     env = {"REVIDEO_DATA_DIR": str(tmp_path), "REVIDEO_ENGINE": "fake", "REVIDEO_SECRET_KEY": "t"}
     svc = bootstrap(
         load(env, dotenv=False),
         backend=supabase_backend,
-        engine=FakeVideoEngine(clock),  # type: ignore[arg-type]
+        engine=engine,  # type: ignore[arg-type]
         store=supabase_backend.media_store(),
         mailer=OutboxMailer(),
-        clock=clock,
+        clock=engine.clock,
     )
-    alice = supabase_backend.add_user("alice@example.test")
-    me = Actor.user(alice.id)
+    me = Actor.user(supabase_backend.add_user("alice@example.test").id)
     prop = svc.properties.create(me, sample_property())
     ready = {"script_content": "Hi.", "avatar_id": "fake-anna", "voice_id": "fake-voice-en"}
-    draft = svc.videos.create_draft(me, VideoInput(prop.id, "Tour", **ready))
+    return svc, me, svc.videos.create_draft(me, VideoInput(prop.id, "Tour", **ready))
+
+
+def test_a_failed_render_retried_by_itself_writes_each_step_in_one_call(
+    supabase_backend: SupabaseBackend, standin: StandInProject, tmp_path: Path
+) -> None:
+    clock = Clock()
+    engine = FakeVideoEngine(clock)
+    svc, me, draft = _draft(supabase_backend, tmp_path, engine)
+    engine.fail_next("the renderer crashed", FailureKind.RENDER_FAILED)  # worth a retry
+    standin.rest.calls.clear()
+    svc.videos.submit(me, draft.id)
+    clock.advance(seconds=60)
+    svc.pipeline.sync()  # failed: the job, the retry and the video in one call
+    assert svc.videos.get(me, draft.id).status is VideoStatus.FAILED
+    clock.advance(minutes=2)
+    assert svc.pipeline.retry().changed == 1  # the retry cleared with the new attempt
+    jobs = svc.videos.jobs(me, draft.id)
+    assert [j.status for j in jobs] == [VideoStatus.FAILED, VideoStatus.PENDING]
+    assert svc.videos.get(me, draft.id).heygen_video_id == jobs[1].heygen_job_id
+    sent = writes(standin)
+    assert ALONE.isdisjoint(sent), sent
+    assert ("POST", "video_render_jobs") in sent  # the first attempt: nothing held with it
+
+
+def test_a_lost_creates_report_is_adopted_in_one_call(
+    supabase_backend: SupabaseBackend, standin: StandInProject, tmp_path: Path
+) -> None:
+    clock = Clock()
+    engine = FakeVideoEngine(clock)
+    svc, me, draft = _draft(supabase_backend, tmp_path, engine)
+    engine.reject_next(EngineOutcomeUnknown("h", "the answer was lost"))
+    with pytest.raises(EngineOutcomeUnknown):
+        svc.videos.submit(me, draft.id)
+    (orphan,) = svc.videos.jobs(me, draft.id)
+    standin.rest.calls.clear()
+    report = EngineReport("eng-late", VideoStatus.COMPLETED, video_url="fake://late.mp4",
+                          handle=orphan.id, duration=12.0)  # fmt: skip
+    adopted = svc.pipeline.apply_report(report)
+    assert adopted is not None and adopted.heygen_video_id == "eng-late"
+    assert adopted.status is VideoStatus.COMPLETED
+    (job,) = svc.videos.jobs(me, draft.id)
+    assert job.heygen_job_id == "eng-late" and job.status is VideoStatus.COMPLETED
+    assert writes(standin) == ONE_SAVE
+
+
+def test_a_render_from_submit_to_archive_writes_each_step_in_one_call(
+    supabase_backend: SupabaseBackend, standin: StandInProject, tmp_path: Path
+) -> None:
+    clock = Clock()
+    svc, me, draft = _draft(supabase_backend, tmp_path, FakeVideoEngine(clock))
     standin.rest.calls.clear()
     video = svc.videos.submit(me, draft.id)
     for seconds in (10, 60):
@@ -119,8 +172,6 @@ def test_a_render_from_submit_to_archive_writes_each_step_in_one_call(
     (job,) = svc.videos.jobs(me, done.id)
     assert job.status is VideoStatus.COMPLETED and job.cost_credits is not None  # charged
     sent = writes(standin)
-    alone = {("PATCH", "videos"), ("PATCH", "video_render_jobs"), ("DELETE", "videos"),
-             ("POST", "rpc/revideo_release"), ("POST", "rpc/revideo_schedule_retry")}  # fmt: skip
-    assert alone.isdisjoint(sent), sent  # never a row of a multi-row change on its own
+    assert ALONE.isdisjoint(sent), sent  # never a row of a multi-row change on its own
     assert ("POST", "video_render_jobs") in sent  # the new attempt (nothing held with it)
     assert sent.count(("POST", "rpc/revideo_save_video")) >= 3  # accepted, completed, archived
