@@ -11,17 +11,20 @@
 -- Used for archiving (video + charged job + lease), giving up on a stuck render
 -- (video + job), a report adopted by its handle (job + video), a failure with
 -- its planned retry (job + retry + video) and an attempt opened with its retry
--- schedule cleared (retry + new job).
+-- schedule cleared (retry + new job); a webhook's report saved with the
+-- delivery id that marks it as seen (so a replay is ignored only once it is).
 --   p_jobs:    [{"id": ..., <video_render_jobs columns>}, ...] to update
 --   p_new_job: a video_render_jobs row to insert, or null
 --   p_retry:   {"at": timestamptz or null} to (re)schedule, or null to leave it
 --   p_release: {"owner", "due", "checked"} to end the caller's lease, or null
+--   p_delivery: {"id", "at"}: a webhook delivery to record as seen (23505 if it
+--              was already), or null
 --   p_video:   the videos columns to save, or null; `p_seen` is its optimistic
 --              lock (40001 if the row changed since the caller read it)
 -- Returns {"video": the saved video or null, "job": the new job or null}.
 CREATE FUNCTION public.revideo_save_video(p_video_id uuid, p_video jsonb, p_seen timestamptz,
                                           p_jobs jsonb, p_new_job jsonb, p_retry jsonb,
-                                          p_release jsonb)
+                                          p_release jsonb, p_delivery jsonb)
   RETURNS jsonb
   LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = ''
 AS $$
@@ -30,6 +33,10 @@ DECLARE
   saved public.videos;
   added public.video_render_jobs;
 BEGIN
+  IF p_delivery IS NOT NULL THEN
+    INSERT INTO public.webhook_deliveries (delivery_id, received_at)
+    VALUES (p_delivery ->> 'id', (p_delivery ->> 'at')::timestamptz);
+  END IF;
   FOR one IN SELECT e FROM jsonb_array_elements(coalesce(p_jobs, '[]'::jsonb)) AS e LOOP
     UPDATE public.video_render_jobs AS j
        SET (heygen_job_id, status, attempt_count, started_at, completed_at, cost_credits,
@@ -81,9 +88,10 @@ BEGIN
 END
 $$;
 REVOKE EXECUTE ON FUNCTION public.revideo_save_video(uuid, jsonb, timestamptz, jsonb, jsonb,
-                                                      jsonb, jsonb) FROM public, anon;
+                                                      jsonb, jsonb, jsonb) FROM public, anon;
 GRANT EXECUTE ON FUNCTION public.revideo_save_video(uuid, jsonb, timestamptz, jsonb, jsonb,
-                                                     jsonb, jsonb) TO authenticated, service_role;
+                                                     jsonb, jsonb, jsonb)
+  TO authenticated, service_role;
 
 -- Removing a photo: its row goes and the rest of the gallery closes up, in one
 -- transaction (revideo_set_media_orders checks that every asked-for row moved).

@@ -181,6 +181,22 @@ def _attempt_check(world: World, rows: Any, before: Any) -> None:
     assert retry_due(world, rows[0]) == [rows[0].id]  # the schedule was not cleared
 
 
+# ---- a webhook: the delivery marked seen, the job, the video (Pipeline.apply_report)
+def _webhook_refused(world: World, rows: Any) -> None:
+    video, job = rows
+    report = EngineReport("eng-1", VideoStatus.COMPLETED, video_url="https://f.test/v.mp4")
+    with world.uow(SYSTEM) as uow:
+        assert uow.webhook_deliveries.claim("delivery-1", NOW)
+        current = uow.videos.lock(video.id)
+        uow.render_jobs.update(job.observe(report, NOW))
+        uow.videos.update(attrs.evolve(current.observe(report), heygen_video_id=TAKEN))
+
+
+def _webhook_check(world: World, rows: Any, before: Any) -> None:
+    with world.uow(SYSTEM) as uow:  # not marked as seen: its redelivery is applied
+        assert uow.webhook_deliveries.claim("delivery-1", NOW)
+
+
 # ---- removing a photo: its row, the rest's places (PropertyService.remove_photo)
 def _removal_arrange(world: World) -> Any:
     with world.uow(world.alice) as uow:
@@ -206,6 +222,7 @@ SCENARIOS = {
     "failure-and-retry": Scenario(_failure_arrange, _failure_refused, _failure_check),
     "adoption": Scenario(_adopt_arrange, _adopt_refused, _adopt_check),
     "attempt-and-retry": Scenario(_attempt_arrange, _attempt_refused, _attempt_check),
+    "webhook": Scenario(_give_up_arrange, _webhook_refused, _webhook_check),
 }
 
 

@@ -156,6 +156,25 @@ def test_a_lost_creates_report_is_adopted_in_one_call(
     assert writes(standin) == ONE_SAVE
 
 
+def test_a_webhook_is_marked_seen_with_its_report_in_one_call(
+    supabase_backend: SupabaseBackend, standin: StandInProject, tmp_path: Path
+) -> None:
+    clock = Clock()
+    engine = FakeVideoEngine(clock)
+    svc, me, draft = _draft(supabase_backend, tmp_path, engine)
+    video = svc.videos.submit(me, draft.id)
+    clock.advance(seconds=60)
+    report = engine.status(video.heygen_video_id or "")
+    delivered = attrs.evolve(report, delivery_id="delivery-7")
+    standin.rest.calls.clear()
+    done = svc.pipeline.apply_report(delivered)
+    assert done is not None and done.status is VideoStatus.COMPLETED
+    assert writes(standin) == ONE_SAVE  # the delivery id rode along with the report
+    standin.rest.calls.clear()
+    assert svc.pipeline.apply_report(delivered) is None  # a replay: ignored
+    assert writes(standin) == []
+
+
 def test_a_render_from_submit_to_archive_writes_each_step_in_one_call(
     supabase_backend: SupabaseBackend, standin: StandInProject, tmp_path: Path
 ) -> None:

@@ -11,7 +11,7 @@ from revideo.adapters.postgres.errors import is_uuid
 from revideo.adapters.supabase import convert
 from revideo.adapters.supabase.errors import rest_errors
 from revideo.adapters.supabase.rest import Held, Rest, RestTable, save_video
-from revideo.domain.errors import Duplicate, Forbidden, NotFound, RevideoError
+from revideo.domain.errors import Forbidden, NotFound, RevideoError
 from revideo.domain.media import PropertyMedia
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.profile import Profile, Role
@@ -286,7 +286,8 @@ class RestRenderJobs(RestTable[RenderJob]):
         return job
 
     def rows(self, request: Any, key: str = "") -> builtins.list[dict[str, Any]]:
-        self.rest.flush()  # read what this unit of work wrote
+        if self.rest.held is not None and self.rest.held.jobs:
+            self.rest.flush()  # read what this unit of work wrote
         return super().rows(request, key)
 
     def for_video(self, video_id: str) -> builtins.list[RenderJob]:
@@ -317,16 +318,14 @@ class RestWebhookDeliveries:
         self.rest = rest
 
     def claim(self, delivery_id: str, at: datetime) -> bool:
+        """False if recorded before; else held, to be recorded with the writes of the
+        report it brings (Rest.delivery), so a crash cannot leave it seen but unapplied.
+        Two deliveries of one id at once: the later one's writes fail (Duplicate)."""
         table = self.rest.client.table("webhook_deliveries")
-        try:
-            with rest_errors(self.kind, delivery_id, action="record"):
-                table.insert(
-                    {"delivery_id": delivery_id, "received_at": at.isoformat()},
-                    returning="minimal",
-                ).execute()
-        except Duplicate:
+        with rest_errors(self.kind, delivery_id, action="record"):
+            seen = table.select("delivery_id").eq("delivery_id", delivery_id).execute().data
+        if seen or (self.rest.delivery or {}).get("delivery_id") == delivery_id:
             return False
-        self.rest.undo.append(
-            lambda: table.delete(returning="minimal").eq("delivery_id", delivery_id).execute()
-        )
+        self.rest.flush()  # one held delivery at a time
+        self.rest.delivery = {"delivery_id": delivery_id, "received_at": at.isoformat()}
         return True

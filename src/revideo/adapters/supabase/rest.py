@@ -10,7 +10,7 @@ import attrs
 
 from revideo.adapters.postgres.errors import is_uuid
 from revideo.adapters.supabase.errors import rest_errors
-from revideo.domain.errors import Forbidden, NotFound, RevideoError
+from revideo.domain.errors import Duplicate, Forbidden, NotFound, RevideoError
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.profile import Actor
 
@@ -38,6 +38,7 @@ class Rest:
         self.undo: list[Callable[[], None]] = []
         self.locked: dict[str, str] = {}  # video id -> updated_at seen by lock()
         self.held: Held | None = None
+        self.delivery: Row | None = None  # a webhook delivery claimed, held (Rest.held)
 
     def rpc(self, fn: str, args: Mapping[str, Any], kind: str = "record") -> Any:
         self.flush()
@@ -49,6 +50,15 @@ class Rest:
         held, self.held = self.held, None
         if held is not None:
             save_video(self, held)
+        elif self.delivery is not None:  # a webhook's report that changed nothing
+            delivery, self.delivery = self.delivery, None
+            table = self.client.table("webhook_deliveries")
+            try:
+                with rest_errors("webhook delivery", delivery["delivery_id"], action="record"):
+                    table.insert(delivery, returning="minimal").execute()
+            except Duplicate:
+                return  # recorded meanwhile by the same delivery sent twice at once
+            self.undo.append(functools.partial(_forget_delivery, self, delivery["delivery_id"]))
 
     def hold(self, video_id: str) -> Held:
         """The writes held for this video (another video's are sent first)."""
@@ -71,7 +81,8 @@ class Rest:
 class Held:
     """Writes that come with a video's, held back so they all go in one SQL function
     call (revideo_save_video): its render jobs' updates (by job id), its automatic
-    retry (`{"at": ...}`) and the release of its lease. Sent with the video's update
+    retry (`{"at": ...}`) and the release of its lease (and Rest.delivery, a webhook
+    delivery claimed in the same unit of work). Sent with the video's update
     or new render job, else on their own before anything else is written or render
     jobs are read, and at the end of the unit of work."""
 
@@ -100,6 +111,10 @@ def save_video(
     args: dict[str, Any] = {"p_video_id": held.video_id, "p_video": video, "p_seen": seen}
     args |= {"p_jobs": [{"id": key, **values} for key, values in held.jobs.items()] or None}
     args |= {"p_new_job": new_job, "p_retry": held.retry, "p_release": held.release}
+    delivery, rest.delivery = rest.delivery, None
+    args["p_delivery"] = (
+        {"id": delivery["delivery_id"], "at": delivery["received_at"]} if delivery else None
+    )
     kind, key = "video", held.video_id
     if new_job or (video is None and held.jobs):
         kind, key = "render job", str(new_job["id"]) if new_job else next(iter(held.jobs))
@@ -108,12 +123,22 @@ def save_video(
         try:
             data: Row = rest.client.rpc("revideo_save_video", args).execute().data
         except APIError as exc:
-            if str(getattr(exc, "code", "")) == "40001":
+            code, message = str(getattr(exc, "code", "")), str(getattr(exc, "message", ""))
+            if code == "40001":
                 raise RevideoError(f"video {held.video_id} changed meanwhile: try again") from exc
+            if code == "23505" and delivery and "webhook_deliveries_pkey" in message:
+                raise Duplicate("webhook delivery", delivery["delivery_id"]) from exc
             raise
     for job_id, old in before.items():  # written back if the unit of work fails later
         rest.undo.append(functools.partial(_restore_job, rest, job_id, old))
+    if delivery:
+        rest.undo.append(functools.partial(_forget_delivery, rest, delivery["delivery_id"]))
     return data
+
+
+def _forget_delivery(rest: Rest, delivery_id: str) -> None:
+    table = rest.client.table("webhook_deliveries")
+    table.delete(returning="minimal").eq("delivery_id", delivery_id).execute()
 
 
 def _restore_job(rest: Rest, job_id: str, old: Row) -> None:

@@ -73,7 +73,7 @@ class SupabaseUnitOfWork:
             except BaseException:
                 _undo(rest)
                 raise
-        rest.held = None  # never sent: nothing to undo
+        rest.held, rest.delivery = None, None  # never sent: nothing to undo
         _undo(rest)
 
 
