@@ -18,6 +18,7 @@ import random
 import threading
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -134,11 +135,22 @@ class TestStalledServer:
 
     @pytest.mark.parametrize("after", [0, 2], ids=["at-creation", "mid-upload"])
     def test_a_server_that_stops_answering_ends_in_a_storage_error(
-        self, supabase_backend: SupabaseBackend, standin: StandInProject, after: int
+        self,
+        supabase_backend: SupabaseBackend,
+        standin: StandInProject,
+        tmp_path: Path,
+        after: int,
     ) -> None:
         alice = supabase_backend.add_user("alice@example.test")
-        supabase_backend.storage_timeout = 0.5
-        store, tus = supabase_backend.media_store(), standin.storage.tus
+        settings = load(
+            {"REVIDEO_DATA_DIR": str(tmp_path), "SUPABASE_URL": standin.url,
+             "SUPABASE_ANON_KEY": standin.anon_key,
+             "SUPABASE_SERVICE_ROLE_KEY": standin.service_key,
+             "REVIDEO_STORAGE_TIMEOUT": "1"},
+            dotenv=False,
+        )  # fmt: skip
+        backend = SupabaseBackend.from_settings(settings)
+        store, tus = backend.media_store(), standin.storage.tus
         path = f"{alice.id}/{uuid.uuid4()}/1-render.mp4"
         outcome: list[BaseException | None] = []
 
@@ -150,22 +162,25 @@ class TestStalledServer:
             else:
                 outcome.append(None)
 
-        held = tus.held
+        held, patches = tus.held, tus.patches
         tus.stall(after=after)
         worker = threading.Thread(target=upload, daemon=True)
         try:
             worker.start()
             # the code's own worst case, many times over: a guard against hanging, not a timing
-            worker.join(20 * resumable.deadline(supabase_backend.storage_timeout) + 30)
+            worker.join(20 * resumable.deadline(backend.storage_timeout) + 30)
         finally:
             tus.unstall()
+            backend.close()
         assert not worker.is_alive(), "the upload still waits on a server that never answers"
-        assert tus.held > held  # the stall really held a request
+        # the stall held the creation, or a PATCH and then the HEAD asking where to resume
+        assert tus.held - held == (1 if after == 0 else 2)
+        assert tus.patches - patches == after  # the chunks before the stall went through
         [error] = outcome
         assert isinstance(error, StorageError) and not isinstance(error, TooLarge), error
         assert str(error) == (
             f"cannot write {VIDEOS_BUCKET}/{path}: Supabase Storage did not answer within"
-            " 0.5 s (REVIDEO_STORAGE_TIMEOUT)"
+            " 1 s (REVIDEO_STORAGE_TIMEOUT)"
         )
 
 

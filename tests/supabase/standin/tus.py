@@ -86,12 +86,12 @@ class TusStandIn:
 
     def __call__(self, req: Request, upload_id: str | None) -> Reply:
         if self._stall is not None:
-            if req.method == "PATCH" and self._stall > 0:
-                self._stall -= 1
-            else:
+            if self._stall == 0:
                 self.held += 1
                 self._stalled.wait()
                 return Reply(HANG_UP)
+            if req.method == "PATCH":
+                self._stall -= 1
         if req.headers.get("Tus-Resumable") != "1.0.0":
             return text(412, "Unsupported TUS version")
         if req.method in ("POST", "PATCH") and "Authorization" not in req.headers:
