@@ -112,3 +112,20 @@ END
 $$;
 REVOKE EXECUTE ON FUNCTION public.revideo_remove_media(uuid, jsonb) FROM public, anon;
 GRANT EXECUTE ON FUNCTION public.revideo_remove_media(uuid, jsonb) TO authenticated, service_role;
+
+-- Adding several photos to a gallery at once (the upload's "all or none"): one
+-- function call, so a refusal or a crash part-way cannot leave some of them.
+-- `p_media` holds property_media rows as JSON; the stored rows come back.
+CREATE FUNCTION public.revideo_add_media(p_media jsonb)
+  RETURNS SETOF public.property_media
+  LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = ''
+AS $$
+  INSERT INTO public.property_media (id, property_id, user_id, storage_path, public_url,
+                                     mime_type, "order", file_name)
+  SELECT m.id, m.property_id, m.user_id, m.storage_path, m.public_url, m.mime_type, m."order",
+         coalesce(m.file_name, '')
+    FROM jsonb_populate_recordset(NULL::public.property_media, p_media) AS m
+  RETURNING *
+$$;
+REVOKE EXECUTE ON FUNCTION public.revideo_add_media(jsonb) FROM public, anon;
+GRANT EXECUTE ON FUNCTION public.revideo_add_media(jsonb) TO authenticated, service_role;

@@ -211,6 +211,14 @@ def _removal_refused(world: World, photos: Any) -> None:
         uow.media.delete(first.id, reorder=clash)
 
 
+def _uploads_refused(world: World, photos: Any) -> None:
+    """Three new photos at once (PropertyService.add_photos); the last one's place is taken."""
+    prop_id = photos[0].property_id
+    new = [a_photo(world.alice.id, prop_id, order=n) for n in (3, 4, 2)]
+    with world.uow(world.alice) as uow:
+        uow.media.add_all(new)
+
+
 def _photos(world: World, photos: Any) -> Any:
     with world.uow(world.alice) as uow:
         return uow.media.for_property(photos[0].property_id)
@@ -244,6 +252,20 @@ class TestMultiRowWritesAreAllOrNothing:
         with pytest.raises(Duplicate):
             _removal_refused(world, photos)
         assert list(_photos(world, photos)) == photos  # the deleted row is back, unchanged
+
+    def test_a_refused_photo_leaves_none_of_the_photos_uploaded_with_it(self, world: World) -> None:
+        photos = _removal_arrange(world)
+        with pytest.raises(Duplicate):
+            _uploads_refused(world, photos)
+        assert list(_photos(world, photos)) == photos
+
+    def test_photos_added_at_once_come_back_in_their_order(self, world: World) -> None:
+        photos = _removal_arrange(world)
+        new = [a_photo(world.alice.id, photos[0].property_id, order=n) for n in (4, 3)]
+        with world.uow(world.alice) as uow:
+            added = uow.media.add_all(new)
+        assert [(p.id, p.order) for p in added] == [(p.id, p.order) for p in new]
+        assert [p.order for p in _photos(world, photos)] == [0, 1, 2, 3, 4]
 
     def test_a_removal_deletes_the_row_and_closes_the_gallery_up(self, world: World) -> None:
         first, second, third = _removal_arrange(world)

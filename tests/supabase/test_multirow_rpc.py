@@ -32,6 +32,7 @@ from tests.contract.test_multirow_writes import (
     _photos,
     _removal_arrange,
     _removal_refused,
+    _uploads_refused,
     state,
 )
 from tests.supabase.standin.project import StandInProject
@@ -77,6 +78,17 @@ def test_a_refused_photo_removal_was_one_request(world: World, standin: StandInP
         _removal_refused(world, photos)
     assert writes(standin) == [("POST", "rpc/revideo_remove_media")]
     assert list(_photos(world, photos)) == photos  # the deleted row is back, unchanged
+
+
+def test_a_refused_upload_of_several_photos_was_one_request(
+    world: World, standin: StandInProject
+) -> None:
+    photos = _removal_arrange(world)
+    standin.rest.calls.clear()
+    with pytest.raises(Duplicate):
+        _uploads_refused(world, photos)
+    assert writes(standin) == [("POST", "rpc/revideo_add_media")]
+    assert list(_photos(world, photos)) == photos
 
 
 def test_a_removal_deletes_the_row_and_closes_the_gallery_up(

@@ -187,7 +187,7 @@ class PropertyService:
     ) -> tuple[PropertyMedia, ...]:
         """Store each photo's file, then its row at the end of the gallery (inside `uow`)."""
         placed = self._put(actor, prop, uow.media.for_property(prop.id), photos, stored)
-        return tuple(uow.media.add(m) for m in placed)
+        return uow.media.add_all(placed)  # all or none (one SQL function on Supabase)
 
     def _put(
         self,

@@ -164,6 +164,9 @@ class InMemoryMedia(Repo):
         self.tx.stamp(new.id)
         return new
 
+    def add_all(self, media: Sequence[PropertyMedia]) -> tuple[PropertyMedia, ...]:
+        return tuple(self.add(m) for m in media)  # the unit of work undoes all if one raises
+
     def set_orders(self, media: Sequence[PropertyMedia]) -> None:
         for item in media:
             old = self.tx.writable(self.t.media, item.id, "photo", lambda m: m.user_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -122,6 +123,20 @@ class RestMedia(RestTable[PropertyMedia]):
 
     def add(self, media: PropertyMedia) -> PropertyMedia:
         return self.insert(convert.params(media, _MEDIA), {"property": media.property_id})
+
+    def add_all(self, media: Sequence[PropertyMedia]) -> tuple[PropertyMedia, ...]:
+        """Several photos' rows in one SQL function (revideo_add_media): all or none."""
+        if len(media) < 2:
+            return tuple(self.add(m) for m in media)
+        self.rest.flush()
+        payload = [convert.params(m, _MEDIA) for m in media]
+        refs = {"property": media[0].property_id}
+        with rest_errors(self.kind, media[0].id, action="create", refs=refs):
+            rows = self.rest.client.rpc("revideo_add_media", {"p_media": payload}).execute().data
+        stored = {str(r["id"]): convert.media(r) for r in rows or []}
+        for key in stored:
+            self.rest.undo.append(functools.partial(self._forget, key))
+        return tuple(stored[m.id] for m in media)
 
     def set_orders(self, media: Sequence[PropertyMedia]) -> None:
         """All orders in one SQL function (one transaction); undone as one too."""
