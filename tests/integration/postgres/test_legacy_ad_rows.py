@@ -92,7 +92,8 @@ def _old_rows(admin: str) -> tuple[str, str]:
         for platform, day, spend, imp, clicks, leads in OLD_ROWS:
             conn.execute(
                 "INSERT INTO public.ad_performance (video_id, user_id, platform, date_recorded,"
-                " spend_amount, impressions, clicks, leads) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                " spend_amount, impressions, clicks, leads)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
                 [video[0], user, platform, day, spend, imp, clicks, leads],
             )
     return user, video[0]
