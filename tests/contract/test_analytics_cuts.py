@@ -108,7 +108,7 @@ def test_every_cut_and_breakdown_sums_the_visible_rows(world: World) -> None:
                 }, f
                 for by in BYS:
                     want = _expected(seen, by, keys[by], labels)
-                    for limit in (None, 2):
+                    for limit in (None, 2) if f == AdFilter() else (None,):
                         got = uow.analytics.breakdown(f, by, limit)  # type: ignore[arg-type]
                         assert [(g.key, g.label, g.totals) for g in got] == want[:limit], (f, by)
                         for g in got:
