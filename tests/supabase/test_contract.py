@@ -13,4 +13,5 @@ from tests.contract.test_ad_imports import *  # noqa: F403
 from tests.contract.test_analytics_cuts import *  # noqa: F403
 from tests.contract.test_atomicity import *  # noqa: F403
 from tests.contract.test_profiles_properties import *  # noqa: F403
+from tests.contract.test_render_costs import *  # noqa: F403
 from tests.contract.test_videos_ads import *  # noqa: F403

@@ -84,19 +84,6 @@ def video_where(f: AdFilter, alias: str = "v") -> tuple[str, list[Any]]:
     return " AND ".join(where), params
 
 
-def job_where(f: AdFilter, alias: str = "j") -> tuple[str, list[Any]]:
-    """The video part of an ad filter applied to render jobs (same owner as their video)."""
-    where, params = ["true"], []
-    for column, value in (("video_id", f.video_id), ("user_id", f.user_id)):
-        if value is not None:
-            where.append(f"{alias}.{column} = %s")
-            params.append(value)
-    if f.property_id is not None:
-        where.append(f"{alias}.video_id IN (SELECT id FROM public.videos WHERE property_id = %s)")
-        params.append(f.property_id)
-    return " AND ".join(where), params
-
-
 def valid(f: AdFilter) -> bool:
     ids = (f.video_id, f.property_id, f.user_id, f.import_id)
     return all(i is None or is_uuid(i) for i in ids)

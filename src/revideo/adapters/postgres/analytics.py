@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from revideo.adapters.postgres._table import Row, owner_only
-from revideo.adapters.postgres.ads import ad_where, job_where, valid, video_where
+from revideo.adapters.postgres.ads import ad_where, valid, video_where
 from revideo.adapters.postgres.errors import database_errors
 from revideo.domain.ads import AdPlatform
 from revideo.domain.analytics import AdTotals, Summary
@@ -152,16 +152,16 @@ class PostgresAnalytics:
         src = source(filter)
         ads, ad_params = src.where(filter)
         videos, video_params = video_where(filter)
-        jobs, job_params = job_where(filter)
+        # Each video carries the sum of its render jobs' costs (render_cost, kept by a
+        # trigger): the counts and the cost come from one index-only scan of the videos.
         row = self._rows(
             f"SELECT (SELECT row_to_json(t) FROM (SELECT {src.sums}"
-            f"   FROM public.{src.table} a WHERE {ads}) t) AS ads,"
-            " (SELECT coalesce(json_object_agg(status, n), '{}') FROM"
-            f"   (SELECT status, count(*) AS n FROM public.videos v WHERE {videos}"
-            "    GROUP BY status) s) AS by_status,"
-            " (SELECT coalesce(sum(j.cost_credits), 0) FROM public.video_render_jobs j"
-            f"   WHERE {jobs}) AS cost",
-            [*ad_params, *video_params, *job_params],
+            f"   FROM public.{src.table} a WHERE {ads}) t) AS ads, s.by_status, s.cost"
+            " FROM (SELECT coalesce(json_object_agg(status, n), '{}') AS by_status,"
+            "   coalesce(sum(cost), 0) AS cost FROM"
+            "   (SELECT status, count(*) AS n, sum(v.render_cost) AS cost"
+            f"    FROM public.videos v WHERE {videos} GROUP BY status) g) s",
+            [*ad_params, *video_params],
         )[0]
         by_status = {VideoStatus(k): int(n) for k, n in row["by_status"].items()}
         return Summary(ads=totals(row["ads"]), videos_by_status=by_status, usage_cost=row["cost"])
