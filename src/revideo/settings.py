@@ -46,6 +46,7 @@ class Settings:
     mail_from: str = "revideo <no-reply@localhost>"
     ratelimit_storage: str = "memory://"
     trusted_proxies: int = 0
+    staging_hours: int = 24  # how long an upload waits for its next step (services/staging.py)
 
     @property
     def media_dir(self) -> Path:
@@ -88,6 +89,7 @@ def load(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Se
         mail_from=env.get("REVIDEO_MAIL_FROM", "revideo <no-reply@localhost>"),
         ratelimit_storage=env.get("REVIDEO_RATELIMIT_STORAGE", "memory://"),
         trusted_proxies=_whole(env, "REVIDEO_TRUSTED_PROXIES", 0, minimum=0),
+        staging_hours=_whole(env, "REVIDEO_STAGING_HOURS", 24, minimum=1),
     )
     check(settings)
     return settings

@@ -93,7 +93,6 @@ def make_app(services: Services, tmp_path: Path, **config: Any) -> Any:
     settings = {
         "TESTING": True,
         "WTF_CSRF_ENABLED": False,
-        "WIZARD_DIR": str(tmp_path / "wizard"),
         "RATELIMIT_LOGIN": "1000 per minute",
         "RATELIMIT_REGISTER": "1000 per minute",
         "RATELIMIT_RESET": "1000 per minute",
