@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -49,10 +50,19 @@ class StagingService:
     keep: timedelta = KEEP
     sweep_every: timedelta = timedelta(minutes=10)
     _next_sweep: datetime | None = attrs.field(default=None, init=False, repr=False)
+    _last: datetime | None = attrs.field(default=None, init=False, repr=False)
+    _lock: threading.Lock = attrs.field(factory=threading.Lock, init=False, repr=False)
 
     def new_token(self) -> str:
-        """A fresh token, stamped with the clock's time (never guessable)."""
-        return f"{self.clock().astimezone(UTC).strftime(_STAMP)}-{secrets.token_urlsafe(18)}"
+        """A fresh token (never guessable), stamped with the clock's time; within one process
+        stamps only go up (a microsecond on when the clock has not moved), so the newest of a
+        user's objects is the one with the greatest token."""
+        with self._lock:
+            now = self.clock().astimezone(UTC)
+            if self._last is not None and now <= self._last:
+                now = self._last + timedelta(microseconds=1)
+            self._last = now
+        return f"{now.strftime(_STAMP)}-{secrets.token_urlsafe(18)}"
 
     def put(self, actor: Actor, token: str, suffix: str, data: bytes | Iterable[bytes]) -> int:
         """Stage `data` as the actor's `<token>.<suffix>`; its size."""
