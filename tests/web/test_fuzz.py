@@ -29,6 +29,7 @@ from revideo.ports.repositories import AdFilter, PropertyFilter, VideoFilter
 from tests.support import PNG
 from tests.web.conftest import CRON, new_property, new_video, post_ad
 
+pytestmark = pytest.mark.slow
 EXAMPLES = int(os.environ.get("REVIDEO_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 NOT_FUZZED = {  # POST routes left out, and why
