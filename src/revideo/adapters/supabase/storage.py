@@ -98,6 +98,7 @@ class SupabaseMediaStore(SupabaseStaging):
             content_type,
             filename=filename,
             too_large=lambda: self.too_large(bucket),
+            timeout=self.backend.storage_timeout,
         )
 
     def too_large(self, bucket: str) -> TooLarge:
