@@ -9,6 +9,7 @@ from datetime import datetime
 import attrs
 
 from revideo.adapters.memory.ads import InMemoryAds, InMemoryAnalytics
+from revideo.adapters.memory.tokens import InMemoryApiTokens
 from revideo.adapters.memory.database import (
     InMemoryDatabase,
     InMemoryTransactionMixin,
@@ -358,3 +359,4 @@ class InMemoryUnitOfWork(InMemoryTransactionMixin):
         self.webhook_deliveries = InMemoryWebhookDeliveries(tx)
         self.ads = InMemoryAds(tx)
         self.analytics = InMemoryAnalytics(tx)
+        self.api_tokens = InMemoryApiTokens(tx)

@@ -16,6 +16,7 @@ from revideo.adapters.supabase.repositories import (
     RestWebhookDeliveries,
 )
 from revideo.adapters.supabase.rest import Rest
+from revideo.adapters.supabase.tokens import RestApiTokens
 from revideo.domain.profile import Actor
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ class SupabaseUnitOfWork:
         self.webhook_deliveries = RestWebhookDeliveries(rest)
         self.ads = RestAds(rest)
         self.analytics = RestAnalytics(rest)
+        self.api_tokens = RestApiTokens(rest)
         return self
 
     def __exit__(
