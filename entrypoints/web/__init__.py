@@ -81,6 +81,7 @@ def _defaults(svc: Services) -> dict[str, Any]:
         "RATELIMIT_REGISTER": "5 per minute",
         "RATELIMIT_RESET": "5 per minute",
         "RATELIMIT_RESET_ADDRESS": "3 per 15 minutes",
+        "RATELIMIT_API": settings.api_rate_limit,
         "RATELIMIT_STORAGE_URI": settings.ratelimit_storage,
         "WIZARD_DIR": str(settings.data_dir / "uploads"),
         "DRAFT_DIR": str(settings.data_dir / "drafts"),
@@ -98,6 +99,7 @@ def _register(app: Flask) -> None:
         ads,
         analytics,
         api,
+        api_v1,
         assets,
         auth,
         dashboard,
@@ -117,6 +119,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(assets.bp)
     auth.init_app(app)
     api.init_app(app)
+    api_v1.init_app(app)
     errors.init_app(app)
     from revideo.domain.ad_matching import short_ref
 

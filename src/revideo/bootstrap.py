@@ -25,6 +25,7 @@ from revideo.ports.ad_exports import AdExportReader
 from revideo.ports.backend import Backend
 from revideo.ports.clock import Clock, utcnow
 from revideo.ports.identity import Identity
+from revideo.ports.fetcher import RemoteFetcher
 from revideo.ports.images import ImageCleaner
 from revideo.ports.mailer import Mailer
 from revideo.ports.media_store import MediaStore
@@ -135,7 +136,7 @@ def bootstrap(
         mailer=mailer,
         identity=identity,
         writer=writer,
-        properties=PropertyService(ctx, store, make_image_cleaner()),
+        properties=PropertyService(ctx, store, make_image_cleaner(), make_fetcher(settings)),
         videos=VideoService(ctx, engine, store, writer, policy),
         pipeline=Pipeline(ctx, engine, store, policy),
         ads=AdService(ctx),
@@ -144,6 +145,12 @@ def bootstrap(
         users=UserService(ctx, store, identity),
         tokens=TokenService(ctx),
     )
+
+
+def make_fetcher(settings: Settings) -> RemoteFetcher:
+    from revideo.adapters.http_fetch import HttpFetcher
+
+    return HttpFetcher(allow_private=settings.fetch_private)
 
 
 def make_image_cleaner() -> ImageCleaner:
