@@ -24,7 +24,7 @@ from flask import Blueprint
 from pydantic import BaseModel
 
 F = Callable[..., Any]
-PROBLEM_CODES = (400, 401, 403, 404, 409, 413, 422, 429, 502, 503)
+PROBLEM_CODES = (400, 401, 403, 404, 409, 413, 415, 422, 429, 502, 503)
 
 
 @attrs.frozen

@@ -149,6 +149,12 @@ class VideoService:
         if generate and not data.script_content.strip():
             draft = self.write_script(actor, data.property_id, data.purpose)
             data = attrs.evolve(data, script_content=draft.text)
+        if generate:  # refused before anything is written
+            Video(
+                id="-", user_id="-", property_id=data.property_id, title=data.title,
+                script_content=data.script_content, avatar_id=data.avatar_id,
+                voice_id=data.voice_id,
+            ).ready_to_render()  # fmt: skip
         video, created = self.draft_once(actor, data, key)
         if created and generate:
             video = self.submit(actor, video.id)
