@@ -48,6 +48,7 @@ class Api:
     services: Services
     clock: Clock
     data: Path
+    clients: list[httpx.Client] = attrs.field(factory=list)
 
     def agent(self, email: str) -> Agent:
         ident: Any = self.services.identity
@@ -59,7 +60,9 @@ class Api:
 
     def client(self, token: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return httpx.Client(base_url=self.url, headers=headers, timeout=60)
+        client = httpx.Client(base_url=self.url, headers=headers, timeout=60)
+        self.clients.append(client)  # closed at the end: an open keep-alive holds waitress
+        return client
 
 
 def api_services(db: Any, data: Path, clock: Clock, **env: str) -> Services:
@@ -94,8 +97,11 @@ def api(pg_server: PgServer) -> Iterator[Api]:
     data = Path(tempfile.mkdtemp(prefix="revideo-api-test-"))
     services = api_services(db, data, clock)
     url, stop = run_server(listen(services, "127.0.0.1", 0, threads=4))
+    site = Api(url, services, clock, data)
     try:
-        yield Api(url, services, clock, data)
+        yield site
     finally:
+        for client in site.clients:
+            client.close()
         stop()
         db.close()
