@@ -13,7 +13,9 @@ CREATE TABLE public.api_tokens (
   created_at timestamptz NOT NULL DEFAULT now(),
   expires_at timestamptz,
   last_used_at timestamptz,
-  revoked_at timestamptz
+  revoked_at timestamptz,
+  submission_key uuid,  -- the settings form's one-time key: a double submit makes one token
+  UNIQUE (user_id, submission_key)
 );
 CREATE INDEX api_tokens_user_idx ON public.api_tokens (user_id, created_at);
 ALTER TABLE public.api_tokens ENABLE ROW LEVEL SECURITY;

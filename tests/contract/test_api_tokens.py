@@ -87,3 +87,16 @@ class TestApiTokens:
             assert uow.api_tokens.use(hash_token("rvd_gone"), NOW) is None
         with world.uow(world.alice) as uow, pytest.raises(NotFound):
             uow.api_tokens.revoke("not-a-uuid", NOW)
+
+
+class TestTokenSubmissionKeys:
+    def test_a_submission_key_makes_one_token(self, world: World) -> None:
+        key = str(uuid.uuid4())
+        with world.uow(world.alice) as uow:
+            uow.api_tokens.add(a_token(world.alice.id, "rvd_first"), key)
+        with pytest.raises(Duplicate), world.uow(world.alice) as uow:
+            uow.api_tokens.add(a_token(world.alice.id, "rvd_second"), key)
+        with world.uow(world.bob) as uow:  # another user's key space
+            uow.api_tokens.add(a_token(world.bob.id, "rvd_bobs"), key)
+        with world.uow(world.alice) as uow:
+            assert len(uow.api_tokens.list()) == 1

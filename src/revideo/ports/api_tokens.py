@@ -15,8 +15,9 @@ from revideo.domain.api_tokens import ApiToken
 
 
 class ApiTokenRepository(Protocol):
-    def add(self, token: ApiToken) -> ApiToken:
-        """Insert the actor's own token; Duplicate if its hash is taken."""
+    def add(self, token: ApiToken, submission_key: str | None = None) -> ApiToken:
+        """Insert the actor's own token; Duplicate if its hash is taken, or if this owner
+        used `submission_key` (a UUID) before."""
         ...
 
     def list(self) -> builtins.list[ApiToken]:

@@ -15,9 +15,10 @@ from revideo.domain.api_tokens import (
     token_name,
     token_scope,
 )
-from revideo.domain.errors import ValidationError
+from revideo.domain.errors import Duplicate, ValidationError
 from revideo.domain.profile import Actor
 from revideo.services._base import Context, signed_in
+from revideo.services.properties import check_submission_key
 
 SYSTEM = Actor.service()
 
@@ -43,10 +44,20 @@ class TokenService:
     ctx: Context
 
     def create(
-        self, actor: Actor, name: str, scope: str, expires_at: datetime | None = None
+        self,
+        actor: Actor,
+        name: str,
+        scope: str,
+        expires_at: datetime | None = None,
+        submission_key: str | None = None,
     ) -> NewToken:
-        """Make a token for the acting user; its secret is returned once and kept only hashed."""
+        """Make a token for the acting user; its secret is returned once and kept only hashed.
+
+        A form's one-time `submission_key` used before is refused (the secret of the token it
+        made was shown once, to the first submit, and cannot be shown again).
+        """
         user_id = signed_in(actor)
+        key = check_submission_key(submission_key)
         now = self.ctx.clock()
         if expires_at is not None and expires_at <= now:
             raise ValidationError("expires", "must be in the future")
@@ -60,8 +71,15 @@ class TokenService:
             prefix=secret[: len(TOKEN_PREFIX) + 6],
             expires_at=expires_at,
         )
-        with self.ctx.uow(actor) as uow:
-            stored = uow.api_tokens.add(token)
+        try:
+            with self.ctx.uow(actor) as uow:
+                stored = uow.api_tokens.add(token, key)
+        except Duplicate:
+            if key is None:
+                raise
+            raise ValidationError(
+                "submission_key", "this form made its token already (shown once, on the first answer)"
+            ) from None
         return NewToken(stored, secret)
 
     def list(self, actor: Actor) -> list[ApiToken]:

@@ -16,13 +16,14 @@ class InMemoryApiTokens(Repo):
     def _own(self, token: ApiToken) -> bool:
         return self.tx.actor.system or token.user_id == self.tx.actor.user_id
 
-    def add(self, token: ApiToken) -> ApiToken:
+    def add(self, token: ApiToken, submission_key: str | None = None) -> ApiToken:
         if self.tx.actor.user_id is None or token.user_id != self.tx.actor.user_id:
             raise Forbidden("create", "api token", token.id)
         if token.user_id not in self.t.profiles:
             raise NotFound("profile", token.user_id)
         if any(t.token_hash == token.token_hash for t in self.t.api_tokens.values()):
             raise Duplicate("api token", token.prefix)
+        self.tx.submit("api_tokens", token.user_id, submission_key, token.id)
         stored = attrs.evolve(token, created_at=token.created_at or self.tx.now())
         self.t.api_tokens[stored.id] = stored
         self.tx.stamp(stored.id)

@@ -56,8 +56,8 @@ class PostgresApiTokens(Table[ApiToken]):
     table, kind = "api_tokens", "api token"
     to_domain = staticmethod(token_from_row)
 
-    def add(self, token: ApiToken) -> ApiToken:
-        values = token_values(token)
+    def add(self, token: ApiToken, submission_key: str | None = None) -> ApiToken:
+        values = {**token_values(token), "submission_key": submission_key}
         names = ", ".join(values)
         marks = ", ".join(f"%({k})s" for k in values)
         rows = self.rows(

@@ -17,8 +17,8 @@ class RestApiTokens(RestTable[ApiToken]):
     table, kind = "api_tokens", "api token"
     to_domain = staticmethod(token_from_row)
 
-    def add(self, token: ApiToken) -> ApiToken:
-        values = token_values(token)
+    def add(self, token: ApiToken, submission_key: str | None = None) -> ApiToken:
+        values = {**token_values(token), "submission_key": submission_key}
         if token.expires_at is not None:
             values["expires_at"] = token.expires_at.isoformat()
         return self.insert(values)
