@@ -27,6 +27,7 @@ from revideo.ports.clock import Clock, utcnow
 from revideo.ports.identity import Identity
 from revideo.ports.fetcher import RemoteFetcher
 from revideo.ports.images import ImageCleaner
+from revideo.ports.webhooks import WebhookSender
 from revideo.ports.mailer import Mailer
 from revideo.ports.media_store import MediaStore
 from revideo.ports.script_writer import ScriptWriter
@@ -38,6 +39,7 @@ from revideo.services.analytics import AnalyticsService
 from revideo.services.pipeline import Pipeline
 from revideo.services.properties import PropertyService
 from revideo.services.tokens import TokenService
+from revideo.services.webhooks import WebhookService
 from revideo.services.users import UserService
 from revideo.services.videos import RenderPolicy, VideoService
 from revideo.settings import Settings, load
@@ -64,6 +66,7 @@ class Services:
     analytics: AnalyticsService
     users: UserService
     tokens: TokenService
+    webhooks: WebhookService
 
     def follow(
         self,
@@ -122,6 +125,7 @@ def bootstrap(
     ctx = Context(uow=backend.unit_of_work, clock=clock)
     # HeyGen posts per-video callbacks unsigned, so status arrives through the
     # signed, registered webhook endpoint and through polling instead.
+    webhooks = WebhookService(ctx, make_webhook_sender(settings), mailer)
     policy = RenderPolicy(
         credits_per_minute=settings.credits_per_minute,
         poll_concurrency=settings.poll_concurrency,
@@ -138,12 +142,13 @@ def bootstrap(
         writer=writer,
         properties=PropertyService(ctx, store, make_image_cleaner(), make_fetcher(settings)),
         videos=VideoService(ctx, engine, store, writer, policy),
-        pipeline=Pipeline(ctx, engine, store, policy),
+        pipeline=Pipeline(ctx, engine, store, policy, webhooks=webhooks),
         ads=AdService(ctx),
         ad_import=AdImportService(ctx, make_export_reader()),
         analytics=AnalyticsService(ctx),
         users=UserService(ctx, store, identity),
         tokens=TokenService(ctx),
+        webhooks=webhooks,
     )
 
 
@@ -151,6 +156,12 @@ def make_fetcher(settings: Settings) -> RemoteFetcher:
     from revideo.adapters.http_fetch import HttpFetcher
 
     return HttpFetcher(allow_private=settings.fetch_private)
+
+
+def make_webhook_sender(settings: Settings) -> WebhookSender:
+    from revideo.adapters.http_fetch.webhooks import HttpWebhookSender
+
+    return HttpWebhookSender(allow_private=settings.fetch_private)
 
 
 def make_image_cleaner() -> ImageCleaner:

@@ -28,6 +28,7 @@ from revideo.ports.video_engine import VideoEngine
 from revideo.services._base import Context
 from revideo.services._rounds import RoundResult
 from revideo.services.videos import RenderPolicy, RenderStarter, record_accepted
+from revideo.services.webhooks import video_event
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor.service()
@@ -108,7 +109,7 @@ class LostCreates:
             raise InvalidTransition(video.id, "settled", "reconcile")
         uow.render_jobs.update(job.fail(kind, reason, now))
         if video.status in (VideoStatus.DRAFT, VideoStatus.FAILED):
-            uow.videos.update(video.reject(reason))
+            video_event(uow, uow.videos.update(video.reject(reason)), now)
             plan_retry(uow, self.policy, video.id, now)
         return "failed"
 

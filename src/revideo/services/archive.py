@@ -23,6 +23,7 @@ from revideo.ports.video_engine import VideoEngine
 from revideo.services._base import Context
 from revideo.services._rounds import current_job
 from revideo.services.videos import RenderPolicy
+from revideo.services.webhooks import video_event
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor.service()
@@ -65,7 +66,8 @@ class Archiver:
                     duration = current.meta.duration or (fresh.duration if fresh else None)
                     done = current.archive(video_url, thumb_url, now)
                     meta = attrs.evolve(done.meta, duration=duration)
-                    uow.videos.update(attrs.evolve(done, meta=meta, error_message=None))
+                    saved = uow.videos.update(attrs.evolve(done, meta=meta, error_message=None))
+                    video_event(uow, saved, now)
                     job = current_job(uow, current)
                     if job is not None and job.cost_credits is None:
                         charged = self.policy.charge(job, duration, self.policy.rate(self.engine))
@@ -88,7 +90,7 @@ class Archiver:
         with self.ctx.uow(SYSTEM) as uow:
             current = uow.videos.lock(video.id)
             if _still_unarchived(current, video):
-                uow.videos.update(current.not_archived(reason))
+                video_event(uow, uow.videos.update(current.not_archived(reason)), now)
             uow.videos.release(video.id, self.owner, NEVER, now)
         self._forget(video, {current.video_url, current.thumbnail_url})  # a part may be stored
 

@@ -45,6 +45,7 @@ from revideo.services._rounds import (
 )
 from revideo.services.archive import Archiver
 from revideo.services.videos import RenderPolicy, RenderStarter
+from revideo.services.webhooks import WebhookService, video_event
 
 __all__ = ["Pipeline", "RoundResult"]
 
@@ -61,6 +62,7 @@ class Pipeline:
     owner: str = attrs.field(factory=worker_name)
     busy: Busy = attrs.field(factory=Busy, repr=False, eq=False)
     checked: Releases = attrs.field(factory=Releases, repr=False, eq=False)
+    webhooks: WebhookService | None = None  # outgoing webhooks, delivered each round
 
     def run_round(self, stop: threading.Event | None = None) -> dict[str, RoundResult]:
         """One pass of every system loop: settle lost starts, poll, retry, archive."""
@@ -70,6 +72,8 @@ class Pipeline:
             "retry": lambda: self.retry(stop=stop),
             "archive": lambda: self.archive(stop=stop),
         }
+        if self.webhooks is not None:
+            loops["webhooks"] = self.webhooks.deliver
         results: dict[str, RoundResult] = {}
         for name, loop in loops.items():
             if stop is not None and stop.is_set():
@@ -115,6 +119,7 @@ class Pipeline:
         observed = uow.videos.update(observed)
         if observed.status is VideoStatus.FAILED:
             self._plan_retry(uow, observed.id, now)
+            video_event(uow, observed, now)
         return observed
 
     def _plan_retry(self, uow: UnitOfWork, video_id: str, now: datetime) -> None:
@@ -183,7 +188,7 @@ class Pipeline:
     def _give_up(self, uow: UnitOfWork, video: Video, now: datetime) -> None:
         hours = self.policy.stuck_after.total_seconds() / 3600
         reason = f"the render was still unfinished after {hours:g} hours (checked again just now)"
-        uow.videos.update(video.give_up(f"{reason}; retry it"))
+        video_event(uow, uow.videos.update(video.give_up(f"{reason}; retry it")), now)
         job = current_job(uow, video)
         if job is not None:
             uow.render_jobs.update(job.fail(FailureKind.STUCK, reason, now))

@@ -26,6 +26,7 @@ from revideo.domain.profile import Actor, Profile, Role
 from revideo.domain.property import Property
 from revideo.domain.render_job import RenderJob
 from revideo.domain.video import Video
+from revideo.domain.webhooks import WebhookEndpoint, WebhookMessage
 from revideo.ports.clock import Clock, utcnow
 
 if TYPE_CHECKING:
@@ -69,6 +70,8 @@ class Tables:
     pipeline: dict[str, PipelineMark] = attrs.Factory(dict)  # video id -> lease and due times
     deliveries: dict[str, datetime] = attrs.Factory(dict)
     api_tokens: dict[str, ApiToken] = attrs.Factory(dict)
+    webhook_endpoints: dict[str, WebhookEndpoint] = attrs.Factory(dict)
+    webhook_messages: dict[str, WebhookMessage] = attrs.Factory(dict)
     seq: dict[str, int] = attrs.Factory(dict)
     submissions: dict[tuple[str, str, str], str] = attrs.Factory(dict)
     """(table, owner, submission key) -> id of the row created with it."""
@@ -116,7 +119,10 @@ class InMemoryDatabase:
         with self.lock:
             t = self.tables
             t.profiles.pop(user_id, None)
-            for name in ("ads", "jobs", "videos", "media", "properties", "api_tokens"):
+            for name in (
+                "ads", "jobs", "videos", "media", "properties", "api_tokens",
+                "webhook_messages", "webhook_endpoints",
+            ):  # fmt: skip
                 table = getattr(t, name)
                 for key in [k for k, row in table.items() if row.user_id == user_id]:
                     del table[key]

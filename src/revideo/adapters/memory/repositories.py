@@ -10,6 +10,7 @@ import attrs
 
 from revideo.adapters.memory.ads import InMemoryAds, InMemoryAnalytics
 from revideo.adapters.memory.tokens import InMemoryApiTokens
+from revideo.adapters.memory.webhooks import InMemoryWebhooks
 from revideo.adapters.memory.database import (
     InMemoryDatabase,
     InMemoryTransactionMixin,
@@ -360,3 +361,4 @@ class InMemoryUnitOfWork(InMemoryTransactionMixin):
         self.ads = InMemoryAds(tx)
         self.analytics = InMemoryAnalytics(tx)
         self.api_tokens = InMemoryApiTokens(tx)
+        self.webhooks = InMemoryWebhooks(tx)

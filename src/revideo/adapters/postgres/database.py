@@ -240,7 +240,7 @@ class PostgresUnitOfWork:
         self._conn: Any = None
 
     def __enter__(self) -> PostgresUnitOfWork:
-        from revideo.adapters.postgres import ads, analytics, properties, tokens, videos
+        from revideo.adapters.postgres import ads, analytics, properties, tokens, videos, webhooks
 
         with database_errors():
             conn = Transaction(self.db.pool.getconn(), self.actor)
@@ -254,6 +254,7 @@ class PostgresUnitOfWork:
         self.ads = ads.PostgresAds(conn, self.actor)
         self.analytics = analytics.PostgresAnalytics(conn, self.actor)
         self.api_tokens = tokens.PostgresApiTokens(conn, self.actor)
+        self.webhooks = webhooks.PostgresWebhooks(conn, self.actor)
         return self
 
     def __exit__(

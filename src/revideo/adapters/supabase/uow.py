@@ -17,6 +17,7 @@ from revideo.adapters.supabase.repositories import (
 )
 from revideo.adapters.supabase.rest import Rest
 from revideo.adapters.supabase.tokens import RestApiTokens
+from revideo.adapters.supabase.webhooks import RestWebhooks
 from revideo.domain.profile import Actor
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ class SupabaseUnitOfWork:
         self.ads = RestAds(rest)
         self.analytics = RestAnalytics(rest)
         self.api_tokens = RestApiTokens(rest)
+        self.webhooks = RestWebhooks(rest)
         return self
 
     def __exit__(
