@@ -61,7 +61,8 @@ class WebhookRepository(Protocol):
 
 
 class WebhookSender(Protocol):
-    def send(self, url: str, secret: str, message_id: str, body: str, at: datetime) -> Answer:
-        """POST `body` signed with Standard Webhooks' headers; any failure is an Answer
-        (status None when nothing came back), never an exception."""
+    def send(self, url: str, secret: str, message_id: str, body: str) -> Answer:
+        """POST `body` signed with Standard Webhooks' headers, stamped with the time it is
+        sent (receivers refuse old stamps); any failure is an Answer (status None when
+        nothing came back), never an exception."""
         ...

@@ -127,7 +127,7 @@ class WebhookService:
         sent = failed = 0
         for message, endpoint in taken:
             body = json.dumps(message.payload, separators=(",", ":"))
-            answer = self.sender.send(endpoint.url, endpoint.secret, message.id, body, now)
+            answer = self.sender.send(endpoint.url, endpoint.secret, message.id, body)
             done, after = after_attempt(message, endpoint, answer, self.ctx.clock())
             with self.ctx.uow(SYSTEM) as uow:
                 uow.webhooks.save_message(done)
