@@ -24,7 +24,8 @@ from revideo.domain.webhooks import (
     WebhookMessage,
     after_attempt,
 )
-from revideo.services.webhooks import WebhookService
+from revideo.domain.profile import Actor
+from revideo.services.webhooks import queue_event
 from tests.api.receiver import receiving
 from tests.support import Clock, memory_services, sample_property, user
 
@@ -98,8 +99,9 @@ class TestDelivery:
             failed_video(services, actor, clock)
             while hooks.endpoints(actor)[0].enabled:
                 hooks.deliver()
-                clock.advance(hours=12)
-                failed_video(services, actor, clock)  # new events keep coming
+                clock.advance(days=1)
+                with services.backend.unit_of_work(Actor.service()) as uow:  # new events come
+                    queue_event(uow, actor.user_id, "video.failed", {}, str(clock.now), clock.now)
         off = hooks.endpoints(actor)[0]
         assert not off.enabled and off.disabled_reason and off.failing_since is not None
         assert clock.now - off.failing_since >= DISABLE_AFTER

@@ -25,6 +25,12 @@ class HttpWebhookSender:
     def __init__(self, *, allow_private: bool = False, timeout: float = 10.0) -> None:
         self.allow_private = allow_private
         self.timeout = timeout
+        self._http: httpx.Client | None = None
+
+    def _client(self) -> httpx.Client:
+        if self._http is None:  # one client (and TLS context) for every delivery
+            self._http = httpx.Client(timeout=self.timeout, follow_redirects=False, trust_env=False)
+        return self._http
 
     def send(self, url: str, secret: str, message_id: str, body: str) -> Answer:
         from standardwebhooks import Webhook
@@ -41,8 +47,7 @@ class HttpWebhookSender:
             "webhook-signature": Webhook(secret).sign(message_id, at, body),
         }
         try:
-            with httpx.Client(timeout=self.timeout, follow_redirects=False, trust_env=False) as h:
-                answer = h.post(url, content=body.encode(), headers=headers)
+            answer = self._client().post(url, content=body.encode(), headers=headers)
         except httpx.HTTPError as exc:
             return Answer(None, f"no answer: {type(exc).__name__}: {exc}")
         return Answer(answer.status_code, answer.text[:2000])
