@@ -104,6 +104,7 @@ def _register(app: Flask) -> None:
         auth,
         dashboard,
         errors,
+        hooks,
         media,
         properties,
         studio,
@@ -113,6 +114,7 @@ def _register(app: Flask) -> None:
 
     blueprints = (auth, dashboard, wizard, properties, studio, videos, analytics, ads, admin, media)
     app.register_blueprint(account.bp)
+    app.register_blueprint(hooks.bp)
     for module in blueprints:
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp)
