@@ -41,7 +41,11 @@ def world(api: Api) -> tuple[Agent, Agent, dict[str, str]]:
     video = alice.http.post(
         "/api/v1/videos", json={"property_id": prop["id"], "generate": False}
     ).json()
-    ids = {"property_id": prop["id"], "photo_id": photo["id"], "video_id": video["id"]}
+    hook = alice.http.post(
+        "/api/v1/webhooks", json={"url": "http://127.0.0.1:9/h", "events": ["video.completed"]}
+    ).json()
+    ids = {"property_id": prop["id"], "photo_id": photo["id"], "video_id": video["id"],
+           "endpoint_id": hook["id"]}  # fmt: skip
     return alice, bob, ids
 
 
@@ -60,6 +64,7 @@ def snapshot(agent: Agent, ids: dict[str, str]) -> str:
         agent.http.get(f"/api/v1/properties/{ids['property_id']}/photos").json(),
         agent.http.get(f"/api/v1/videos/{ids['video_id']}").json(),
         agent.http.get("/api/v1/videos").json()["total"],
+        agent.http.get("/api/v1/webhooks").json(),
     ]
     return json.dumps(parts, sort_keys=True)
 
@@ -70,6 +75,7 @@ def test_the_matrix_covers_every_verb_on_every_object() -> None:
         assert (verb, "/api/v1/properties/{property_id}") in ops
     assert ("DELETE", "/api/v1/properties/{property_id}/photos/{photo_id}") in ops
     assert ("POST", "/api/v1/videos/{video_id}/retry") in ops
+    assert ("DELETE", "/api/v1/webhooks/{endpoint_id}") in ops
 
 
 @pytest.mark.parametrize(("method", "path", "op_id"), operations())

@@ -18,7 +18,7 @@ for _blueprint in (bp, generate_bp):
 def init_app(app: Flask) -> None:
     """Register the API; token-authenticated, so without CSRF tokens, and rate-limited
     per token (REVIDEO_API_RATE_LIMIT)."""
-    from . import ads, docs, properties, videos  # noqa: F401  (they declare the routes)
+    from . import ads, docs, hooks, properties, videos  # noqa: F401  (they declare the routes)
 
     for blueprint in (bp, generate_bp):
         app.register_blueprint(blueprint)

@@ -319,3 +319,26 @@ class TokenOut(Out):
     name: str
     scope: TokenScope
     expires_at: datetime | None
+
+
+class WebhookIn(In):
+    url: Annotated[str, text(2000, 1)]
+    events: Annotated[list[Annotated[str, text(40)]], Field(min_length=1, max_length=10)]
+
+
+class WebhookOut(Out):
+    """An endpoint; `secret` (whsec_...) verifies the signatures of what it receives."""
+
+    id: str
+    url: str
+    events: list[str]
+    secret: str
+    enabled: bool
+    disabled_reason: str | None
+    created_at: datetime | None
+
+
+class WebhookList(Out):
+    """Your webhook endpoints."""
+
+    items: list[WebhookOut]

@@ -161,7 +161,7 @@ def document() -> dict[str, Any]:
     """The OpenAPI 3.1 document of every declared operation."""
     from apispec import APISpec
 
-    from . import ads, properties, videos  # noqa: F401  (their routes declare the operations)
+    from . import ads, hooks, properties, videos  # noqa: F401  (their routes declare operations)
     from .models import Problem
 
     spec = APISpec(
