@@ -8,8 +8,10 @@ import subprocess
 import sys
 import tempfile
 import threading
+from datetime import timedelta
 from pathlib import Path
 
+import attrs
 import pytest
 
 from revideo.adapters.local_auth import identity_for
@@ -47,9 +49,12 @@ def test_the_crm_example_gets_its_video(pg_server: PgServer, tmp_path: Path) -> 
     url, stop_server = run_server(listen(services, "127.0.0.1", 0, threads=4))
     stop = threading.Event()
 
-    def worker() -> None:  # what `revideo worker` does, in a thread
+    quick = attrs.evolve(services.pipeline.policy, poll_every=timedelta(milliseconds=200))
+    pipeline = attrs.evolve(services.pipeline, policy=quick)
+
+    def worker() -> None:  # what `revideo worker` does, in a thread, with a short poll
         while not stop.is_set():
-            services.pipeline.run_round(stop)
+            pipeline.run_round(stop)
             stop.wait(0.3)
 
     thread = threading.Thread(target=worker, daemon=True)
