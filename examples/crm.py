@@ -34,7 +34,7 @@ def listen(host: str, port: int) -> tuple[ThreadingHTTPServer, queue.Queue[tuple
     got: queue.Queue[tuple[bytes, dict]] = queue.Queue()
 
     class Receiver(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length") or 0))
             got.put((body, {k.lower(): v for k, v in self.headers.items()}))
             self.send_response(204)
@@ -53,7 +53,9 @@ def call(api: httpx.Client, method: str, path: str, **kw: Any) -> Any:
     if answer.status_code >= 400:
         problem = answer.json() if "json" in answer.headers.get("content-type", "") else {}
         field = f" ({problem['field']})" if problem.get("field") else ""
-        raise SystemExit(f"{method} {path}: {answer.status_code} {problem.get('detail', answer.text)}{field}")
+        raise SystemExit(
+            f"{method} {path}: {answer.status_code} {problem.get('detail', answer.text)}{field}"
+        )
     return answer.json() if answer.content else None
 
 
@@ -67,7 +69,10 @@ def wait_for(got: queue.Queue, secret: str, video_id: str, timeout: float) -> di
         except WebhookVerificationError as exc:
             print(f"ignored a webhook with a bad signature: {exc}", file=sys.stderr)
             continue
-        if event["data"].get("id") == video_id and event["type"] in ("video.completed", "video.failed"):
+        if event["data"].get("id") == video_id and event["type"] in (
+            "video.completed",
+            "video.failed",
+        ):
             return event
 
 
@@ -78,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--photo", action="append", default=[], help="a photo URL (repeat)")
     ask.add_argument("--avatar", required=True)
     ask.add_argument("--voice", required=True)
-    ask.add_argument("--script", default="", help="what the presenter says (empty: revideo writes it)")
+    ask.add_argument(
+        "--script", default="", help="what the presenter says (empty: revideo writes it)"
+    )
     ask.add_argument("--listen", default="127.0.0.1:0", help="where webhooks arrive")
     ask.add_argument("--out", default="tour.mp4")
     ask.add_argument("--timeout", type=float, default=600)
@@ -89,23 +96,46 @@ def main(argv: list[str] | None = None) -> int:
     hook_url = f"http://{host}:{server.server_address[1]}/revideo"
     headers = {"Authorization": f"Bearer {args.token}"}
     with httpx.Client(base_url=args.api, headers=headers, timeout=60) as api:
-        endpoint = call(api, "POST", "/api/v1/webhooks",
-                        json={"url": hook_url, "events": ["video.completed", "video.failed"]})
+        endpoint = call(
+            api,
+            "POST",
+            "/api/v1/webhooks",
+            json={"url": hook_url, "events": ["video.completed", "video.failed"]},
+        )
         listing = {
-            "title": "4 Harbour View", "category": "residential",
+            "title": "4 Harbour View",
+            "category": "residential",
             "description": "Light-filled family home a short walk from the water.",
-            "address": {"street": "4 Harbour View", "city": "Portland", "state": "ME", "zip": "04101"},
+            "address": {
+                "street": "4 Harbour View",
+                "city": "Portland",
+                "state": "ME",
+                "zip": "04101",
+            },
             "specs": {"price": "689000.00", "beds": 4, "baths": "2.5", "amenities": ["garden"]},
         }
         once = {"Idempotency-Key": str(uuid.uuid4())}  # safe to send again after a timeout
         prop = call(api, "POST", "/api/v1/properties", json=listing, headers=once)
         if args.photo:
-            call(api, "POST", f"/api/v1/properties/{prop['id']}/photos/by-url",
-                 json={"urls": args.photo})
-        video = call(api, "POST", "/api/v1/videos", headers={"Idempotency-Key": str(uuid.uuid4())},
-                     json={"property_id": prop["id"], "avatar_id": args.avatar,
-                           "voice_id": args.voice, "purpose": "sale",
-                           "script_content": args.script})
+            call(
+                api,
+                "POST",
+                f"/api/v1/properties/{prop['id']}/photos/by-url",
+                json={"urls": args.photo},
+            )
+        video = call(
+            api,
+            "POST",
+            "/api/v1/videos",
+            headers={"Idempotency-Key": str(uuid.uuid4())},
+            json={
+                "property_id": prop["id"],
+                "avatar_id": args.avatar,
+                "voice_id": args.voice,
+                "purpose": "sale",
+                "script_content": args.script,
+            },
+        )
         print(f"video {video['id']} is {video['status']}; waiting for its webhook", file=sys.stderr)
         event = wait_for(got, endpoint["secret"], video["id"], args.timeout)
         server.shutdown()

@@ -28,7 +28,9 @@ def create(name: str, scope: str, days: int | None, user_email: str | None, as_j
     expires = None if days is None else svc.tokens.ctx.clock() + timedelta(days=days)
     made = svc.tokens.create(acting(user_email), name, scope, expires)
     if as_json:
-        emit_json({"id": made.token.id, "token": made.secret, "scope": scope, "expires_at": expires})
+        emit_json(
+            {"id": made.token.id, "token": made.secret, "scope": scope, "expires_at": expires}
+        )
         return
     click.echo(made.secret)
     click.echo(f"({made.token.scope.value} token {made.token.id}; it is not shown again)", err=True)

@@ -24,14 +24,14 @@ from revideo.domain.video import Video, VideoStatus
 from revideo.ports.ad_exports import AdExportReader
 from revideo.ports.backend import Backend
 from revideo.ports.clock import Clock, utcnow
-from revideo.ports.identity import Identity
 from revideo.ports.fetcher import RemoteFetcher
+from revideo.ports.identity import Identity
 from revideo.ports.images import ImageCleaner
-from revideo.ports.webhooks import WebhookSender
 from revideo.ports.mailer import Mailer
 from revideo.ports.media_store import MediaStore
 from revideo.ports.script_writer import ScriptWriter
 from revideo.ports.video_engine import Photo, VideoEngine
+from revideo.ports.webhooks import WebhookSender
 from revideo.services._base import Context
 from revideo.services.ad_import import AdImportService
 from revideo.services.ads import AdService
@@ -39,9 +39,9 @@ from revideo.services.analytics import AnalyticsService
 from revideo.services.pipeline import Pipeline
 from revideo.services.properties import PropertyService
 from revideo.services.tokens import TokenService
-from revideo.services.webhooks import WebhookService
 from revideo.services.users import UserService
 from revideo.services.videos import RenderPolicy, VideoService
+from revideo.services.webhooks import WebhookService
 from revideo.settings import Settings, load
 
 log = logging.getLogger(__name__)

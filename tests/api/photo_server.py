@@ -13,7 +13,7 @@ def serving(files: Mapping[str, tuple[str, bytes]]) -> Iterator[str]:
     """Serve {path: (content type, body)}; yields the base URL."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             found = files.get(self.path)
             if found is None:
                 self.send_error(404)

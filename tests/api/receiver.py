@@ -33,9 +33,11 @@ def receiving(*statuses: int) -> Iterator[Receiver]:
     answers = list(statuses or (204,))
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             size = int(self.headers.get("content-length") or 0)
-            got.put(Delivery({k.lower(): v for k, v in self.headers.items()}, self.rfile.read(size)))
+            got.put(
+                Delivery({k.lower(): v for k, v in self.headers.items()}, self.rfile.read(size))
+            )
             status = answers.pop(0) if len(answers) > 1 else answers[0]
             self.send_response(status)
             self.send_header("content-length", "2")

@@ -105,9 +105,10 @@ def test_lists_and_sums_leave_the_other_user_out(
 ) -> None:
     alice, bob, ids = world
     assert bob.http.get("/api/v1/properties").json()["total"] == 0
-    assert bob.http.get("/api/v1/videos", params={"property_id": ids["property_id"]}).json()[
-        "items"
-    ] == []
+    assert (
+        bob.http.get("/api/v1/videos", params={"property_id": ids["property_id"]}).json()["items"]
+        == []
+    )
     assert bob.http.get("/api/v1/ads", params={"video_id": ids["video_id"]}).json()["total"] == 0
     summary = bob.http.get("/api/v1/analytics/summary").json()
     assert summary["videos_by_status"] == {} and alice.http.get("/api/v1/videos").json()["total"]

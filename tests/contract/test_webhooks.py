@@ -35,8 +35,14 @@ class TestWebhooks:
             uow.webhooks.add_endpoint(an_endpoint(world.bob.id))
         payload = {"type": "video.completed", "data": {"id": "v1", "n": 1}}
         with world.uow(SYSTEM) as uow:
-            assert uow.webhooks.enqueue(world.alice.id, "video.completed", payload, "k1", NOW, ids) == 1
-            assert uow.webhooks.enqueue(world.alice.id, "video.completed", payload, "k1", NOW, ids) == 0
+            assert (
+                uow.webhooks.enqueue(world.alice.id, "video.completed", payload, "k1", NOW, ids)
+                == 1
+            )
+            assert (
+                uow.webhooks.enqueue(world.alice.id, "video.completed", payload, "k1", NOW, ids)
+                == 0
+            )
             due = uow.webhooks.due(NOW, 10)
             assert uow.webhooks.due(NOW - timedelta(seconds=1), 10) == []
         assert [(m.endpoint_id, e.id, m.payload) for m, e in due] == [(wants.id, wants.id, payload)]

@@ -10,5 +10,5 @@ from tests.contract.test_ad_imports import *  # noqa: F403
 from tests.contract.test_api_tokens import *  # noqa: F403
 from tests.contract.test_atomicity import *  # noqa: F403
 from tests.contract.test_profiles_properties import *  # noqa: F403
-from tests.contract.test_webhooks import *  # noqa: F403
 from tests.contract.test_videos_ads import *  # noqa: F403
+from tests.contract.test_webhooks import *  # noqa: F403

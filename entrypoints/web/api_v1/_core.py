@@ -110,7 +110,7 @@ def query(model: type[M]) -> M:
 def _invalid(exc: pydantic.ValidationError, where: str) -> Problem:
     first = exc.errors()[0]
     field = ".".join(str(p) for p in first["loc"]) or where
-    return Problem(400 if first["type"] != "json_invalid" else 400, first["msg"], field)
+    return Problem(400, first["msg"], field)
 
 
 def idempotency_key() -> str | None:

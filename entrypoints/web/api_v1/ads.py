@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from flask import request
@@ -62,18 +63,15 @@ def list_ads() -> Any:
     return out(AdPage, page_of(list(found.items), found.total, q))
 
 
-@operation(
-    bp, "POST", "/ads/imports", tag=TAG, multipart=ImportUpload, responses={201: ImportOut}
-)
+@operation(bp, "POST", "/ads/imports", tag=TAG, multipart=ImportUpload, responses={201: ImportOut})
 def import_report() -> Any:
     """Import a platform's report file (CSV or XLSX; multipart field `file`)."""
     upload = request.files.get("file")
     if upload is None:
         raise Problem(400, "attach the report as the multipart field file", "file")
     platform = request.form.get("platform") or None
-    report = svc().ad_import.commit(
-        api_actor(), upload.stream, platform, file_name=upload.filename or ""
-    )
+    stream = io.BytesIO(upload.read())  # within MAX_CONTENT_LENGTH
+    report = svc().ad_import.commit(api_actor(), stream, platform, file_name=upload.filename or "")
     return out(ImportOut, report, 201)
 
 

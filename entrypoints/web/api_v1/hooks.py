@@ -19,7 +19,9 @@ def list_webhooks() -> Any:
     return out(WebhookList, {"items": svc().webhooks.endpoints(api_actor())})
 
 
-@operation(bp, "POST", "/webhooks", tag=TAG, body=WebhookIn, responses={201: WebhookOut, 200: WebhookOut})
+@operation(
+    bp, "POST", "/webhooks", tag=TAG, body=WebhookIn, responses={201: WebhookOut, 200: WebhookOut}
+)
 def create_webhook() -> Any:
     """Register an endpoint for events (the same URL again returns the endpoint it has)."""
     data = body(WebhookIn)

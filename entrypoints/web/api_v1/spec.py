@@ -147,8 +147,8 @@ def _operation(op: Operation, schemas: Schemas) -> dict[str, Any]:
     }
     if op.body is not None:
         json_schema = schemas.ref(op.body, "validation")
-        spec["requestBody"] = {"required": True,
-                               "content": {"application/json": {"schema": json_schema}}}  # fmt: skip
+        content = {"application/json": {"schema": json_schema}}
+        spec["requestBody"] = {"required": True, "content": content}
     elif op.multipart is not None:
         form = schemas.ref(op.multipart, "validation")
         spec["requestBody"] = {"required": True,

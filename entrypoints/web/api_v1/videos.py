@@ -90,9 +90,7 @@ def delete_video(video_id: str) -> Any:
     return "", 204
 
 
-@operation(
-    bp, "GET", "/videos/<video_id>/file", tag=TAG, responses={200: None}, binary="video/mp4"
-)
+@operation(bp, "GET", "/videos/<video_id>/file", tag=TAG, responses={200: None}, binary="video/mp4")
 def download_video(video_id: str) -> Any:
     """Download the archived MP4 (404 until the video is archived)."""
     video = svc().videos.get(api_actor(), video_id)

@@ -78,7 +78,8 @@ class TokenService:
             if key is None:
                 raise
             raise ValidationError(
-                "submission_key", "this form made its token already (shown once, on the first answer)"
+                "submission_key",
+                "this form made its token already (shown once, on the first answer)",
             ) from None
         return NewToken(stored, secret)
 

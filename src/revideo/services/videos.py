@@ -168,7 +168,9 @@ class VideoService:
         """The key of the video's archived MP4 in the videos bucket, once archived."""
         if video.archived_at is None:
             return None
-        return render_key(video.user_id, video.id, video.attempt_count, video.heygen_video_id, "mp4")
+        return render_key(
+            video.user_id, video.id, video.attempt_count, video.heygen_video_id, "mp4"
+        )
 
     def list(
         self, actor: Actor, filter: VideoFilter = VideoFilter(), page: PageRequest = PageRequest()

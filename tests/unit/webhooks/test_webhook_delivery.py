@@ -12,9 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
 
 from revideo.adapters.http_fetch.webhooks import HttpWebhookSender
 from revideo.domain.errors import ValidationError
+from revideo.domain.profile import Actor
 from revideo.domain.webhooks import (
     BACKOFF,
     DISABLE_AFTER,
@@ -24,7 +26,6 @@ from revideo.domain.webhooks import (
     WebhookMessage,
     after_attempt,
 )
-from revideo.domain.profile import Actor
 from revideo.services.webhooks import queue_event
 from tests.api.receiver import receiving
 from tests.support import Clock, memory_services, sample_property, user
@@ -65,7 +66,7 @@ class TestDelivery:
         event = Webhook(endpoint.secret).verify(got.body, got.headers)
         assert event["type"] == "video.failed" and event["data"]["id"] == video.id
         forged = {**got.headers, "webhook-signature": "v1,AAAA"}
-        with pytest.raises(Exception):
+        with pytest.raises(WebhookVerificationError):
             Webhook(endpoint.secret).verify(got.body, forged)
         [logged] = hooks.messages(actor, endpoint.id)
         assert logged.status is MessageStatus.DELIVERED and logged.last_status == 204

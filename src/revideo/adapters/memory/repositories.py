@@ -9,8 +9,6 @@ from datetime import datetime
 import attrs
 
 from revideo.adapters.memory.ads import InMemoryAds, InMemoryAnalytics
-from revideo.adapters.memory.tokens import InMemoryApiTokens
-from revideo.adapters.memory.webhooks import InMemoryWebhooks
 from revideo.adapters.memory.database import (
     InMemoryDatabase,
     InMemoryTransactionMixin,
@@ -19,6 +17,8 @@ from revideo.adapters.memory.database import (
     Transaction,
     paginate,
 )
+from revideo.adapters.memory.tokens import InMemoryApiTokens
+from revideo.adapters.memory.webhooks import InMemoryWebhooks
 from revideo.domain.errors import Duplicate, Forbidden, NotFound
 from revideo.domain.media import PropertyMedia
 from revideo.domain.page import Page, PageRequest

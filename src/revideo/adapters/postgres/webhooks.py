@@ -163,9 +163,16 @@ class PostgresWebhooks(Table[WebhookEndpoint]):
                     "INSERT INTO public.webhook_messages (id, endpoint_id, user_id, event_type,"
                     " payload, dedupe_key, next_attempt_at) VALUES (%s, %s, %s, %s, %s::jsonb,"
                     " %s, %s) ON CONFLICT (endpoint_id, dedupe_key) DO NOTHING RETURNING id",
-                    [new_id(), endpoint["id"], user_id, event_type, json.dumps(dict(payload)),
-                     dedupe_key, at],
-                )  # fmt: skip
+                    [
+                        new_id(),
+                        endpoint["id"],
+                        user_id,
+                        event_type,
+                        json.dumps(dict(payload)),
+                        dedupe_key,
+                        at,
+                    ],
+                )
             )
         return queued
 
@@ -183,6 +190,8 @@ class PostgresWebhooks(Table[WebhookEndpoint]):
         )
         messages = [message_from_row(r) for r in rows]
         ids = list({m.endpoint_id for m in messages})
-        found = self.rows("SELECT * FROM public.webhook_endpoints WHERE id = ANY(%s::uuid[])", [ids])
+        found = self.rows(
+            "SELECT * FROM public.webhook_endpoints WHERE id = ANY(%s::uuid[])", [ids]
+        )
         endpoints = {str(r["id"]): endpoint_from_row(r) for r in found}
         return [(m, endpoints[m.endpoint_id]) for m in messages]

@@ -122,6 +122,3 @@ class RestWebhooks(RestTable[WebhookEndpoint]):
             if endpoint.enabled:
                 found.append((message_from_row(row), endpoint))
         return found
-
-
-
