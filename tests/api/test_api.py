@@ -217,3 +217,8 @@ class TestVideos:
         assert imported.status_code == 201, imported.text
         assert imported.json()["added"] == 1
         assert agent.http.get("/api/v1/ads").json()["total"] == 2
+        by_day = agent.http.get("/api/v1/analytics/breakdown", params={"by": "day"}).json()
+        assert [(r["key"], r["totals"]["spend"]) for r in by_day["items"]] == [
+            ("2026-11-20", "30.00"), ("2026-11-21", "12.50")
+        ]  # fmt: skip
+        is_problem(agent.http.get("/api/v1/analytics/breakdown", params={"by": "user"}), 400, "by")

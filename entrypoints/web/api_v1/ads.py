@@ -20,6 +20,8 @@ from .models import (
     AdPage,
     AdQuery,
     AnalyticsQuery,
+    Breakdown,
+    BreakdownQuery,
     ImportOut,
     ImportUpload,
     SummaryOut,
@@ -96,3 +98,14 @@ def analytics_summary() -> Any:
             "success_rate": summary.success_rate,
         },
     )
+
+
+@operation(
+    bp, "GET", "/analytics/breakdown", tag="analytics", query=BreakdownQuery,
+    responses={200: Breakdown},
+)  # fmt: skip
+def analytics_breakdown() -> Any:
+    """Ad totals and ratios per video, property, platform or day."""
+    q = query(BreakdownQuery)
+    rows = svc().analytics.breakdown(api_actor(), _filter(q), q.by, q.limit)
+    return out(Breakdown, {"items": rows})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -342,3 +342,29 @@ class WebhookList(Out):
     """Your webhook endpoints."""
 
     items: list[WebhookOut]
+
+
+class BreakdownQuery(AnalyticsQuery):
+    by: Literal["video", "property", "platform", "day"] = "video"
+    limit: Annotated[int, Field(ge=1, le=1000)] | None = None
+
+
+class Ratios(Out):
+    cpl: Decimal | None
+    ctr: Decimal | None
+    cpc: Decimal | None
+    cpm: Decimal | None
+    lead_rate: Decimal | None
+
+
+class BreakdownRow(Out):
+    key: str
+    label: str
+    totals: Totals
+    ratios: Ratios
+
+
+class Breakdown(Out):
+    """Ad totals and ratios per video, property, platform or day, biggest spend first."""
+
+    items: list[BreakdownRow]
