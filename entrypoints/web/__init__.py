@@ -2,8 +2,10 @@
 The Flask web app: `create_app(services)` builds it around a Services object.
 
 Blueprints: auth, dashboard, properties (+ the wizard), videos (+ the generate
-wizard), analytics, ads, admin, api (webhook, cron, status) and media.
-Bootstrap and plotly.js are served from their installed packages (no CDN).
+wizard), analytics, ads, admin, account (+ API tokens), hooks (outgoing webhooks),
+api (webhook, cron, status), api_v1 (the token-authenticated JSON API, its OpenAPI
+document and docs page) and media. Bootstrap, plotly.js and Swagger UI are served from
+their installed packages (no CDN).
 """
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ def test_every_operation_keeps_to_the_document(api: Api, agents: list[Agent]) ->
 
 def fuzz(op: Any, auth: dict[str, str]) -> None:
     @given(case=op.as_strategy())
-    @settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
     def run(case: Any) -> None:
         case.call_and_validate(headers=auth, checks=CHECKS, timeout=60)
 
