@@ -32,6 +32,7 @@ class Settings:
     supabase_url: str | None = None
     supabase_anon_key: str | None = None
     supabase_service_role_key: str | None = None
+    storage_timeout: int = 60  # seconds each Supabase Storage upload request may wait
     secret_key: str | None = None
     cron_secret: str | None = None
     public_url: str = "http://127.0.0.1:8000"
@@ -76,6 +77,7 @@ def load(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Se
         supabase_url=supabase[0],
         supabase_anon_key=supabase[1],
         supabase_service_role_key=supabase[2],
+        storage_timeout=_whole(env, "REVIDEO_STORAGE_TIMEOUT", 60, minimum=1),
         secret_key=env.get("REVIDEO_SECRET_KEY"),
         cron_secret=env.get("REVIDEO_CRON_SECRET"),
         public_url=env.get("REVIDEO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),

@@ -96,6 +96,7 @@ class SupabaseMediaStore:
             content_type,
             filename=filename,
             too_large=lambda: self.too_large(bucket),
+            timeout=self.backend.storage_timeout,
         )
 
     def too_large(self, bucket: str) -> TooLarge:
