@@ -2,8 +2,10 @@
 The Flask web app: `create_app(services)` builds it around a Services object.
 
 Blueprints: auth, dashboard, properties (+ the wizard), videos (+ the generate
-wizard), analytics, ads, admin, api (webhook, cron, status) and media.
-Bootstrap and plotly.js are served from their installed packages (no CDN).
+wizard), analytics, ads, admin, account (+ API tokens), hooks (outgoing webhooks),
+api (webhook, cron, status), api_v1 (the token-authenticated JSON API, its OpenAPI
+document and docs page) and media. Bootstrap, plotly.js and Swagger UI are served from
+their installed packages (no CDN).
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ def _defaults(svc: Services) -> dict[str, Any]:
         "RATELIMIT_REGISTER": "5 per minute",
         "RATELIMIT_RESET": "5 per minute",
         "RATELIMIT_RESET_ADDRESS": "3 per 15 minutes",
+        "RATELIMIT_API": settings.api_rate_limit,
         "RATELIMIT_STORAGE_URI": settings.ratelimit_storage,
         "TRUSTED_HOSTS": trusted_hosts(settings.public_url),
         # ProxyFix reads REVIDEO_TRUSTED_PROXIES' headers; off under waitress, which reads them
@@ -96,10 +99,12 @@ def _register(app: Flask) -> None:
         ads,
         analytics,
         api,
+        api_v1,
         assets,
         auth,
         dashboard,
         errors,
+        hooks,
         media,
         properties,
         studio,
@@ -109,12 +114,14 @@ def _register(app: Flask) -> None:
 
     blueprints = (auth, dashboard, wizard, properties, studio, videos, analytics, ads, admin, media)
     app.register_blueprint(account.bp)
+    app.register_blueprint(hooks.bp)
     for module in blueprints:
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(assets.bp)
     auth.init_app(app)
     api.init_app(app)
+    api_v1.init_app(app)
     errors.init_app(app)
     from revideo.domain.ad_matching import short_ref
 

@@ -23,6 +23,7 @@ from revideo.ports.video_engine import VideoEngine
 from revideo.services._base import Context
 from revideo.services._rounds import current_job
 from revideo.services.videos import RenderPolicy
+from revideo.services.webhooks import video_event
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor.service()
@@ -71,7 +72,8 @@ class Archiver:
                             uow.render_jobs.update(charged)
                     done = current.archive(video_url, thumb_url, now)
                     meta = attrs.evolve(done.meta, duration=duration)
-                    uow.videos.update(attrs.evolve(done, meta=meta, error_message=None))
+                    saved = uow.videos.update(attrs.evolve(done, meta=meta, error_message=None))
+                    video_event(uow, saved, now)  # video.completed, with the change
                     kept = True
         except NotFound:  # deleted (with its property, say) while the files were copied
             self._forget(video, set())
@@ -89,7 +91,7 @@ class Archiver:
             current = uow.videos.lock(video.id)
             uow.videos.release(video.id, self.owner, NEVER, now)
             if _still_unarchived(current, video):
-                uow.videos.update(current.not_archived(reason))
+                video_event(uow, uow.videos.update(current.not_archived(reason)), now)
         self._forget(video, {current.video_url, current.thumbnail_url})  # a part may be stored
 
     def _forget(self, video: Video, in_use: set[str | None]) -> None:

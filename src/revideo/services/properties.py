@@ -12,11 +12,12 @@ import attrs
 from revideo.domain import media as gallery
 from revideo.domain.errors import Duplicate, StorageError, ValidationError
 from revideo.domain.keys import render_key, slug
-from revideo.domain.media import IMAGE_TYPES, MAX_PHOTOS, PropertyMedia
+from revideo.domain.media import IMAGE_TYPES, MAX_PHOTO_BYTES, MAX_PHOTOS, PropertyMedia
 from revideo.domain.page import Page, PageRequest, every
 from revideo.domain.profile import Actor
 from revideo.domain.property import Property, PropertyInput
 from revideo.domain.video import Video
+from revideo.ports.fetcher import RemoteFetcher
 from revideo.ports.images import CleanImage, ImageCleaner
 from revideo.ports.media_store import PHOTOS_BUCKET, VIDEOS_BUCKET, MediaStore
 from revideo.ports.repositories import PropertyFilter, UnitOfWork, VideoFilter
@@ -43,6 +44,7 @@ class PropertyService:
     ctx: Context
     store: MediaStore
     images: ImageCleaner
+    fetcher: RemoteFetcher | None = None
 
     # ---- properties -----------------------------------------------------
     def create(
@@ -162,6 +164,32 @@ class PropertyService:
                 if attempt + 1 == APPEND_ATTEMPTS:
                     raise
         raise AssertionError("unreachable")
+
+    def add_photos_by_url(
+        self, actor: Actor, property_id: str, urls: Sequence[str]
+    ) -> tuple[PropertyMedia, ...]:
+        """Fetch images by URL (each checked by the fetcher: public address, image type,
+        size, time) and append them as `add_photos` does, all or none. The property is
+        checked first, so nobody makes the server fetch for a property they cannot change."""
+        if self.fetcher is None:
+            raise ValidationError("urls", "photos by URL are not available here")
+        if not urls:
+            raise ValidationError("urls", "give at least one URL")
+        if len(urls) > MAX_PHOTOS:
+            raise ValidationError("urls", f"a property holds at most {MAX_PHOTOS} photos")
+        with self.ctx.uow(actor) as uow:
+            prop = uow.properties.get(property_id)
+            require_owner(actor, prop.user_id, "property", property_id)
+        uploads = [
+            Upload(
+                self.fetcher.fetch(
+                    url, field=f"urls[{n}]", types=IMAGE_TYPES, max_bytes=MAX_PHOTO_BYTES
+                ),
+                url.rsplit("/", 1)[-1].split("?", 1)[0][:100],
+            )
+            for n, url in enumerate(urls)
+        ]
+        return self.add_photos(actor, property_id, uploads)
 
     def clean_photo(self, upload: Upload) -> CleanImage:
         """Decode and re-encode one photo (ValidationError('photos') naming the file)."""

@@ -17,6 +17,8 @@ from revideo.adapters.memory.database import (
     Transaction,
     paginate,
 )
+from revideo.adapters.memory.tokens import InMemoryApiTokens
+from revideo.adapters.memory.webhooks import InMemoryWebhooks
 from revideo.domain.errors import Duplicate, Forbidden, NotFound
 from revideo.domain.media import PropertyMedia
 from revideo.domain.page import Page, PageRequest
@@ -362,3 +364,5 @@ class InMemoryUnitOfWork(InMemoryTransactionMixin):
         self.webhook_deliveries = InMemoryWebhookDeliveries(tx)
         self.ads = InMemoryAds(tx)
         self.analytics = InMemoryAnalytics(tx)
+        self.api_tokens = InMemoryApiTokens(tx)
+        self.webhooks = InMemoryWebhooks(tx)
