@@ -30,7 +30,8 @@ def command() -> None:
 @click.argument("property_id")
 @click.option("--title", help="Defaults to '<property> — video tour', numbered if taken ('… (2)').")
 @click.option("--avatar", help="Avatar id (see `revideo engine avatars`); default: the first.")
-@click.option("--voice", help="Voice id (see `revideo engine voices`); default: the first.")
+@click.option("--voice", help="Voice id (see `revideo engine voices`); default: the avatar's "
+              "own voice, else one in English of the avatar's gender.")  # fmt: skip
 @click.option("--purpose", type=click.Choice(["sale", "rent"]), default="sale", show_default=True)
 @click.option("--aspect", type=click.Choice(["16:9", "9:16", "1:1"]), default="16:9")
 @click.option("--tone", type=click.Choice(["warm", "luxury", "concise"]), default="warm")
@@ -46,6 +47,7 @@ def generate(
     as_json: bool,
 ) -> None:  # fmt: skip
     """Write a script and start rendering a video of a property."""
+    from revideo.services.presenters import default_voice
     from revideo.services.videos import VideoInput
 
     from .properties import _full_id
@@ -57,12 +59,15 @@ def generate(
         script = script_file.read_text(encoding="utf-8").strip()
     else:
         script = svc.videos.write_script(actor, prop.id, purpose, tone=tone).text
+    avatars = svc.engine.avatars()
+    avatar = avatar or avatars[0].id
+    chosen = next((a for a in avatars if a.id == avatar), None)
     data = VideoInput(
         prop.id,
         title or svc.videos.default_title(actor, prop.id),
         script,
-        avatar or svc.engine.avatars()[0].id,
-        voice or svc.engine.voices()[0].id,
+        avatar,
+        voice or default_voice(svc.engine.voices(), chosen),
         purpose,
         aspect,
     )

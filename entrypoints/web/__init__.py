@@ -125,6 +125,12 @@ def _register(app: Flask) -> None:
     app.jinja_env.filters["plain"] = plain
     app.jinja_env.filters["engine_url"] = media.engine_url
     app.jinja_env.globals["new_submission_key"] = new_submission_key
+    from revideo.domain import numbers
+    from revideo.entrypoints.labels import label_of
+
+    app.jinja_env.globals["label_of"] = label_of
+    for name in ("money", "count", "percent", "credits", "counted"):
+        app.jinja_env.filters[name] = getattr(numbers, name)
 
 
 def new_submission_key() -> str:

@@ -9,7 +9,7 @@ from flask import current_app, request
 from flask_login import current_user
 
 from revideo.bootstrap import Services
-from revideo.domain.errors import ValidationError
+from revideo.domain.errors import FormErrors, ValidationError
 from revideo.domain.page import PageRequest
 from revideo.domain.parsing import whole_number
 from revideo.domain.profile import Actor
@@ -49,6 +49,8 @@ def attempt(call: Callable[[], T]) -> tuple[T | None, dict[str, str]]:
     """Run `call`; a ValidationError becomes {field: message} for the form."""
     try:
         return call(), {}
+    except FormErrors as exc:
+        return None, dict(exc.errors)
     except ValidationError as exc:
         return None, {exc.field: exc.message}
 

@@ -22,32 +22,20 @@
 
   const COLORS = { draft: "secondary", pending: "info", processing: "warning", completed: "success", failed: "danger" };
 
+  // the server renders the part of the page that changes (videos/_live.html): when the status
+  // changes it is swapped in whole, so the live page shows what a fresh load would
   function showStatus(box, state) {
     const badge = box.querySelector(".status-badge");
     badge.textContent = state.status;
     badge.dataset.status = state.status;
     badge.className = "badge status-badge text-bg-" + (COLORS[state.status] || "secondary");
-    document.getElementById("rendering-box").classList.toggle("d-none", !state.in_flight);
-    const err = document.getElementById("error-box");
-    err.textContent = state.error_message || "";
-    err.classList.toggle("d-none", !state.error_message);
-    const timeline = document.getElementById("timeline");
-    timeline.replaceChildren(...state.jobs.map((j) => {
-      const li = document.createElement("li");
-      li.className = "list-group-item";
-      li.innerHTML = "<strong></strong>: <span class='job-status'></span><div class='small text-muted'></div>";
-      li.querySelector("strong").textContent = "Attempt " + j.attempt;
-      li.querySelector(".job-status").textContent = j.status;
-      li.querySelector("div").textContent = "started " + j.started_at.slice(0, 19).replace("T", " ") +
-        (j.completed_at ? ", ended " + j.completed_at.slice(0, 19).replace("T", " ") : "");
-      return li;
-    }));
-    if (state.status === "completed" && state.video_url) {
-      const player = document.getElementById("player");
-      if (player.getAttribute("src") !== state.video_url) player.setAttribute("src", state.video_url);
-      if (state.thumbnail_url) player.setAttribute("poster", state.thumbnail_url);
-      document.getElementById("player-box").classList.remove("d-none");
+    const live = document.getElementById("video-live");
+    if (live && live.dataset.status !== state.status) {
+      const fresh = new DOMParser().parseFromString(state.html, "text/html").getElementById("video-live");
+      if (fresh) live.replaceWith(document.adoptNode(fresh));
     }
+    // a flash ("The render has started") belongs to the request that made it
+    if (!state.in_flight) document.querySelectorAll(".flash").forEach((f) => f.remove());
   }
 
   function poll(box) {
@@ -77,7 +65,19 @@
     });
   }
 
+  // the presenter step: choosing an avatar picks its matching voice, until a voice is chosen by hand
+  function pairVoices(form) {
+    let picked = false;
+    form.querySelectorAll("input[name='voice_id']").forEach((r) => r.addEventListener("change", () => { picked = true; }));
+    form.querySelectorAll("input[name='avatar_id']").forEach((r) => r.addEventListener("change", () => {
+      const voice = form.querySelector(`input[name='voice_id'][value='${CSS.escape(r.dataset.defaultVoice || "")}']`);
+      if (!picked && voice) voice.checked = true;
+    }));
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    const presenter = document.getElementById("presenter-form");
+    if (presenter) pairVoices(presenter);
     document.querySelectorAll("textarea[data-max-chars]").forEach(countChars);
     document.querySelectorAll("button[data-copy]").forEach(copyOnClick);
     const box = document.getElementById("video-status");

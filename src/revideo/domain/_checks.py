@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from revideo.domain.errors import ValidationError
+from revideo.domain.numbers import amount
 from revideo.domain.parsing import is_ascii_digits
 
 E = TypeVar("E", bound=enum.Enum)
@@ -44,9 +45,9 @@ def decimal(field: str, value: Any, *, places: int, maximum: Decimal) -> Decimal
     if isinstance(value, bool):
         raise ValidationError(field, "must be a number")
     try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+        number = value if isinstance(value, Decimal) else Decimal(amount(str(value)))
     except (InvalidOperation, ValueError):
-        raise ValidationError(field, "must be a number") from None
+        raise ValidationError(field, "must be a number, e.g. 895000 or $895,000") from None
     if not number.is_finite():
         raise ValidationError(field, "must be a finite number")
     if number < 0:
@@ -64,7 +65,7 @@ def count(field: str, value: Any, *, maximum: int = 2**63 - 1) -> int:
     if isinstance(value, bool):
         raise ValidationError(field, "must be a whole number")
     if isinstance(value, str):
-        value = value.strip()
+        value = amount(value)
         if not is_ascii_digits(value):
             raise ValidationError(field, "must be a whole number, 0 or more")
         value = int(value)

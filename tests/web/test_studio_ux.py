@@ -1,0 +1,80 @@
+"""The studio and video pages as a person meets them (issue 18): the presenter step's
+defaults and voice lists, the live video page, every error at once, what people type."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tests.web.conftest import fields, new_property, new_video
+
+
+def _live_part(html: str) -> str:
+    """The part of a video page that changes while it renders, without one-time tokens."""
+    start = html.index('<div id="video-live"')
+    part = html[start : html.index("<!-- /video-live -->", start)]
+    return re.sub(r'name="csrf_token" value="[^"]*"', "", part)
+
+
+class TestVideoPage:
+    def test_the_live_part_is_what_a_fresh_load_shows(
+        self, alice: Any, services: Any, clock: Any
+    ) -> None:
+        vid = new_video(alice, new_property(alice))
+        pending = alice.get(f"/videos/{vid}/live").json
+        assert pending["in_flight"] and 'id="add-ad"' not in pending["html"]
+        clock.advance(minutes=5)
+        services.pipeline.sync()
+        done = alice.get(f"/videos/{vid}/live").json
+        assert done["status"] == "completed" and not done["in_flight"]
+        page = alice.get(f"/videos/{vid}").text
+        assert _live_part(done["html"]) == _live_part(page)
+        for action in ('id="add-ad"', 'id="delete"', 'class="credits"', 'id="player"'):
+            assert action in done["html"], action
+
+    def test_the_page_names_the_avatar_and_voice(self, alice: Any) -> None:
+        page = alice.get(f"/videos/{new_video(alice, new_property(alice))}").text
+        used = re.search(r'id="presenter-used">(.*?)</div>', page)
+        assert used and "Anna" in used[1] and "English" in used[1]
+
+
+class TestPresenterStep:
+    def test_the_default_voice_speaks_the_language_and_suits_the_avatar(self, alice: Any) -> None:
+        alice.get(f"/videos/new?property={new_property(alice)}")
+        page = alice.get("/videos/new/presenter").text
+        assert re.search(r'name="avatar_id" value="fake-anna"[^>]*checked', page)
+        assert re.search(r'name="voice_id" value="fake-voice-en"[^>]*checked', page)
+        assert "fake-voice-es" not in page  # English first: Spanish only when asked for
+        spanish = alice.get("/videos/new/presenter?lang=Spanish").text
+        assert "fake-voice-es" in spanish and 'value="fake-voice-en"' in spanish  # still chosen
+
+    def test_searching_keeps_the_choices_made(self, alice: Any) -> None:
+        alice.get(f"/videos/new?property={new_property(alice)}")
+        answer = alice.post(
+            "/videos/new/presenter",
+            data={"avatar_id": "fake-ben", "filter": "search", "lang": "all", "q": "spanish"},
+        )
+        assert answer.status_code == 302 and "q=spanish" in answer.location
+        page = alice.get(answer.location).text
+        assert re.search(r'name="avatar_id" value="fake-ben"[^>]*checked', page)
+        assert 'value="fake-voice-es"' in page and "English" not in re.sub(
+            r'(?s).*id="voices">', "", page
+        ).split("</fieldset>")[0].replace("fake-voice-en", "")
+
+    def test_every_error_at_once_in_the_users_words(self, alice: Any) -> None:
+        alice.get(f"/videos/new?property={new_property(alice)}")
+        alice.post("/videos/new/presenter", data={"avatar_id": "x", "voice_id": "y"})
+        answer = alice.post("/videos/new/presenter", data={"avatar_id": "x", "voice_id": "y"})
+        assert answer.status_code == 400
+        assert set(fields(answer.text)) == {"avatar_id", "voice_id"}
+        assert "avatar_id:" not in answer.text and "Avatar:" in answer.text
+
+
+class TestScriptStep:
+    def test_a_new_script_is_news_not_an_error(self, alice: Any) -> None:
+        alice.get(f"/videos/new?property={new_property(alice)}")
+        answer = alice.post(
+            "/videos/new/script", data={"rewrite": "1", "tone": "luxury", "purpose": "sale"}
+        )
+        assert answer.status_code == 200 and fields(answer.text) == []
+        assert 'id="script-rewritten"' in answer.text
