@@ -37,6 +37,7 @@ def index() -> Any:
     return render_template(
         "properties/list.html",
         page=page,
+        covers=svc().properties.covers(actor(), [p.id for p in page.items]),
         cities=svc().properties.cities(actor()),
         categories=forms.CATEGORIES,
         args=keep_args(request.args, page=None),

@@ -78,3 +78,50 @@ class TestScriptStep:
         )
         assert answer.status_code == 200 and fields(answer.text) == []
         assert 'id="script-rewritten"' in answer.text
+
+
+class TestPhotosAndThumbnails:
+    def test_next_uploads_the_photos_chosen_instead_of_dropping_them(self, alice: Any) -> None:
+        import io
+
+        from tests.support import PNG
+
+        alice.get("/properties/new")
+        for name, data in {
+            "basics": {"title": "Chosen", "category": "residential"},
+            "address": {"address.city": "Austin"},
+            "specs": {"specs.price": "$ 895,000"},  # as people type it
+        }.items():
+            answer = alice.post(f"/properties/new/{name}", data=data)
+            assert answer.status_code == 302, fields(answer.text)
+        files = [(io.BytesIO(PNG), f"p{i}.png") for i in range(2)]
+        answer = alice.post(
+            "/properties/new/photos",
+            data={"action": "next", "photos": files},
+            content_type="multipart/form-data",
+        )
+        assert answer.status_code == 302 and answer.location.endswith("/review")
+        review = alice.get("/properties/new/review").text
+        assert re.search(r'id="review-photo-count">2<', review)
+
+    def test_cards_show_the_cover_photo_and_the_poster_frame(
+        self, alice: Any, services: Any, clock: Any
+    ) -> None:
+        pid = new_property(alice, photos=2)
+        bare = new_property(alice)
+        vid = new_video(alice, pid)
+        clock.advance(minutes=5)
+        services.pipeline.sync()
+        services.pipeline.archive()
+        cards = alice.get("/properties/").text
+        cover = re.findall(r'<img src="([^"]+)" class="card-img-top thumb cover-photo"', cards)
+        assert len(cover) == 1 and cards.count("no-cover") == 1
+        assert bare in cards
+        detail = alice.get(f"/properties/{pid}").text
+        assert cover[0] in detail  # the first photo of the gallery
+        poster = alice.get(f"/api/videos/{vid}/status").json["thumbnail_url"]
+        assert poster and not poster.startswith("fake:")  # archived: our own copy
+        for page in ("/videos/", "/dashboard"):
+            assert f'<img src="{poster}" class="thumb thumb-sm video-poster"' in alice.get(
+                page
+            ).text.replace("&amp;", "&"), page

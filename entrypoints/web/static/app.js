@@ -75,7 +75,55 @@
     }));
   }
 
+  // the wizard's photos: upload as soon as chosen or dropped, with progress; the page's photo
+  // grid and errors are then taken from the server's answer (the same page a reload shows)
+  function uploadOnSelect(form) {
+    const input = form.querySelector("#photos");
+    const zone = form.querySelector("#drop-zone");
+    const bar = form.querySelector("#upload-progress");
+    const next = document.getElementById("next");
+    form.querySelector("#upload").classList.add("d-none");
+    const send = () => {
+      if (!input.files.length) return;
+      const data = new FormData(form);
+      data.set("action", "upload");
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action || location.href);
+      xhr.upload.addEventListener("progress", (e) => {
+        if (!e.lengthComputable) return;
+        const pct = Math.round((100 * e.loaded) / e.total);
+        bar.setAttribute("aria-valuenow", pct);
+        bar.firstElementChild.style.width = pct + "%";
+      });
+      xhr.addEventListener("loadend", () => {
+        bar.classList.add("d-none");
+        next.disabled = false;
+        input.value = "";
+        const page = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+        for (const id of ["wizard-photos", "photo-errors"]) {
+          const fresh = page.getElementById(id);
+          if (fresh) document.getElementById(id).replaceWith(document.adoptNode(fresh));
+        }
+        if (!xhr.responseText) document.getElementById("photo-errors").textContent = "The upload failed: try again.";
+      });
+      next.disabled = true;  // going on mid-upload would drop the photos
+      bar.classList.remove("d-none");
+      xhr.send(data);
+    };
+    input.addEventListener("change", send);
+    zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("dragging"); });
+    zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+    zone.addEventListener("drop", (e) => {
+      e.preventDefault();
+      zone.classList.remove("dragging");
+      input.files = e.dataTransfer.files;
+      send();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    const photoForm = document.getElementById("photo-form");
+    if (photoForm) uploadOnSelect(photoForm);
     const presenter = document.getElementById("presenter-form");
     if (presenter) pairVoices(presenter);
     document.querySelectorAll("textarea[data-max-chars]").forEach(countChars);
