@@ -46,6 +46,7 @@ LABELS = {
     "status": "Status",
     "submission_key": "Form",
     "title": "Title",
+    "token": "Link",
     "tone": "Tone",
     "video_id": "Video",
     "voice_id": "Voice",

@@ -15,8 +15,9 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from revideo.domain._checks import build_all
 from revideo.domain.ads import AdInput, AdRecord
-from revideo.domain.errors import Forbidden, ValidationError
+from revideo.domain.errors import Forbidden, FormErrors, ValidationError
 from revideo.domain.page import PageRequest
 from revideo.domain.parsing import is_ascii_digits
 from revideo.ports.repositories import AdFilter, VideoFilter
@@ -61,11 +62,19 @@ def index() -> Any:
 
 def _input() -> AdInput:
     values = {name: request.form.get(name, "").strip()[:100] for name in FIELDS}
-    if not values["video_id"]:
-        raise ValidationError("video_id", "choose a video")
     for name in ("spend_amount", "impressions", "clicks", "leads"):
         values[name] = values[name] or "0"
-    return AdInput(**values)
+    try:
+        data = build_all(AdInput, **values)
+    except FormErrors as exc:
+        errors = exc.errors
+    else:
+        if values["video_id"]:
+            return data
+        errors = {}
+    if not values["video_id"]:
+        errors = {"video_id": "choose a video", **errors}
+    raise FormErrors(errors)
 
 
 def _form(record: AdRecord | None, values: dict[str, Any], errors: dict[str, str]) -> str:

@@ -77,7 +77,10 @@ def test_a_day_at_the_office(run, tmp_path: Path) -> None:  # type: ignore[no-un
 def test_bad_input_names_the_field_and_writes_nothing(run) -> None:  # type: ignore[no-untyped-def]
     run("users", "add", "agent@example.com", input="s3cret-pass\n" * 2)
     bad = run("properties", "add", "--title", "Loft", "--category", "resale", "--baths", "2.25")
-    assert bad.exit_code == 2 and "specs.baths" in bad.output
+    assert bad.exit_code == 2 and "--baths" in bad.output and "specs.baths" not in bad.output
+    both = run("properties", "add", "--title", "", "--category", "resale", "--price", "lots")
+    assert both.exit_code == 2  # every wrong option at once, by its name (issue 18)
+    assert "--title" in both.output and "--price" in both.output
     assert "0 in all" in run("properties", "list").output
     missing = run("properties", "show", "deadbeef")
     assert missing.exit_code == 1 and "not found" in missing.output.lower()

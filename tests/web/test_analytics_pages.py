@@ -44,7 +44,7 @@ def test_tables_show_every_ratio_and_a_dash_for_zero_divisors(alice: Any) -> Non
     html = alice.get("/analytics/").text
     # villa: spend 150, impr 25000, clicks 200, leads 8
     assert row_of(html, "video", villa)[1:] == [
-        "$150.00", "25000", "200", "8", "0.8 %", "$0.75", "$6.00", "4.0 %", "$18.75",
+        "$150.00", "25,000", "200", "8", "0.8 %", "$0.75", "$6.00", "4.0 %", "$18.75",
     ]  # fmt: skip
     assert row_of(html, "video", loft)[1:] == ["$30.00", "0", "0", "0", "—", "—", "—", "—", "—"]
     assert row_of(html, "platform", "google")[5:] == ["0.0 %", "—", "$10.00", "—", "—"]

@@ -129,12 +129,13 @@ class TestProperties:
             city = "Austin" if i % 2 else "Dallas"
             new_property(alice, **{"title": f"Home {i}", "address.city": city})
         first = alice.get("/properties/").text
-        assert first.count('class="card h-100"') == 12 and "1 / 2" in first
-        assert alice.get("/properties/?page=2").text.count('class="card h-100"') == 1
+        assert first.count('class="card h-100 property-card"') == 12 and "1 / 2" in first
+        assert alice.get("/properties/?page=2").text.count('class="card h-100 property-card"') == 1
         dallas = alice.get("/properties/?city=Dallas").text
-        assert dallas.count('class="card h-100"') == 7
+        assert dallas.count('class="card h-100 property-card"') == 7
         assert "Home 12" in alice.get("/properties/?q=home+12").text
-        assert alice.get("/properties/?category=commercial").text.count('class="card h-100"') == 0
+        commercial = alice.get("/properties/?category=commercial").text
+        assert commercial.count('class="card h-100 property-card"') == 0
         assert alice.get("/properties/?category=castle").status_code == 400
         assert alice.get("/properties/?page=abc").status_code == 400
 

@@ -125,3 +125,31 @@ class TestPhotosAndThumbnails:
             assert f'<img src="{poster}" class="thumb thumb-sm video-poster"' in alice.get(
                 page
             ).text.replace("&amp;", "&"), page
+
+
+class TestEveryErrorAtOnce:
+    def test_the_specs_step_names_every_wrong_field_beside_it(self, alice: Any) -> None:
+        alice.get("/properties/new")
+        answer = alice.post(
+            "/properties/new/specs",
+            data={"specs.price": "lots", "specs.beds": "-1", "specs.baths": "2.25"},
+        )
+        assert answer.status_code == 400
+        assert set(fields(answer.text)) == {"specs.price", "specs.beds", "specs.baths"}
+        assert "specs.price:" not in answer.text and "Price ($): must be a number" in answer.text
+
+    def test_the_ad_form_takes_dollars_and_names_every_wrong_field(self, alice: Any) -> None:
+        from tests.web.conftest import post_ad
+
+        vid = new_video(alice, new_property(alice))
+        row = {"video_id": "", "platform": "meta", "date_recorded": "someday",
+               "spend_amount": "$30", "impressions": "5,000", "clicks": "x",
+               "leads": "1"}  # fmt: skip
+        bad = post_ad(alice, row)
+        assert bad.status_code == 400
+        assert set(fields(bad.text)) == {"video_id", "date_recorded", "clicks"}
+        assert "video_id:" not in bad.text and "Video: choose a video" in bad.text
+        good = post_ad(alice, row | {"video_id": vid, "date_recorded": "2026-11-20", "clicks": "7"})
+        assert good.status_code == 302
+        table = alice.get("/ads/").text
+        assert "$30.00" in table and "5,000" in table

@@ -6,7 +6,9 @@ import enum
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-from revideo.domain.errors import ValidationError
+import attrs
+
+from revideo.domain.errors import FormErrors, ValidationError
 from revideo.domain.numbers import amount
 from revideo.domain.parsing import is_ascii_digits
 
@@ -76,3 +78,22 @@ def count(field: str, value: Any, *, maximum: int = 2**63 - 1) -> int:
     if value > maximum:
         raise ValidationError(field, f"must be at most {maximum}")
     return value
+
+
+T = TypeVar("T")
+
+
+def build_all(kind: type[T], **values: Any) -> T:
+    """Build an attrs value, reporting every field its converters refuse at once
+    (FormErrors) rather than the first; rules across fields are checked after."""
+    errors: dict[str, str] = {}
+    for f in attrs.fields(kind):  # type: ignore[arg-type]
+        convert = f.converter
+        if f.name in values and callable(convert):
+            try:
+                convert(values[f.name])
+            except ValidationError as exc:
+                errors.setdefault(exc.field, exc.message)
+    if errors:
+        raise FormErrors(errors)
+    return kind(**values)
