@@ -129,7 +129,8 @@ AVATARS_PER_PAGE, VOICES_PER_PAGE = 8, 8
 
 
 def _presenter_lists(wiz: dict[str, Any]) -> dict[str, Any]:
-    """The avatars (a page of them) and the voices in the chosen language and search."""
+    """A page of the avatars, and the voices in the chosen language and search (the
+    avatars' own voices first, so choosing an avatar can pick its voice on the page)."""
     avatars, voices = svc().engine.avatars(), svc().engine.voices()
     avatar_id = wiz.get("avatar_id") or (avatars[0].id if avatars else "")
     avatar = next((a for a in avatars if a.id == avatar_id), None)
@@ -140,23 +141,29 @@ def _presenter_lists(wiz: dict[str, Any]) -> dict[str, Any]:
     apages = max(1, -(-len(avatars) // AVATARS_PER_PAGE))
     chosen_at = next((i for i, a in enumerate(avatars) if a.id == avatar_id), 0)
     apage = _number("apage", chosen_at // AVATARS_PER_PAGE + 1, apages)
+    shown_avatars = avatars[(apage - 1) * AVATARS_PER_PAGE : apage * AVATARS_PER_PAGE]
+    defaults = {a.id: presenters.default_voice(voices, a, LANGUAGE) for a in shown_avatars}
     found = presenters.find_voices(
-        voices, lang if lang != "all" else "", query, _number("vpage", 1, 10_000), VOICES_PER_PAGE
+        voices,
+        lang if lang != "all" else "",
+        query,
+        _number("vpage", 1, 10_000),
+        VOICES_PER_PAGE,
+        first={voice_id, *defaults.values()},
     )
     shown = {v.id for _, vs in found.groups for v in vs}
     return {
-        "avatars": avatars[(apage - 1) * AVATARS_PER_PAGE : apage * AVATARS_PER_PAGE],
+        "avatars": shown_avatars,
         "apage": apage,
         "apages": apages,
         "avatar_id": avatar_id,
         "voice_id": voice_id,
         "chosen_voice": next((v for v in voices if v.id == voice_id and v.id not in shown), None),
-        "defaults": {a.id: presenters.default_voice(voices, a, LANGUAGE) for a in avatars},
+        "defaults": defaults,
         "found": found,
         "langs": langs,
         "lang": lang,
         "query": query,
-        "voice_names": {v.id: v.name for v in voices},
     }
 
 

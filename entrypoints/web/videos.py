@@ -103,7 +103,8 @@ def live(video_id: str) -> Any:
     html = render_template(
         "videos/_live.html", video=video, state=state, mine=me.can_write(video.user_id)
     )
-    return jsonify({**state, "html": html})
+    saving = video.status is VideoStatus.COMPLETED and video.archived_at is None
+    return jsonify({**state, "html": html, "settled": not (state["in_flight"] or saving)})
 
 
 def _presenter_names(video: Video) -> dict[str, str]:

@@ -30,10 +30,8 @@
     badge.dataset.status = state.status;
     badge.className = "badge status-badge text-bg-" + (COLORS[state.status] || "secondary");
     const live = document.getElementById("video-live");
-    if (live && live.dataset.status !== state.status) {
-      const fresh = new DOMParser().parseFromString(state.html, "text/html").getElementById("video-live");
-      if (fresh) live.replaceWith(document.adoptNode(fresh));
-    }
+    const fresh = new DOMParser().parseFromString(state.html, "text/html").getElementById("video-live");
+    if (live && fresh && live.dataset.version !== fresh.dataset.version) live.replaceWith(document.adoptNode(fresh));
     // a flash ("The render has started") belongs to the request that made it
     if (!state.in_flight) document.querySelectorAll(".flash").forEach((f) => f.remove());
   }
@@ -43,7 +41,7 @@
       .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
       .then((state) => {
         showStatus(box, state);
-        if (state.in_flight) setTimeout(tick, revideo.pollMs || 2000);
+        if (!state.settled) setTimeout(tick, revideo.pollMs || 2000);
       })
       .catch(() => setTimeout(tick, 5000));
     setTimeout(tick, revideo.pollMs || 2000);

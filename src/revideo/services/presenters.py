@@ -9,7 +9,7 @@ language name ("English") so the lists group and filter the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import attrs
 
@@ -72,10 +72,16 @@ class VoicePage:
 
 
 def find_voices(
-    voices: Sequence[Voice], language: str = "", query: str = "", number: int = 1, size: int = 8
+    voices: Sequence[Voice],
+    language: str = "",
+    query: str = "",
+    number: int = 1,
+    size: int = 8,
+    first: Collection[str] = (),
 ) -> VoicePage:
     """The voices in `language` (every language when '') whose name, language or gender
-    contains each word of `query`, page `number` of `size`, grouped by language."""
+    contains each word of `query`, page `number` of `size`, grouped by language; in each
+    language the voices named in `first` (the avatars' own) lead."""
     words = query.lower().split()
     wanted = language_name(language) if language else ""
 
@@ -84,7 +90,9 @@ def find_voices(
         return (not wanted or language_of(v) == wanted) and all(w in text for w in words)
 
     order = {name: i for i, name in enumerate(languages(voices))}
-    found = sorted((v for v in voices if matches(v)), key=lambda v: order[language_of(v)])
+    found = sorted(
+        (v for v in voices if matches(v)), key=lambda v: (order[language_of(v)], v.id not in first)
+    )
     pages = max(1, -(-len(found) // size))
     number = min(max(1, number), pages)
     shown = found[(number - 1) * size : number * size]
