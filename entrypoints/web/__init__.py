@@ -115,6 +115,7 @@ def _register(app: Flask) -> None:
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(assets.bp)
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)
     auth.init_app(app)
     api.init_app(app)
     errors.init_app(app)
@@ -131,6 +132,13 @@ def _register(app: Flask) -> None:
     app.jinja_env.globals["label_of"] = label_of
     for name in ("money", "count", "percent", "credits", "counted"):
         app.jinja_env.filters[name] = getattr(numbers, name)
+
+
+def _favicon() -> Any:
+    """Browsers ask for /favicon.ico whatever the page says: the app's icon."""
+    from flask import redirect, url_for
+
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 def new_submission_key() -> str:

@@ -28,3 +28,15 @@ def delete() -> Any:
     logout_user()  # after clear(): it leaves the mark that deletes the remember cookie
     flash("Your account and everything in it are deleted.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.post("/scope")
+def scope() -> Any:
+    """An admin chooses to see everyone's data in the lists, or only their own again."""
+    if actor().is_admin:
+        session["everyone"] = request.form.get("everyone") == "1"
+    target = request.referrer or ""
+    here = request.host_url
+    if not target.startswith(here):  # back to the page it came from, on this site only
+        return redirect(url_for("dashboard.index"))
+    return redirect("/" + target[len(here) :].lstrip("/"))

@@ -25,7 +25,7 @@ from revideo.services.ad_import import ImportRejected, ImportReport
 from revideo.services.properties import check_submission_key
 
 from . import _staging
-from ._support import actor, attempt, keep_args, page_request, svc
+from ._support import actor, attempt, keep_args, owners, page_request, svc, viewer
 from .analytics import PLATFORMS, ad_filter
 
 bp = Blueprint("ads", __name__, url_prefix="/ads")
@@ -41,7 +41,7 @@ def _videos() -> list[Any]:
 
 
 def _titles() -> dict[str, str]:
-    page = svc().videos.list(actor(), VideoFilter(), PageRequest(1, 200))
+    page = svc().videos.list(viewer(), VideoFilter(), PageRequest(1, 200))
     return {v.id: v.title for v in page.items}
 
 
@@ -49,11 +49,12 @@ def _titles() -> dict[str, str]:
 def index() -> Any:
     """Ad rows, filtered by video, platform and dates, with their totals."""
     f = ad_filter()
-    page = svc().ads.list(actor(), f, page_request(25))
+    page = svc().ads.list(viewer(), f, page_request(25))
     return render_template(
         "ads/list.html",
         page=page,
-        totals=svc().analytics.summary(actor(), f).ads,
+        owners=owners(),
+        totals=svc().analytics.summary(viewer(), f).ads,
         titles=_titles(),
         platforms=PLATFORMS,
         args=keep_args(request.args, page=None),
@@ -104,7 +105,9 @@ def _values(record: AdRecord) -> dict[str, Any]:
 def new() -> Any:
     """Record one video's figures on one platform and day."""
     if request.method == "GET":
-        return _form(None, {"video_id": request.args.get("video", ""), "platform": "manual"}, {})
+        today = svc().ads.ctx.clock().date().isoformat()  # the usual case: today's figures
+        start = {"video_id": request.args.get("video", ""), "platform": "manual"}
+        return _form(None, {**start, "date_recorded": today}, {})
     key, key_errors = attempt(_submission_key)
     if key and svc().ads.by_submission(actor(), key) is not None:  # the same form again
         return redirect(url_for("ads.index"))

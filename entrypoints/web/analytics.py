@@ -21,7 +21,7 @@ from revideo.domain.page import PageRequest
 from revideo.domain.video import VideoStatus
 from revideo.ports.repositories import AdFilter, BreakdownRow, PropertyFilter, VideoFilter
 
-from ._support import actor, keep_args, svc
+from ._support import keep_args, svc, viewer
 from .assets import plotly_version
 
 bp = Blueprint("analytics", __name__, url_prefix="/analytics")
@@ -116,7 +116,7 @@ def figures(daily: list[Any], platforms: dict[AdPlatform, Any], summary: Any) ->
 @bp.get("/")
 def index() -> Any:
     """Charts and cards under the chosen filters."""
-    me, f = actor(), ad_filter()
+    me, f = viewer(), ad_filter()
     summary = svc().analytics.summary(me, f)
     daily = svc().analytics.daily(me, f)
     platforms = svc().analytics.by_platform(me, f)
@@ -144,7 +144,7 @@ def _fmt(value: Decimal | None) -> str:
 @bp.get("/export.csv")
 def export() -> Any:
     """The figures shown, as CSV (per day, per platform, and the totals)."""
-    me, f = actor(), ad_filter()
+    me, f = viewer(), ad_filter()
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(["section", "key", "spend", "impressions", "clicks", "leads", "cpl", "ctr", "value"])
@@ -236,7 +236,7 @@ def _xlsx(by: str, rows: list[BreakdownRow]) -> Any:
 @bp.get("/table/<by>.<fmt>")
 def export_table(by: str, fmt: str) -> Any:
     """One table of the page (per video, property, platform or user) as CSV or XLSX."""
-    me = actor()
+    me = viewer()
     if by not in TABLES or fmt not in ("csv", "xlsx"):
         abort(404)
     rows = svc().analytics.breakdown(me, ad_filter(), by)

@@ -21,7 +21,7 @@ from revideo.domain.video import Video, VideoPurpose, VideoStatus, parse_enum
 from revideo.ports.media_store import VIDEOS_BUCKET
 from revideo.ports.repositories import VideoFilter
 
-from ._support import actor, keep_args, page_request, svc
+from ._support import actor, keep_args, owners, page_request, svc, viewer
 
 bp = Blueprint("videos", __name__, url_prefix="/videos")
 bp.before_request(login_required(lambda: None))
@@ -42,9 +42,13 @@ def _filter() -> VideoFilter:
 @bp.get("/")
 def index() -> Any:
     """List videos with status badges, filtered by status, purpose, property or text."""
-    page = svc().videos.list(actor(), _filter(), page_request())
+    page = svc().videos.list(viewer(), _filter(), page_request())
     return render_template(
-        "videos/list.html", page=page, statuses=STATUSES, args=keep_args(request.args, page=None)
+        "videos/list.html",
+        page=page,
+        statuses=STATUSES,
+        owners=owners(),
+        args=keep_args(request.args, page=None),
     )
 
 

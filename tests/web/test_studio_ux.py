@@ -153,3 +153,24 @@ class TestEveryErrorAtOnce:
         assert good.status_code == 302
         table = alice.get("/ads/").text
         assert "$30.00" in table and "5,000" in table
+
+
+class TestAdminsSeeTheirOwnFirst:
+    def test_everyone_is_a_choice_with_the_owner_shown(self, users: Any) -> None:
+        alice = users.client("alice@example.com")
+        new_video(alice, new_property(alice, **{"title": "Alice's loft"}))
+        root = users.client("root@example.com", "admin")
+        new_property(root, **{"title": "Root's barn"})
+        for page in ("/properties/", "/videos/", "/dashboard"):
+            mine = root.get(page).text
+            assert "Alice" not in mine and 'id="scope-everyone"' in mine, page
+        assert re.search(r'id="count-pending">0<', root.get("/dashboard").text)
+        assert root.post("/account/scope", data={"everyone": "1"}).status_code == 302
+        every = root.get("/properties/").text
+        assert "Alice" in every and "Owner: alice@example.com" in every
+        assert "alice@example.com" in root.get("/videos/").text
+        assert re.search(r'id="count-pending">1<', root.get("/dashboard").text)
+        root.post("/account/scope", data={"everyone": "0"})
+        assert "Alice" not in root.get("/properties/").text
+        alice.post("/account/scope", data={"everyone": "1"})  # not an admin: nothing changes
+        assert "Root" not in alice.get("/properties/").text

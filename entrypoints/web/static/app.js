@@ -86,7 +86,7 @@
       const data = new FormData(form);
       data.set("action", "upload");
       const xhr = new XMLHttpRequest();
-      xhr.open("POST", form.action || location.href);
+      xhr.open("POST", form.getAttribute("action") || location.href);  // form.action: its buttons named "action"
       xhr.upload.addEventListener("progress", (e) => {
         if (!e.lengthComputable) return;
         const pct = Math.round((100 * e.loaded) / e.total);
