@@ -101,6 +101,8 @@ def test_a_label_that_looks_like_a_formula_stays_text(alice: Any) -> None:
 
 def test_admins_cut_by_user_and_users_may_not(alice: Any, bob: Any, admin: Any) -> None:
     villa, _ = seed(alice)
+    assert 'id="table-user"' not in admin.get("/analytics/").text  # their own, by default
+    admin.post("/account/scope", data={"everyone": "1"})  # issue 18: everyone's, by choice
     html = admin.get("/analytics/").text
     assert 'id="table-user"' in html and "alice@example.com" in html
     users = re.findall(r'<option value="([^"]+)" >alice@example.com<', html)

@@ -358,6 +358,8 @@ class TestAdsAndAnalytics:
         assert "videos,success_rate,,,,,,,0.0000" in csv
         bad = alice.get("/analytics/?date_from=2026-12-01&date_to=2026-11-01")
         assert bad.status_code == 400 and "date_to" in bad.text
-        assert alice.get("/analytics/?date_from=soon").status_code == 400
+        soon = alice.get("/analytics/?date_from=soon")
+        assert soon.status_code == 400 and 'id="unfiltered"' in soon.text  # said above the page
+        assert 'id="chart-data"' in soon.text and "From: must be a date" in soon.text
         js = alice.get("/assets/plotly.min.js?v=1")
         assert js.status_code == 200 and "immutable" in js.headers["Cache-Control"]
