@@ -65,6 +65,9 @@ def test_a_day_at_the_office(run, tmp_path: Path) -> None:  # type: ignore[no-un
     assert ad.exit_code == 0, ad.output
     figures = json.loads(run("analytics", "--json").output)
     assert figures["cpl"] == "10.0000" and figures["videos"] == {"pending": 1}
+    shown = run("analytics").output  # for people: the pages' formatting (issue 18)
+    assert "$10.00" in shown and "30.0 %" in shown and "1 pending" in shown, shown
+    assert "{" not in shown and "0.3000" not in shown
     assert "fake-anna" in run("engine", "avatars").output
     stored = [p for p in tmp_path.rglob("property-images/*/*/*") if p.is_file()]
     assert len(stored) == 1
