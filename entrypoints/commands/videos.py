@@ -126,8 +126,8 @@ def list_(
 def show(video_id: str, user_email: str | None, as_json: bool) -> None:
     """Show a video and its render attempts."""
     actor = acting(user_email)
-    video = services().videos.get(actor, video_id)
-    jobs = services().videos.jobs(actor, video_id)
+    video = services().videos.get(actor, full_video_id(actor, video_id))
+    jobs = services().videos.jobs(actor, video.id)
     if as_json:
         emit_json({"video": video, "jobs": jobs})
         return
@@ -147,7 +147,8 @@ def show(video_id: str, user_email: str | None, as_json: bool) -> None:
 @friendly
 def retry(video_id: str, user_email: str | None, as_json: bool) -> None:
     """Render a failed video again (a new attempt)."""
-    video = services().videos.retry(acting(user_email), video_id)
+    actor = acting(user_email)
+    video = services().videos.retry(actor, full_video_id(actor, video_id))
     if as_json:
         emit_json(video)
     else:
@@ -169,3 +170,18 @@ def sync(as_json: bool) -> None:
     for name, r in results.items():
         later = f", {r.deferred} deferred (engine busy)" if r.deferred else ""
         click.echo(f"{name:>9}: {r.checked} checked, {r.changed} changed, {r.failed} failed{later}")
+
+
+def full_video_id(actor, short: str) -> str:  # type: ignore[no-untyped-def]
+    """Accept a full id or the 8-character prefix `videos list` shows."""
+    if len(short) >= 32:
+        return short
+    from revideo.domain.errors import NotFound
+    from revideo.domain.page import PageRequest
+    from revideo.ports.repositories import VideoFilter
+
+    found = services().videos.list(actor, VideoFilter(), PageRequest(1, 200)).items
+    matches = [v.id for v in found if v.id.startswith(short.lower())]
+    if len(matches) != 1 or not short:
+        raise NotFound("video", short)
+    return matches[0]

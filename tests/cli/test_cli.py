@@ -57,9 +57,11 @@ def test_a_day_at_the_office(run, tmp_path: Path) -> None:  # type: ignore[no-un
     assert video["status"] == "pending" and video["attempt_count"] == 1
     sync = json.loads(run("videos", "sync", "--json").output)
     assert sync["sync"]["checked"] == 1
-    assert "pending" in run("videos", "list").output
+    listed_videos = run("videos", "list").output
+    assert "pending" in listed_videos and video["id"][:8] in listed_videos
+    assert video["title"] in run("videos", "show", video["id"][:8]).output  # the id it lists
     ad = run(
-        "ads", "add", video["id"], "--platform", "meta", "--date", "2026-11-20",
+        "ads", "add", video["id"][:8], "--platform", "meta", "--date", "2026-11-20",
         "--spend", "30", "--impressions", "100", "--clicks", "10", "--leads", "3",
     )  # fmt: skip
     assert ad.exit_code == 0, ad.output
