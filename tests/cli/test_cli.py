@@ -81,6 +81,9 @@ def test_a_day_at_the_office(run, tmp_path: Path) -> None:  # type: ignore[no-un
 
 def test_bad_input_names_the_field_and_writes_nothing(run) -> None:  # type: ignore[no-untyped-def]
     run("users", "add", "agent@example.com", input="s3cret-pass\n" * 2)
+    again = run("users", "add", "agent@example.com")  # refused before any password prompt
+    assert again.exit_code == 2 and "exists already" in again.output
+    assert "Password" not in again.output
     bad = run("properties", "add", "--title", "Loft", "--category", "resale", "--baths", "2.25")
     assert bad.exit_code == 2 and "--baths" in bad.output and "specs.baths" not in bad.output
     both = run("properties", "add", "--title", "", "--category", "resale", "--price", "lots")
