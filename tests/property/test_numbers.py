@@ -15,7 +15,7 @@ from revideo.domain.property import Specs
 amounts = st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=2)
 
 
-@settings(max_examples=200)
+@settings(max_examples=100)
 @given(value=amounts)
 def test_money_as_shown_reads_back_as_the_same_amount(value: Decimal) -> None:
     shown = money(value)

@@ -28,7 +28,7 @@ avatar = st.builds(
 )
 
 
-@settings(max_examples=150)
+@settings(max_examples=60)
 @given(voices=voice_lists, who=avatar)
 def test_the_default_voice_suits_the_avatar(voices: list[Voice], who: Avatar) -> None:
     chosen = default_voice(voices, who)
@@ -46,7 +46,7 @@ def test_the_default_voice_suits_the_avatar(voices: list[Voice], who: Avatar) ->
         assert picked.gender.lower() == who.gender.lower()
 
 
-@settings(max_examples=100)
+@settings(max_examples=50)
 @given(
     voices=voice_lists,
     lang=st.sampled_from(["", "English", "en", "Spanish", "fr", "Klingon"]),
