@@ -167,7 +167,6 @@ def make_app(app_dsn: str, data_dir: Path) -> tuple[Any, Any]:
     services = bootstrap(load(env, dotenv=False), backend=backend)
     config = {
         "WTF_CSRF_ENABLED": False,
-        "WIZARD_DIR": str(data_dir / "wizard"),
         "RATELIMIT_LOGIN": "1000 per minute",
     }
     return create_app(services, config), services
@@ -351,7 +350,8 @@ def main() -> None:
         app_dsn = embedded.ensure_server(data_dir / "pg")
         admin_dsn = embedded.admin_dsn(data_dir / "pg")
         start = time.perf_counter()
-        sizes = seeding.seed(admin_dsn, args.scale)
+        sizes = seeding.sizes_for(args.scale)
+        seeding.seed(seeding.tune(data_dir / "pg"), sizes)
         print(f"seeded {sizes} in {time.perf_counter() - start:.1f} s", flush=True)
         ids = prepare_users(admin_dsn)
         app, services = make_app(app_dsn, data_dir)

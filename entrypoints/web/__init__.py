@@ -82,8 +82,6 @@ def _defaults(svc: Services) -> dict[str, Any]:
         "RATELIMIT_RESET": "5 per minute",
         "RATELIMIT_RESET_ADDRESS": "3 per 15 minutes",
         "RATELIMIT_STORAGE_URI": settings.ratelimit_storage,
-        "WIZARD_DIR": str(settings.data_dir / "uploads"),
-        "DRAFT_DIR": str(settings.data_dir / "drafts"),
         "TRUSTED_HOSTS": trusted_hosts(settings.public_url),
         # ProxyFix reads REVIDEO_TRUSTED_PROXIES' headers; off under waitress, which reads them
         # itself (it drops them before the app could: see commands/_common.py)

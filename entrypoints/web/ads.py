@@ -1,15 +1,12 @@
 """Ad performance: a table per video and platform; add, edit, delete and import records.
 
-An uploaded report is kept under the data directory between its preview and its commit, so
-the commit never asks for the file again (see _staging: bounded, expiring, always deleted when
-reading it fails).
+An uploaded report is kept in the media store's private staging area between its preview and
+its commit, so the commit never asks for the file again, whichever web host answers it (see
+_staging: bounded, expiring, always deleted when reading it fails).
 """
 
 from __future__ import annotations
 
-import json
-import secrets
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -197,18 +194,7 @@ def import_upload() -> Any:
     if upload is None or not upload.filename:
         errors = {"file": "choose a report file"}
         return render_template("ads/import.html", errors=errors, platforms=IMPORT_PLATFORMS), 400
-    folder = _staging.upload_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    _staging.sweep(folder.parent)
-    _staging.make_room(folder, request.content_length or 0)
-    token = secrets.token_urlsafe(24)
-    try:
-        upload.save(folder / f"{token}.upload")
-        meta = {"filename": Path(upload.filename).name[:200], "platform": platform}
-        (folder / f"{token}.json").write_text(json.dumps(meta))
-    except BaseException:
-        _staging.discard(token)
-        raise
+    token = _staging.keep(upload, platform, request.content_length or 0)
     return _run_preview(token)
 
 
@@ -218,9 +204,9 @@ def _refused(e: ValidationError) -> Any:
 
 
 def _run_preview(token: str) -> Any:
-    data, meta = _staging.kept(token)
+    meta = _staging.kept(token)
     try:
-        with _staging.reading(token), data.open("rb") as stream:
+        with _staging.reading(token) as stream:
             report = svc().ad_import.preview(
                 actor(), stream, meta.get("platform") or None, None, _lines(),
                 file_name=meta.get("filename", ""),
@@ -235,10 +221,10 @@ def import_commit(token: str) -> Any:
     """Preview again with the chosen videos, or import the kept file in one transaction."""
     if request.form.get("action") != "commit":
         return _run_preview(token)
-    data, meta = _staging.kept(token)
+    meta = _staging.kept(token)
     skip = request.form.get("skip_errors") == "on"
     try:
-        with _staging.reading(token), data.open("rb") as stream:
+        with _staging.reading(token) as stream:
             report = svc().ad_import.commit(
                 actor(), stream, meta.get("platform") or None, None, _lines(), skip_errors=skip,
                 file_name=meta.get("filename", ""),

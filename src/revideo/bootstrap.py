@@ -36,6 +36,7 @@ from revideo.services.ads import AdService
 from revideo.services.analytics import AnalyticsService
 from revideo.services.pipeline import Pipeline
 from revideo.services.properties import PropertyService
+from revideo.services.staging import StagingService
 from revideo.services.users import UserService
 from revideo.services.videos import RenderPolicy, VideoService
 from revideo.settings import Settings, load
@@ -61,6 +62,7 @@ class Services:
     ad_import: AdImportService
     analytics: AnalyticsService
     users: UserService
+    staging: StagingService
 
     def follow(
         self,
@@ -140,6 +142,7 @@ def bootstrap(
         ad_import=AdImportService(ctx, make_export_reader()),
         analytics=AnalyticsService(ctx),
         users=UserService(ctx, store, identity),
+        staging=StagingService(store, clock, keep=timedelta(hours=settings.staging_hours)),
     )
 
 

@@ -32,6 +32,7 @@ class Settings:
     supabase_url: str | None = None
     supabase_anon_key: str | None = None
     supabase_service_role_key: str | None = None
+    storage_timeout: int = 60  # seconds each Supabase Storage upload request may wait
     secret_key: str | None = None
     cron_secret: str | None = None
     public_url: str = "http://127.0.0.1:8000"
@@ -46,6 +47,7 @@ class Settings:
     mail_from: str = "revideo <no-reply@localhost>"
     ratelimit_storage: str = "memory://"
     trusted_proxies: int = 0
+    staging_hours: int = 24  # how long an upload waits for its next step (services/staging.py)
 
     @property
     def media_dir(self) -> Path:
@@ -74,6 +76,7 @@ def load(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Se
         supabase_url=supabase[0],
         supabase_anon_key=supabase[1],
         supabase_service_role_key=supabase[2],
+        storage_timeout=_whole(env, "REVIDEO_STORAGE_TIMEOUT", 60, minimum=1),
         secret_key=env.get("REVIDEO_SECRET_KEY"),
         cron_secret=env.get("REVIDEO_CRON_SECRET"),
         public_url=env.get("REVIDEO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
@@ -88,6 +91,7 @@ def load(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Se
         mail_from=env.get("REVIDEO_MAIL_FROM", "revideo <no-reply@localhost>"),
         ratelimit_storage=env.get("REVIDEO_RATELIMIT_STORAGE", "memory://"),
         trusted_proxies=_whole(env, "REVIDEO_TRUSTED_PROXIES", 0, minimum=0),
+        staging_hours=_whole(env, "REVIDEO_STAGING_HOURS", 24, minimum=1),
     )
     check(settings)
     return settings

@@ -11,11 +11,14 @@ stream out, so no test holds a large file in memory more than once.
 from __future__ import annotations
 
 import hashlib
+import html
 import itertools
 import math
 import random
+import threading
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -23,9 +26,9 @@ import pytest
 
 from revideo.adapters.memory.engine import FakeVideoEngine
 from revideo.adapters.memory.store import OutboxMailer
-from revideo.adapters.supabase import SupabaseBackend
+from revideo.adapters.supabase import SupabaseBackend, resumable
 from revideo.bootstrap import bootstrap
-from revideo.domain.errors import TooLarge
+from revideo.domain.errors import StorageError, TooLarge
 from revideo.domain.profile import Actor
 from revideo.domain.video import VideoStatus
 from revideo.ports.media_store import PHOTOS_BUCKET, VIDEOS_BUCKET
@@ -35,7 +38,8 @@ from revideo.settings import load
 from tests.fixtures.postgres import PgServer
 from tests.supabase.standin.project import StandInProject
 from tests.supabase.standin.tus import CHUNK
-from tests.support import Clock, sample_property, user
+from tests.support import Clock, sample_property
+from tests.web.conftest import PASSWORD, Users, make_app
 
 MIB = 1024 * 1024
 SYSTEM = Actor.service()
@@ -126,6 +130,60 @@ class TestResumable:
         assert row["metadata"]["cacheControl"] == "max-age=3600"
 
 
+class TestStalledServer:
+    """tuspy sets no timeout: the store's own (REVIDEO_STORAGE_TIMEOUT) must end a stall."""
+
+    @pytest.mark.parametrize("after", [0, 2], ids=["at-creation", "mid-upload"])
+    def test_a_server_that_stops_answering_ends_in_a_storage_error(
+        self,
+        supabase_backend: SupabaseBackend,
+        standin: StandInProject,
+        tmp_path: Path,
+        after: int,
+    ) -> None:
+        alice = supabase_backend.add_user("alice@example.test")
+        settings = load(
+            {"REVIDEO_DATA_DIR": str(tmp_path), "SUPABASE_URL": standin.url,
+             "SUPABASE_ANON_KEY": standin.anon_key,
+             "SUPABASE_SERVICE_ROLE_KEY": standin.service_key,
+             "REVIDEO_STORAGE_TIMEOUT": "1"},
+            dotenv=False,
+        )  # fmt: skip
+        backend = SupabaseBackend.from_settings(settings)
+        store, tus = backend.media_store(), standin.storage.tus
+        path = f"{alice.id}/{uuid.uuid4()}/1-render.mp4"
+        outcome: list[BaseException | None] = []
+
+        def upload() -> None:
+            try:
+                store.put(SYSTEM, VIDEOS_BUCKET, path, generated(9, 3 * CHUNK + 1), "video/mp4")
+            except BaseException as exc:  # handed to the test thread
+                outcome.append(exc)
+            else:
+                outcome.append(None)
+
+        held, patches = tus.held, tus.patches
+        tus.stall(after=after)
+        worker = threading.Thread(target=upload, daemon=True)
+        try:
+            worker.start()
+            # the code's own worst case, many times over: a guard against hanging, not a timing
+            worker.join(20 * resumable.deadline(backend.storage_timeout) + 30)
+        finally:
+            tus.unstall()
+            backend.close()
+        assert not worker.is_alive(), "the upload still waits on a server that never answers"
+        # the stall held the creation, or a PATCH and then the HEAD asking where to resume
+        assert tus.held - held == (1 if after == 0 else 2)
+        assert tus.patches - patches == after  # the chunks before the stall went through
+        [error] = outcome
+        assert isinstance(error, StorageError) and not isinstance(error, TooLarge), error
+        assert str(error) == (
+            f"cannot write {VIDEOS_BUCKET}/{path}: Supabase Storage did not answer within"
+            " 1 s (REVIDEO_STORAGE_TIMEOUT)"
+        )
+
+
 class TestSizeLimit:
     def test_a_file_over_the_limit_is_too_large_naming_the_limit(
         self, supabase_backend: SupabaseBackend, pg_server: PgServer
@@ -180,7 +238,13 @@ def test_a_render_over_the_limit_stays_completed_with_the_engine_link(
         mailer=OutboxMailer(),
         clock=clock,
     )
-    me = user(supabase_backend, "alice@example.test")
+    app = make_app(svc, tmp_path)
+    me = Actor.user(Users(app, svc).make("alice@example.test"))
+    browser = app.test_client()
+    signed_in = browser.post(
+        "/auth/login", data={"email": "alice@example.test", "password": PASSWORD}
+    )
+    assert signed_in.status_code == 302, signed_in.text
     prop = svc.properties.create(me, sample_property())
     fields = {"script_content": "Hi.", "avatar_id": "fake-anna", "voice_id": "fake-voice-en"}
     video = svc.videos.submit(
@@ -197,6 +261,8 @@ def test_a_render_over_the_limit_stays_completed_with_the_engine_link(
     assert kept.error_message is not None
     assert kept.error_message.startswith("not archived: larger than your Supabase limit (50 MB)")
     assert "file size limit of the 'generated-videos' bucket" in kept.error_message
+    page = html.unescape(browser.get(f"/videos/{video.id}").text)  # what the agent sees
+    assert kept.error_message in page and 'src="fake://' in page  # the engine's link plays
     fetched = engine.fetches
     for days in (1, 30):  # the worker does not try it again
         clock.advance(days=days)

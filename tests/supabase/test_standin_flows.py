@@ -303,7 +303,7 @@ class TestAtomicRenderWrites:
         draft = svc.videos.create_draft(me, VideoInput(prop.id, "Tour", **ready))
         standin.rest.calls.clear()
         video = svc.videos.submit(me, draft.id)
-        assert ("POST", "rpc/revideo_save_render") in standin.rest.calls
+        assert ("POST", "rpc/revideo_save_video") in standin.rest.calls
         assert ("PATCH", "video_render_jobs") not in standin.rest.calls  # never on its own
         (job,) = svc.videos.jobs(me, video.id)
         assert job.heygen_job_id == video.heygen_video_id and job.heygen_job_id is not None

@@ -54,6 +54,10 @@ def test_photos_with_hostile_names_upload_display_and_delete_on_the_memory_store
         kept = b"".join(svc.store.open(PHOTOS_BUCKET, photo.storage_path))  # re-encoded
         assert Image.open(io.BytesIO(kept)).size == Image.open(io.BytesIO(data)).size
         assert svc.store.filenames[(PHOTOS_BUCKET, photo.storage_path)] == photo.file_name  # type: ignore[attr-defined]
+    svc.properties.remove_photo(me, photos[0].id)  # one photo alone: row and file
+    with pytest.raises(NotFound):
+        svc.store.open(PHOTOS_BUCKET, photos[0].storage_path)
+    assert [(p.id, p.order) for p in svc.properties.photos(me, prop.id)] == [(photos[1].id, 0)]
     svc.properties.delete(me, prop.id)
     for photo in photos:
         with pytest.raises(NotFound):

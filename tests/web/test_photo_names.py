@@ -53,6 +53,13 @@ def test_photos_with_hostile_names_upload_display_and_delete(alice: Any, service
     assert [p.file_name for p in photos] == list(NAMES)
     assert all(is_safe_key(p.storage_path) for p in photos)  # ids and a slug, not the name
     assert "facade-1-u-x" in photos[0].storage_path and photos[1].storage_path.endswith(".png")
+    removed = alice.post(f"/properties/{pid}/photos/{photos[0].id}/delete")  # one photo alone
+    assert removed.status_code == 302
+    assert fetch_media(alice, sources[0])[0] in (400, 404)  # its file went with its row
+    page = alice.get(f"/properties/{pid}").text
+    assert page.count("gallery-photo") == 1 and html.escape(NAMES[0]) not in page
+    with services.backend.unit_of_work(Actor.service()) as uow:  # the rest closed up
+        assert [(p.id, p.order) for p in uow.media.for_property(pid)] == [(photos[1].id, 0)]
     gone = alice.post(f"/properties/{pid}/delete")
     assert gone.status_code == 302
     for url in sources:

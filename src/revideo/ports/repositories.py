@@ -146,12 +146,19 @@ class MediaRepository(Protocol):
         ...
 
     def add(self, media: PropertyMedia) -> PropertyMedia: ...
+    def add_all(self, media: Sequence[PropertyMedia]) -> tuple[PropertyMedia, ...]:
+        """Insert several photos' rows, all or none (on Supabase too: one SQL function)."""
+        ...
+
     def set_orders(self, media: Sequence[PropertyMedia]) -> None:
         """Save the `order` of each given photo, all at once: a place is unique per
         property (Duplicate), checked after every photo has its new place."""
         ...
 
-    def delete(self, media_id: str) -> None: ...
+    def delete(self, media_id: str, reorder: Sequence[PropertyMedia] = ()) -> None:
+        """Delete the photo's row and save the `order` of each photo in `reorder` (the rest
+        of its gallery closing up), all at once (on Supabase too: one SQL function)."""
+        ...
 
 
 class VideoRepository(Protocol):

@@ -33,11 +33,16 @@ log = logging.getLogger(__name__)
 SYSTEM = Actor.service()
 
 
-def plan_retry(uow: UnitOfWork, policy: RenderPolicy, video_id: str, now: datetime) -> None:
-    """Schedule the video's automatic next attempt, if its last failure is worth one."""
-    uow.videos.schedule_retry(
-        video_id, policy.auto_retry_due(uow.render_jobs.for_video(video_id), now)
-    )
+def retry_due(
+    policy: RenderPolicy, jobs: list[RenderJob], changed: list[RenderJob], now: datetime
+) -> datetime | None:
+    """When the video's automatic next attempt is due once `changed` are saved over `jobs`.
+
+    Worked out before anything is written, so the jobs, the retry and the video
+    go in one write (one SQL function on Supabase; see UnitOfWork).
+    """
+    new = {job.id: job for job in changed}
+    return policy.auto_retry_due([new.get(job.id, job) for job in jobs], now)
 
 
 @attrs.frozen
@@ -106,10 +111,12 @@ class LostCreates:
         video = uow.videos.lock(job.video_id)
         if uow.render_jobs.get(job.id).settled:
             raise InvalidTransition(video.id, "settled", "reconcile")
-        uow.render_jobs.update(job.fail(kind, reason, now))
+        failed = job.fail(kind, reason, now)
+        due = retry_due(self.policy, uow.render_jobs.for_video(video.id), [failed], now)
+        uow.render_jobs.update(failed)  # the job, its retry and its video: one write
         if video.status in (VideoStatus.DRAFT, VideoStatus.FAILED):
+            uow.videos.schedule_retry(video.id, due)
             uow.videos.update(video.reject(reason))
-            plan_retry(uow, self.policy, video.id, now)
         return "failed"
 
     def adopt(self, uow: UnitOfWork, report: EngineReport) -> Video | None:
@@ -128,9 +135,9 @@ class LostCreates:
         adopted = job.adopt(report, now)
         if adopted.status is VideoStatus.COMPLETED:
             adopted = self.policy.charge(adopted, report.duration, self.policy.rate(self.engine))
-        uow.render_jobs.update(adopted)
-        log.info("render attempt %s adopted engine video %s", job.id, report.engine_video_id)
         latest = uow.render_jobs.for_video(video.id)[-1]
+        uow.render_jobs.update(adopted)  # with the video's update below: one write
+        log.info("render attempt %s adopted engine video %s", job.id, report.engine_video_id)
         if latest.id != job.id or video.status not in (VideoStatus.DRAFT, VideoStatus.FAILED):
             return video  # a newer attempt owns the video now: the orphan is only booked
         started = video.retry if video.status is VideoStatus.FAILED else video.submit

@@ -115,7 +115,7 @@ class RenderStarter:
         """Write the job, call the engine with the job id as handle, record its answer.
 
         `command` is 'submit' or 'retry' (default: whichever the status allows);
-        `on_open` runs inside the transaction that writes the job. A render the
+        `on_open` runs inside the transaction that writes the job, just before. A render the
         engine's balance cannot pay for is refused before anything is written.
         """
         balance = self.balance()
@@ -158,12 +158,12 @@ class RenderStarter:
                 attempt_count=video.attempt_count + 1,
                 started_at=self.ctx.clock(),
             )
+            if on_open is not None:  # its writes go with the job's: one write
+                on_open(uow, video)
             try:
                 uow.render_jobs.add(job)
             except Duplicate:  # another start got there first (one unfinished job per video)
                 raise InvalidTransition(video_id, "starting", command) from None
-            if on_open is not None:
-                on_open(uow, video)
             return job, self.request(uow, video, job)
 
     def request(self, uow: UnitOfWork, video: Video, job: RenderJob) -> RenderRequest:

@@ -59,20 +59,20 @@ class Archiver:
         now = self.ctx.clock()
         kept = False
         try:
-            with self.ctx.uow(SYSTEM) as uow:
+            with self.ctx.uow(SYSTEM) as uow:  # the video, its job, its lease: one write
                 current = uow.videos.lock(video.id)
+                job = current_job(uow, current)
+                uow.videos.release(video.id, self.owner, now, now)
                 if _still_unarchived(current, video):
                     duration = current.meta.duration or (fresh.duration if fresh else None)
-                    done = current.archive(video_url, thumb_url, now)
-                    meta = attrs.evolve(done.meta, duration=duration)
-                    uow.videos.update(attrs.evolve(done, meta=meta, error_message=None))
-                    job = current_job(uow, current)
                     if job is not None and job.cost_credits is None:
                         charged = self.policy.charge(job, duration, self.policy.rate(self.engine))
                         if charged != job:
                             uow.render_jobs.update(charged)
+                    done = current.archive(video_url, thumb_url, now)
+                    meta = attrs.evolve(done.meta, duration=duration)
+                    uow.videos.update(attrs.evolve(done, meta=meta, error_message=None))
                     kept = True
-                uow.videos.release(video.id, self.owner, now, now)
         except NotFound:  # deleted (with its property, say) while the files were copied
             self._forget(video, set())
             return
@@ -85,11 +85,11 @@ class Archiver:
         log.warning("video %s not archived: %s", video.id, exc.message)
         now = self.ctx.clock()
         reason = f"not archived: {exc.message}; the setting: {exc.setting}"
-        with self.ctx.uow(SYSTEM) as uow:
+        with self.ctx.uow(SYSTEM) as uow:  # the video and its lease: one write
             current = uow.videos.lock(video.id)
+            uow.videos.release(video.id, self.owner, NEVER, now)
             if _still_unarchived(current, video):
                 uow.videos.update(current.not_archived(reason))
-            uow.videos.release(video.id, self.owner, NEVER, now)
         self._forget(video, {current.video_url, current.thumbnail_url})  # a part may be stored
 
     def _forget(self, video: Video, in_use: set[str | None]) -> None:

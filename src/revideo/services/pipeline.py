@@ -33,7 +33,7 @@ from revideo.ports.media_store import MediaStore
 from revideo.ports.repositories import Loop, UnitOfWork
 from revideo.ports.video_engine import VideoEngine
 from revideo.services._base import Context
-from revideo.services._lost import LostCreates, plan_retry
+from revideo.services._lost import LostCreates, retry_due
 from revideo.services._rounds import (
     Busy,
     Gate,
@@ -99,26 +99,29 @@ class Pipeline:
             return adopted
 
     def _apply(self, uow: UnitOfWork, video: Video, report: EngineReport) -> Video:
-        """Apply a report to a locked video and its render job, in the caller's transaction."""
+        """Apply a report to a locked video and its render job, in the caller's transaction.
+
+        Everything is worked out first and then written together (the jobs, the
+        retry, the video: one SQL function on Supabase)."""
         now = self.ctx.clock()
-        for job in uow.render_jobs.for_video(video.id):
+        jobs = uow.render_jobs.for_video(video.id)
+        changed = []
+        for job in jobs:
             if job.heygen_job_id != report.engine_video_id:
                 continue
             seen = job.observe(report, now)
             if seen.status is VideoStatus.COMPLETED and seen.cost_credits is None:
                 seen = self.policy.charge(seen, report.duration, self.policy.rate(self.engine))
             if seen != job:
-                uow.render_jobs.update(seen)
+                changed.append(seen)
         observed = video.observe(report)
+        for seen in changed:
+            uow.render_jobs.update(seen)
         if observed == video:
             return video
-        observed = uow.videos.update(observed)
         if observed.status is VideoStatus.FAILED:
-            self._plan_retry(uow, observed.id, now)
-        return observed
-
-    def _plan_retry(self, uow: UnitOfWork, video_id: str, now: datetime) -> None:
-        plan_retry(uow, self.policy, video_id, now)
+            uow.videos.schedule_retry(video.id, retry_due(self.policy, jobs, changed, now))
+        return uow.videos.update(observed)
 
     def sync(self, limit: int = 100_000, stop: threading.Event | None = None) -> RoundResult:
         """Poll every due in-flight video once, `poll_concurrency` at a time.
@@ -183,10 +186,10 @@ class Pipeline:
     def _give_up(self, uow: UnitOfWork, video: Video, now: datetime) -> None:
         hours = self.policy.stuck_after.total_seconds() / 3600
         reason = f"the render was still unfinished after {hours:g} hours (checked again just now)"
-        uow.videos.update(video.give_up(f"{reason}; retry it"))
         job = current_job(uow, video)
-        if job is not None:
+        if job is not None:  # the job with the video: one write
             uow.render_jobs.update(job.fail(FailureKind.STUCK, reason, now))
+        uow.videos.update(video.give_up(f"{reason}; retry it"))
 
     # ---- lost answers -------------------------------------------------------
     def reconcile(self) -> RoundResult:

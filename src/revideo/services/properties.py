@@ -198,7 +198,7 @@ class PropertyService:
     ) -> tuple[PropertyMedia, ...]:
         """Store each photo's file, then its row at the end of the gallery (inside `uow`)."""
         placed = self._put(actor, prop, uow.media.for_property(prop.id), photos, stored)
-        return tuple(uow.media.add(m) for m in placed)
+        return uow.media.add_all(placed)  # all or none (one SQL function on Supabase)
 
     def _put(
         self,
@@ -254,8 +254,7 @@ class PropertyService:
             require_owner(actor, photo.user_id, "photo", media_id)
             uow.properties.lock(photo.property_id)  # one gallery change at a time
             rest = gallery.remove(uow.media.for_property(photo.property_id), media_id)
-            uow.media.delete(media_id)
-            uow.media.set_orders(rest)
+            uow.media.delete(media_id, reorder=rest)  # one write: the row and the rest's places
         self._forget(actor, photo.storage_path)
 
     def reorder_photos(

@@ -10,7 +10,9 @@ plain-text body (the server's onResponseError), not Storage's 400+statusCode.
 
 Faults for tests: `cut(keep, after=k)` lets `k` PATCHes through, then makes
 the next keep only its first `keep` bytes (what a server had received when
-the connection dropped) and hang up without an answer.
+the connection dropped) and hang up without an answer; `stall(after=k)` lets
+`k` PATCHes through, then holds every request without an answer until
+`unstall()` (a server that stopped answering: the client's timeout must end it).
 """
 
 from __future__ import annotations
@@ -62,6 +64,9 @@ class TusStandIn:
         self.patches = 0  # PATCH requests seen (for tests: the chunks really were sent)
         self.hung_up = 0
         self._cut: tuple[int, int] | None = None  # (PATCHes still let through, bytes kept)
+        self._stall: int | None = None  # PATCHes still let through before the stall
+        self._stalled = threading.Event()  # set: requests held by the stall may go
+        self.held = 0  # requests the stall held
         self._guard = threading.Lock()
         self._locks: dict[tuple[str, str], threading.Lock] = {}
 
@@ -69,7 +74,24 @@ class TusStandIn:
         """After `after` PATCHes, one keeps only its first `keep` bytes; the connection drops."""
         self._cut = (after, keep)
 
+    def stall(self, after: int = 0) -> None:
+        """After `after` PATCHes, hold every request unanswered until unstall()."""
+        self._stalled.clear()
+        self._stall = after
+
+    def unstall(self) -> None:
+        """Let the held requests go (they end with a dropped connection)."""
+        self._stall = None
+        self._stalled.set()
+
     def __call__(self, req: Request, upload_id: str | None) -> Reply:
+        if self._stall is not None:
+            if self._stall == 0:
+                self.held += 1
+                self._stalled.wait()
+                return Reply(HANG_UP)
+            if req.method == "PATCH":
+                self._stall -= 1
         if req.headers.get("Tus-Resumable") != "1.0.0":
             return text(412, "Unsupported TUS version")
         if req.method in ("POST", "PATCH") and "Authorization" not in req.headers:

@@ -164,6 +164,9 @@ class InMemoryMedia(Repo):
         self.tx.stamp(new.id)
         return new
 
+    def add_all(self, media: Sequence[PropertyMedia]) -> tuple[PropertyMedia, ...]:
+        return tuple(self.add(m) for m in media)  # the unit of work undoes all if one raises
+
     def set_orders(self, media: Sequence[PropertyMedia]) -> None:
         for item in media:
             old = self.tx.writable(self.t.media, item.id, "photo", lambda m: m.user_id)
@@ -173,9 +176,10 @@ class InMemoryMedia(Repo):
             if len(places) != len(set(places)):
                 raise Duplicate("photo", f"{property_id} place")
 
-    def delete(self, media_id: str) -> None:
+    def delete(self, media_id: str, reorder: Sequence[PropertyMedia] = ()) -> None:
         self.tx.writable(self.t.media, media_id, "photo", lambda m: m.user_id)
         del self.t.media[media_id]
+        self.set_orders(reorder)  # the unit of work undoes both if this raises
 
 
 def _media_key(m: PropertyMedia) -> tuple[int, str]:

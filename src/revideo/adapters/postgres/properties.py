@@ -133,6 +133,9 @@ class PostgresMedia(Table[PropertyMedia]):
         refs = {"property": media.property_id}
         return self.insert((*columns, "order"), {**params, "order": media.order}, refs)
 
+    def add_all(self, media: Sequence[PropertyMedia]) -> tuple[PropertyMedia, ...]:
+        return tuple(self.add(m) for m in media)  # one transaction: the unit of work's
+
     def set_orders(self, media: Sequence[PropertyMedia]) -> None:
         """One statement, as on Supabase (the place is unique per property, checked when the
         statement ends); NotFound for a photo the actor cannot see, Forbidden if not theirs."""
@@ -143,3 +146,8 @@ class PostgresMedia(Table[PropertyMedia]):
         orders = [{"id": m.id, "order": m.order} for m in media]
         with database_errors(self.kind, media[0].id):  # 42501 -> Forbidden
             self.conn.execute("SELECT public.revideo_set_media_orders(%s)", [convert.jsonb(orders)])
+
+    def delete(self, key: str, reorder: Sequence[PropertyMedia] = ()) -> None:
+        """The row, then the rest's places: one transaction (the unit of work's)."""
+        super().delete(key)
+        self.set_orders(reorder)

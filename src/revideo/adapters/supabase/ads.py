@@ -191,8 +191,8 @@ class RestAnalytics:
     ) -> list[BreakdownRow]:
         if not _valid(filter):
             return []
-        rows = self._call("revideo_ad_breakdown", filter, by=by)
-        return [_breakdown_row(r) for r in rows[:limit]]
+        rows = self._call("revideo_ad_breakdown", filter, by=by, p_limit=limit)
+        return [_breakdown_row(r) for r in rows]
 
 
 def _ratio(value: str | None) -> Decimal | None:

@@ -40,6 +40,7 @@ class SupabaseBackend:
         *,
         transport: httpx.BaseTransport | None = None,
         public_url: str = "http://127.0.0.1:8000",
+        storage_timeout: float = 60.0,
     ) -> None:
         import httpx
 
@@ -47,6 +48,7 @@ class SupabaseBackend:
         self.anon_key = anon_key
         self.service_key = service_key
         self.public_url = public_url.rstrip("/")
+        self.storage_timeout = storage_timeout  # each resumable-upload request (TUS)
         self.http = httpx.Client(
             transport=transport, timeout=httpx.Timeout(TIMEOUT, connect=5.0), follow_redirects=True
         )
@@ -61,7 +63,14 @@ class SupabaseBackend:
         from revideo.adapters.supabase.checks import check_project, check_settings
 
         url, anon, service = check_settings(settings)
-        backend = cls(url, anon, service, transport=transport, public_url=settings.public_url)
+        backend = cls(
+            url,
+            anon,
+            service,
+            transport=transport,
+            public_url=settings.public_url,
+            storage_timeout=settings.storage_timeout,
+        )
         try:
             check_project(backend)
         except BaseException:

@@ -11,8 +11,8 @@ from typing import Any
 from revideo.adapters.postgres.errors import is_uuid
 from revideo.adapters.supabase import convert
 from revideo.adapters.supabase.errors import rest_errors
-from revideo.adapters.supabase.rest import PendingJob, Rest, RestTable
-from revideo.domain.errors import Duplicate, Forbidden, NotFound, RevideoError
+from revideo.adapters.supabase.rest import Held, Rest, RestTable, save_video
+from revideo.domain.errors import Forbidden, NotFound, RevideoError
 from revideo.domain.media import PropertyMedia
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.profile import Profile, Role
@@ -124,6 +124,20 @@ class RestMedia(RestTable[PropertyMedia]):
     def add(self, media: PropertyMedia) -> PropertyMedia:
         return self.insert(convert.params(media, _MEDIA), {"property": media.property_id})
 
+    def add_all(self, media: Sequence[PropertyMedia]) -> tuple[PropertyMedia, ...]:
+        """Several photos' rows in one SQL function (revideo_add_media): all or none."""
+        if len(media) < 2:
+            return tuple(self.add(m) for m in media)
+        self.rest.flush()
+        payload = [convert.params(m, _MEDIA) for m in media]
+        refs = {"property": media[0].property_id}
+        with rest_errors(self.kind, media[0].id, action="create", refs=refs):
+            rows = self.rest.client.rpc("revideo_add_media", {"p_media": payload}).execute().data
+        stored = {str(r["id"]): convert.media(r) for r in rows or []}
+        for key in stored:
+            self.rest.undo.append(functools.partial(self._forget, key))
+        return tuple(stored[m.id] for m in media)
+
     def set_orders(self, media: Sequence[PropertyMedia]) -> None:
         """All orders in one SQL function (one transaction); undone as one too."""
         if not media:
@@ -138,6 +152,25 @@ class RestMedia(RestTable[PropertyMedia]):
             raise NotFound(self.kind, missing)
         self._orders(wanted)  # Forbidden (nothing changed) unless every row may be changed
         self.rest.undo.append(lambda: self._orders(before))
+
+    def delete(self, key: str, reorder: Sequence[PropertyMedia] = ()) -> None:
+        """The row and the rest's places in one SQL function (revideo_remove_media)."""
+        if not reorder:
+            return super().delete(key)
+        gone = self.row(key)  # NotFound
+        others = [m.id for m in reorder]
+        if not all(is_uuid(k) for k in others):
+            raise NotFound(self.kind, next(k for k in others if not is_uuid(k)))
+        seen = self.rows(self.query().select("id,order").in_("id", others))
+        before = {str(r["id"]): int(r["order"]) for r in seen}
+        payload = [{"id": m.id, "order": m.order} for m in reorder]
+        self.rest.flush()
+        with rest_errors(self.kind, key, action="delete"):
+            self.rest.client.rpc(
+                "revideo_remove_media", {"p_media_id": key, "p_orders": payload}
+            ).execute()
+        self.rest.undo.append(lambda: self._orders(before) if before else None)
+        self.rest.undo.append(lambda: self.query().insert(gone, returning="minimal").execute())
 
     def _orders(self, orders: dict[str, int]) -> None:
         payload = [{"id": key, "order": order} for key, order in orders.items()]
@@ -161,12 +194,12 @@ class RestVideos(RestTable[Video]):
     def update(self, video: Video) -> Video:
         """Save; a video taken with lock() must not have changed since (else RevideoError).
 
-        A render-job update of this video held back by RestRenderJobs.update
-        is saved with it, in one SQL function call (revideo_save_render).
+        The writes held back for this video (its jobs' updates, its retry, its
+        lease: Rest.held) are saved with it, in one SQL function call.
         """
-        pending = self.rest.take_pending(video.id)
-        if pending is not None:
-            return self._save_with_job(video, pending)
+        held = self.rest.take(video.id)
+        if held.jobs or held.retry is not None or held.release is not None:
+            return self._save_with(video, held)
         seen = self.rest.locked.get(video.id)
         where = {"updated_at": seen} if seen else None
         try:
@@ -179,27 +212,14 @@ class RestVideos(RestTable[Video]):
             self.rest.locked[video.id] = saved.updated_at.isoformat()
         return saved
 
-    def _save_with_job(self, video: Video, job: PendingJob) -> Video:
-        from postgrest.exceptions import APIError
-
-        jobs = RestRenderJobs(self.rest)
-        before_video, before_job = self.row(video.id), jobs.row(job.job_id)
+    def _save_with(self, video: Video, held: Held) -> Video:
+        before = self.row(video.id)
         seen = self.rest.locked.get(video.id)
         values = convert.video_params(video, _VIDEO)
-        args = {"p_video_id": video.id, "p_video": values, "p_seen": seen}
-        args |= {"p_job_id": job.job_id, "p_job": job.values}
-        with rest_errors(self.kind, video.id):  # 42501: Forbidden
-            try:
-                rows = self.rest.client.rpc("revideo_save_render", args).execute().data
-            except APIError as exc:
-                if str(getattr(exc, "code", "")) == "40001":
-                    raise RevideoError(f"video {video.id} changed meanwhile: try again") from exc
-                raise
-        saved = convert.video(rows[0])
-        old_video = {c: before_video.get(c) for c in values}
-        old_job = {c: before_job.get(c) for c in job.values}
-        self.rest.undo.append(lambda: jobs.restore(job.job_id, old_job, {}))
-        self.rest.undo.append(lambda: self.restore(video.id, old_video, rows[0]))
+        row = save_video(self.rest, held, video=values, seen=seen)["video"]
+        saved = convert.video(row)
+        old = {c: before.get(c) for c in values}
+        self.rest.undo.append(lambda: self.restore(video.id, old, row))
         if seen and saved.updated_at is not None:
             self.rest.locked[video.id] = saved.updated_at.isoformat()
         return saved
@@ -240,18 +260,21 @@ class RestVideos(RestTable[Video]):
         return [convert.video(r) for r in self.rest.rpc("revideo_lease", args, self.kind) or []]
 
     def release(self, video_id: str, owner: str, due_at: datetime, checked_at: datetime) -> None:
-        args = {"p_video_id": video_id, "p_owner": owner, "p_due": due_at.isoformat()}
-        self.rest.rpc("revideo_release", args | {"p_checked": checked_at.isoformat()}, self.kind)
+        """Held back, to go with the video's other writes (Rest.held)."""
+        release = {"owner": owner, "due": due_at.isoformat(), "checked": checked_at.isoformat()}
+        self.rest.hold(video_id).release = release
 
     def release_many(
         self, dues: Sequence[tuple[str, datetime]], owner: str, checked_at: datetime
     ) -> None:
+        self.rest.flush()
         for video_id, due_at in dues:  # one RPC each: PostgREST has no batch of calls
-            self.release(video_id, owner, due_at, checked_at)
+            args = {"p_video_id": video_id, "p_owner": owner, "p_due": due_at.isoformat()}
+            self.rest.rpc("revideo_release", args | {"p_checked": checked_at.isoformat()})
 
     def schedule_retry(self, video_id: str, at: datetime | None) -> None:
-        args = {"p_video_id": video_id, "p_at": at.isoformat() if at else None}
-        self.rest.rpc("revideo_schedule_retry", args, self.kind)
+        """Held back, to go with the video's other writes (Rest.held)."""
+        self.rest.hold(video_id).retry = {"at": at.isoformat() if at else None}
 
 
 class RestRenderJobs(RestTable[RenderJob]):
@@ -259,23 +282,27 @@ class RestRenderJobs(RestTable[RenderJob]):
     to_domain = staticmethod(convert.render_job)
 
     def add(self, job: RenderJob) -> RenderJob:
+        """Inserted with the writes held for its video (Rest.held), in one SQL function."""
         values = convert.params(job, ("id", "video_id", "user_id", *_JOB))
-        return self.insert(values, {"video": job.video_id})
+        held = self.rest.take(job.video_id)
+        if not (held.jobs or held.retry is not None or held.release is not None):
+            return self.insert(values, {"video": job.video_id})
+        stored = save_video(self.rest, held, new_job=values)["job"]
+        self.rest.undo.append(lambda: self._forget(str(stored["id"])))
+        return convert.render_job(stored)
 
     def update(self, job: RenderJob) -> RenderJob:
-        """Held back until its video's update (one SQL function call for both), the
-        next other write, a read of render jobs, or the end of the unit of work."""
+        """Held back (Rest.held) until its video's update or new job (one SQL function
+        call for all), the next other write, a read of render jobs, or the end."""
         values = convert.params(job, _JOB)
-        if not is_uuid(job.id):
+        if not (is_uuid(job.id) and is_uuid(job.video_id)):
             return self.write(job.id, values)
-        self.rest.flush()
-        self.rest.pending = PendingJob(
-            job.video_id, job.id, values, functools.partial(self.write, job.id, values)
-        )
+        self.rest.hold(job.video_id).jobs[job.id] = values
         return job
 
     def rows(self, request: Any, key: str = "") -> builtins.list[dict[str, Any]]:
-        self.rest.flush()  # read what this unit of work wrote
+        if self.rest.held is not None and self.rest.held.jobs:
+            self.rest.flush()  # read what this unit of work wrote
         return super().rows(request, key)
 
     def for_video(self, video_id: str) -> builtins.list[RenderJob]:
@@ -306,16 +333,14 @@ class RestWebhookDeliveries:
         self.rest = rest
 
     def claim(self, delivery_id: str, at: datetime) -> bool:
+        """False if recorded before; else held, to be recorded with the writes of the
+        report it brings (Rest.delivery), so a crash cannot leave it seen but unapplied.
+        Two deliveries of one id at once: the later one's writes fail (Duplicate)."""
         table = self.rest.client.table("webhook_deliveries")
-        try:
-            with rest_errors(self.kind, delivery_id, action="record"):
-                table.insert(
-                    {"delivery_id": delivery_id, "received_at": at.isoformat()},
-                    returning="minimal",
-                ).execute()
-        except Duplicate:
+        with rest_errors(self.kind, delivery_id, action="record"):
+            seen = table.select("delivery_id").eq("delivery_id", delivery_id).execute().data
+        if seen or (self.rest.delivery or {}).get("delivery_id") == delivery_id:
             return False
-        self.rest.undo.append(
-            lambda: table.delete(returning="minimal").eq("delivery_id", delivery_id).execute()
-        )
+        self.rest.flush()  # one held delivery at a time
+        self.rest.delivery = {"delivery_id": delivery_id, "received_at": at.isoformat()}
         return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
@@ -9,7 +10,7 @@ import attrs
 
 from revideo.adapters.postgres.errors import is_uuid
 from revideo.adapters.supabase.errors import rest_errors
-from revideo.domain.errors import Forbidden, NotFound
+from revideo.domain.errors import Duplicate, Forbidden, NotFound, RevideoError
 from revideo.domain.page import Page, PageRequest
 from revideo.domain.profile import Actor
 
@@ -25,7 +26,10 @@ class Rest:
     deleted, an update is written back (unless the row changed again since),
     a deleted row is inserted again. Writes of several rows at once go
     through one SQL function instead (atomic by themselves); see
-    SupabaseUnitOfWork.
+    SupabaseUnitOfWork. The writes that come with a video's (its render
+    jobs' updates, its retry schedule, its lease's release) are held back in
+    `held` and sent with the video's update or new render job, or on their
+    own before anything else, in one call of revideo_save_video.
     """
 
     def __init__(self, client: Any, actor: Actor) -> None:
@@ -33,7 +37,8 @@ class Rest:
         self.actor = actor
         self.undo: list[Callable[[], None]] = []
         self.locked: dict[str, str] = {}  # video id -> updated_at seen by lock()
-        self.pending: PendingJob | None = None
+        self.held: Held | None = None
+        self.delivery: Row | None = None  # a webhook delivery claimed, held (Rest.held)
 
     def rpc(self, fn: str, args: Mapping[str, Any], kind: str = "record") -> Any:
         self.flush()
@@ -41,30 +46,118 @@ class Rest:
             return self.client.rpc(fn, dict(args)).execute().data
 
     def flush(self) -> None:
-        """Send a held render-job update on its own (see PendingJob)."""
-        pending, self.pending = self.pending, None
-        if pending is not None:
-            pending.send()
+        """Send the held writes on their own (one revideo_save_video call)."""
+        held, self.held = self.held, None
+        if held is not None:
+            save_video(self, held)
+        elif self.delivery is not None:  # a webhook's report that changed nothing
+            delivery, self.delivery = self.delivery, None
+            table = self.client.table("webhook_deliveries")
+            try:
+                with rest_errors("webhook delivery", delivery["delivery_id"], action="record"):
+                    table.insert(delivery, returning="minimal").execute()
+            except Duplicate:
+                return  # recorded meanwhile by the same delivery sent twice at once
+            self.undo.append(functools.partial(_forget_delivery, self, delivery["delivery_id"]))
 
-    def take_pending(self, video_id: str) -> PendingJob | None:
-        """The held job update of this video (to be saved with it), else flush and None."""
-        if self.pending is not None and self.pending.video_id == video_id:
-            pending, self.pending = self.pending, None
-            return pending
+    def hold(self, video_id: str) -> Held:
+        """The writes held for this video (another video's are sent first)."""
+        if self.held is not None and self.held.video_id != video_id:
+            self.flush()
+        if self.held is None:
+            self.held = Held(video_id)
+        return self.held
+
+    def take(self, video_id: str) -> Held:
+        """This video's held writes, to send with its update or new job (others: sent)."""
+        if self.held is not None and self.held.video_id == video_id:
+            held, self.held = self.held, None
+            return held
         self.flush()
-        return None
+        return Held(video_id)
 
 
-@attrs.frozen
-class PendingJob:
-    """A render-job update held back until its video's update, so both go in one
-    SQL function call (revideo_save_render); sent alone before anything else is
-    written or the job is read, and at the end of the unit of work."""
+@attrs.define
+class Held:
+    """Writes that come with a video's, held back so they all go in one SQL function
+    call (revideo_save_video): its render jobs' updates (by job id), its automatic
+    retry (`{"at": ...}`) and the release of its lease (and Rest.delivery, a webhook
+    delivery claimed in the same unit of work). Sent with the video's update
+    or new render job, else on their own before anything else is written or render
+    jobs are read, and at the end of the unit of work."""
 
     video_id: str
-    job_id: str
-    values: Row
-    send: Callable[[], object]
+    jobs: dict[str, Row] = attrs.field(factory=dict)
+    retry: Row | None = None
+    release: Row | None = None
+
+
+def save_video(
+    rest: Rest,
+    held: Held,
+    *,
+    video: Row | None = None,
+    seen: str | None = None,
+    new_job: Row | None = None,
+) -> Row:
+    """One revideo_save_video call: `held`, plus the video's update and/or a new job.
+
+    NotFound for a held job the actor cannot see; the rest as the database says
+    (42501 Forbidden, 23505 Duplicate, 40001: the video changed since lock()).
+    """
+    from postgrest.exceptions import APIError
+
+    before = _jobs_before(rest, held.jobs)
+    args: dict[str, Any] = {"p_video_id": held.video_id, "p_video": video, "p_seen": seen}
+    args |= {"p_jobs": [{"id": key, **values} for key, values in held.jobs.items()] or None}
+    args |= {"p_new_job": new_job, "p_retry": held.retry, "p_release": held.release}
+    delivery, rest.delivery = rest.delivery, None
+    args["p_delivery"] = (
+        {"id": delivery["delivery_id"], "at": delivery["received_at"]} if delivery else None
+    )
+    kind, key = "video", held.video_id
+    if new_job or (video is None and held.jobs):
+        kind, key = "render job", str(new_job["id"]) if new_job else next(iter(held.jobs))
+    action = "create" if new_job else "change"
+    with rest_errors(kind, key, action=action, refs={"video": held.video_id}):
+        try:
+            data: Row = rest.client.rpc("revideo_save_video", args).execute().data
+        except APIError as exc:
+            code, message = str(getattr(exc, "code", "")), str(getattr(exc, "message", ""))
+            if code == "40001":
+                raise RevideoError(f"video {held.video_id} changed meanwhile: try again") from exc
+            if code == "23505" and delivery and "webhook_deliveries_pkey" in message:
+                raise Duplicate("webhook delivery", delivery["delivery_id"]) from exc
+            raise
+    for job_id, old in before.items():  # written back if the unit of work fails later
+        rest.undo.append(functools.partial(_restore_job, rest, job_id, old))
+    if delivery:
+        rest.undo.append(functools.partial(_forget_delivery, rest, delivery["delivery_id"]))
+    return data
+
+
+def _forget_delivery(rest: Rest, delivery_id: str) -> None:
+    table = rest.client.table("webhook_deliveries")
+    table.delete(returning="minimal").eq("delivery_id", delivery_id).execute()
+
+
+def _restore_job(rest: Rest, job_id: str, old: Row) -> None:
+    rest.client.table("video_render_jobs").update(old, returning="minimal").eq(
+        "id", job_id
+    ).execute()
+
+
+def _jobs_before(rest: Rest, jobs: Mapping[str, Row]) -> dict[str, Row]:
+    """The held jobs' current values (for undo); NotFound for one the actor cannot see."""
+    if not jobs:
+        return {}
+    request = rest.client.table("video_render_jobs").select("*").in_("id", list(jobs))
+    with rest_errors("render job", next(iter(jobs))):
+        rows = {str(r["id"]): r for r in request.execute().data or []}
+    for key in jobs:
+        if key not in rows:
+            raise NotFound("render job", key)
+    return {key: {c: rows[key].get(c) for c in values} for key, values in jobs.items()}
 
 
 class RestTable(Generic[T]):

@@ -29,7 +29,9 @@ class SupabaseUnitOfWork:
 
     PostgREST makes each request its own transaction, so this is not one
     database transaction. Writes of several rows at once go through one SQL
-    function (photo orders, ad merges, a render job with its video); if the
+    function (a property with its photos, photo orders, a photo's removal, ad
+    merges, a video with its render jobs, retry schedule and lease: see
+    Rest.held); if the
     block raises, the other writes are undone step by step (inserts deleted,
     updates written back unless changed again since, deleted rows inserted
     again, without what their deletion cascaded to). lock() is optimistic
@@ -66,12 +68,12 @@ class SupabaseUnitOfWork:
             return
         if exc_type is None:
             try:
-                rest.flush()  # a held render-job update
+                rest.flush()  # writes held back for a video's (Rest.held)
                 return
             except BaseException:
                 _undo(rest)
                 raise
-        rest.pending = None  # never sent: nothing to undo
+        rest.held, rest.delivery = None, None  # never sent: nothing to undo
         _undo(rest)
 
 
