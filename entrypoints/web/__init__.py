@@ -119,6 +119,7 @@ def _register(app: Flask) -> None:
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(assets.bp)
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)
     auth.init_app(app)
     api.init_app(app)
     api_v1.init_app(app)
@@ -130,6 +131,19 @@ def _register(app: Flask) -> None:
     app.jinja_env.filters["plain"] = plain
     app.jinja_env.filters["engine_url"] = media.engine_url
     app.jinja_env.globals["new_submission_key"] = new_submission_key
+    from revideo.domain import numbers
+    from revideo.entrypoints.labels import label_of
+
+    app.jinja_env.globals["label_of"] = label_of
+    for name in ("money", "count", "percent", "credits", "counted"):
+        app.jinja_env.filters[name] = getattr(numbers, name)
+
+
+def _favicon() -> Any:
+    """Browsers ask for /favicon.ico whatever the page says: the app's icon."""
+    from flask import redirect, url_for
+
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 def new_submission_key() -> str:

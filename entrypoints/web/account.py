@@ -74,3 +74,19 @@ def revoke_token(token_id: str) -> Any:
     svc().tokens.revoke(actor(), token_id)
     flash("The token is revoked.", "info")
     return redirect(url_for("account.tokens"))
+
+
+@bp.post("/scope")
+def scope() -> Any:
+    """An admin chooses to see everyone's data in the lists, or only their own again."""
+    if actor().is_admin:
+        session["everyone"] = request.form.get("everyone") == "1"
+    # Back to the page it came from: only the referrer's path, and only if it is a path on
+    # this site (never a URL built from the request's Host).
+    from urllib.parse import urlsplit
+
+    from .auth import safe_next
+
+    came_from = urlsplit(request.referrer or "")
+    path = came_from.path + (f"?{came_from.query}" if came_from.query else "")
+    return redirect(safe_next(path))

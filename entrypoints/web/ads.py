@@ -12,8 +12,9 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from revideo.domain._checks import build_all
 from revideo.domain.ads import AdInput, AdRecord
-from revideo.domain.errors import Forbidden, ValidationError
+from revideo.domain.errors import Forbidden, FormErrors, ValidationError
 from revideo.domain.page import PageRequest
 from revideo.domain.parsing import is_ascii_digits
 from revideo.ports.repositories import AdFilter, VideoFilter
@@ -21,7 +22,7 @@ from revideo.services.ad_import import ImportRejected, ImportReport
 from revideo.services.properties import check_submission_key
 
 from . import _staging
-from ._support import actor, attempt, keep_args, page_request, svc
+from ._support import actor, attempt, keep_args, owners, page_request, svc, viewer
 from .analytics import PLATFORMS, ad_filter
 
 bp = Blueprint("ads", __name__, url_prefix="/ads")
@@ -37,7 +38,7 @@ def _videos() -> list[Any]:
 
 
 def _titles() -> dict[str, str]:
-    page = svc().videos.list(actor(), VideoFilter(), PageRequest(1, 200))
+    page = svc().videos.list(viewer(), VideoFilter(), PageRequest(1, 200))
     return {v.id: v.title for v in page.items}
 
 
@@ -45,11 +46,12 @@ def _titles() -> dict[str, str]:
 def index() -> Any:
     """Ad rows, filtered by video, platform and dates, with their totals."""
     f = ad_filter()
-    page = svc().ads.list(actor(), f, page_request(25))
+    page = svc().ads.list(viewer(), f, page_request(25))
     return render_template(
         "ads/list.html",
         page=page,
-        totals=svc().analytics.summary(actor(), f).ads,
+        owners=owners(),
+        totals=svc().analytics.summary(viewer(), f).ads,
         titles=_titles(),
         platforms=PLATFORMS,
         args=keep_args(request.args, page=None),
@@ -58,11 +60,19 @@ def index() -> Any:
 
 def _input() -> AdInput:
     values = {name: request.form.get(name, "").strip()[:100] for name in FIELDS}
-    if not values["video_id"]:
-        raise ValidationError("video_id", "choose a video")
     for name in ("spend_amount", "impressions", "clicks", "leads"):
         values[name] = values[name] or "0"
-    return AdInput(**values)
+    try:
+        data = build_all(AdInput, **values)
+    except FormErrors as exc:
+        errors = exc.errors
+    else:
+        if values["video_id"]:
+            return data
+        errors = {}
+    if not values["video_id"]:
+        errors = {"video_id": "choose a video", **errors}
+    raise FormErrors(errors)
 
 
 def _form(record: AdRecord | None, values: dict[str, Any], errors: dict[str, str]) -> str:
@@ -92,7 +102,9 @@ def _values(record: AdRecord) -> dict[str, Any]:
 def new() -> Any:
     """Record one video's figures on one platform and day."""
     if request.method == "GET":
-        return _form(None, {"video_id": request.args.get("video", ""), "platform": "manual"}, {})
+        today = svc().ads.ctx.clock().date().isoformat()  # the usual case: today's figures
+        start = {"video_id": request.args.get("video", ""), "platform": "manual"}
+        return _form(None, {**start, "date_recorded": today}, {})
     key, key_errors = attempt(_submission_key)
     if key and svc().ads.by_submission(actor(), key) is not None:  # the same form again
         return redirect(url_for("ads.index"))

@@ -114,7 +114,8 @@ def _photo_action(wiz: dict[str, Any], action: str) -> None:
     photos: list[dict[str, str]] = wiz["photos"]
     target = request.form.get("photo", "")
     ids = [p["id"] for p in photos]
-    if action == "upload":
+    chosen = any(f and f.filename for f in request.files.getlist("photos"))
+    if action == "upload" or (action == "next" and chosen):  # Next never drops chosen photos
         _upload(wiz)
     elif action in ("up", "down", "remove") and target not in ids:
         raise ValidationError("photo", "no such photo in this wizard")

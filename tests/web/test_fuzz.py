@@ -241,7 +241,7 @@ ROUTES = [
     "videos.generate", "videos.retry", "videos.delete", "ads.new", "ads.edit", "ads.delete",
     "ads.import_upload", "ads.import_commit", "ads.import_cancel", "ads.import_undo",
     "admin.set_role",
-    "api.heygen_webhook", "api.cron_sync", "account.delete",
+    "api.heygen_webhook", "api.cron_sync", "account.delete", "account.scope",
     "account.create_token", "account.revoke_token",
     "hooks.add", "hooks.delete", "hooks.enable", "hooks.resend",
 ]  # fmt: skip

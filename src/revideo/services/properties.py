@@ -125,6 +125,17 @@ class PropertyService:
             uow.properties.get(property_id)
             return uow.media.for_property(property_id)
 
+    def covers(self, actor: Actor, property_ids: Sequence[str]) -> dict[str, str]:
+        """Each property's cover (its first photo's URL), for the ones that have photos:
+        one query a property, for a page of them."""
+        found: dict[str, str] = {}
+        with self.ctx.uow(actor) as uow:
+            for pid in property_ids:
+                media = uow.media.for_property(pid)
+                if media:
+                    found[pid] = min(media, key=lambda m: m.order).public_url
+        return found
+
     def add_photo(
         self,
         actor: Actor,
