@@ -20,7 +20,7 @@ LABELS = {
     "email": "Email",
     "file": "File",
     "full_name": "Full name",
-    "heygen_video_id": "Engine video id",
+    "engine_video_id": "Engine video id",
     "impressions": "Impressions",
     "import": "Import",
     "language": "Language",

@@ -73,7 +73,7 @@ def generate(
     )
     video = svc.videos.submit(actor, svc.videos.create_draft(actor, data).id)
     if not as_json:
-        click.echo(f"video {video.id} is {video.status.value} (engine id {video.heygen_video_id})")
+        click.echo(f"video {video.id} is {video.status.value} (engine id {video.engine_video_id})")
     if wait:
         video = _follow(actor, video.id, quiet=as_json)
     if as_json:

@@ -111,7 +111,7 @@ class Archiver:
     def _fresh_links(self, video: Video) -> EngineReport | None:
         """The engine's current report (links are re-signed on every status call)."""
         try:
-            report = self.engine.status(video.heygen_video_id or "")
+            report = self.engine.status(video.engine_video_id or "")
         except EngineError as exc:
             log.info("no fresh links for video %s, using the stored ones: %s", video.id, exc)
             return None
@@ -144,12 +144,12 @@ def _head(chunks: Iterator[bytes], want: int) -> tuple[bytes, Iterator[bytes]]:
 
 
 def _key(video: Video, ext: str) -> str:
-    return render_key(video.user_id, video.id, video.attempt_count, video.heygen_video_id, ext)
+    return render_key(video.user_id, video.id, video.attempt_count, video.engine_video_id, ext)
 
 
 def _still_unarchived(current: Video, seen: Video) -> bool:
     """The locked row is still the completed, unarchived render that was copied."""
-    same = current.heygen_video_id == seen.heygen_video_id
+    same = current.engine_video_id == seen.engine_video_id
     return same and current.status is VideoStatus.COMPLETED and current.archived_at is None
 
 

@@ -111,7 +111,7 @@ class Pipeline:
         jobs = uow.render_jobs.for_video(video.id)
         changed = []
         for job in jobs:
-            if job.heygen_job_id != report.engine_video_id:
+            if job.engine_video_id != report.engine_video_id:
                 continue
             seen = job.observe(report, now)
             if seen.status is VideoStatus.COMPLETED and seen.cost_credits is None:
@@ -144,11 +144,11 @@ class Pipeline:
             self._release(video.id, now + (gate.wait or timedelta(0)))
             return "deferred"
         try:
-            report = self.engine.status(video.heygen_video_id or "")
+            report = self.engine.status(video.engine_video_id or "")
         except EngineRejected as exc:
             gone = f"the engine no longer knows this render ({exc}); generate it again"
             report = EngineReport(
-                video.heygen_video_id or "",
+                video.engine_video_id or "",
                 VideoStatus.FAILED,
                 error=gone,
                 failure=FailureKind.GONE,

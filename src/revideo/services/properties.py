@@ -315,7 +315,7 @@ def video_files(video: Video) -> builtins.list[tuple[str, str]]:
     (revideo.domain.keys.render_key, see services.archive) and the layout before it."""
     found = []
     for ext in ("mp4", "jpg"):
-        key = render_key(video.user_id, video.id, video.attempt_count, video.heygen_video_id, ext)
+        key = render_key(video.user_id, video.id, video.attempt_count, video.engine_video_id, ext)
         found += [(VIDEOS_BUCKET, key), (VIDEOS_BUCKET, f"{video.user_id}/{video.id}.{ext}")]
     return found
 

@@ -169,7 +169,7 @@ class VideoService:
         if video.archived_at is None:
             return None
         return render_key(
-            video.user_id, video.id, video.attempt_count, video.heygen_video_id, "mp4"
+            video.user_id, video.id, video.attempt_count, video.engine_video_id, "mp4"
         )
 
     def list(

@@ -211,11 +211,11 @@ class InMemoryVideos(Repo):
 
     def update(self, video: Video) -> Video:
         old = self.tx.writable(self.t.videos, video.id, "video", lambda v: v.user_id)
-        if video.heygen_video_id and any(
-            v.heygen_video_id == video.heygen_video_id and v.id != video.id
+        if video.engine_video_id and any(
+            v.engine_video_id == video.engine_video_id and v.id != video.id
             for v in self.t.videos.values()
         ):
-            raise Duplicate("video", video.heygen_video_id)
+            raise Duplicate("video", video.engine_video_id)
         new = attrs.evolve(
             video, user_id=old.user_id, created_at=old.created_at, updated_at=self.tx.now()
         )
@@ -233,7 +233,7 @@ class InMemoryVideos(Repo):
 
     def by_engine_id(self, engine_video_id: str) -> Video | None:
         rows = self.tx.visible(self.t.videos.values(), lambda v: v.user_id)
-        return next((v for v in rows if v.heygen_video_id == engine_video_id), None)
+        return next((v for v in rows if v.engine_video_id == engine_video_id), None)
 
     def lock(self, video_id: str) -> Video:
         """The unit of work is serialised already: this is `get` plus the write check."""
