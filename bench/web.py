@@ -167,7 +167,6 @@ def make_app(app_dsn: str, data_dir: Path) -> tuple[Any, Any]:
     services = bootstrap(load(env, dotenv=False), backend=backend)
     config = {
         "WTF_CSRF_ENABLED": False,
-        "WIZARD_DIR": str(data_dir / "wizard"),
         "RATELIMIT_LOGIN": "1000 per minute",
     }
     return create_app(services, config), services

@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "engine": ("engine", "Show the video engine in use, its avatars and voices."),
     "heygen": ("heygen", "HeyGen tools: run the local simulator, register webhooks."),
     "users": ("users", "Manage users and roles."),
+    "tokens": ("tokens", "Create, list and revoke API tokens."),
 }
 
 

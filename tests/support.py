@@ -89,4 +89,4 @@ def user(backend: object, email: str, role: Role = Role.USER) -> Actor:
 
 def archived_path(video: Video, ext: str = "mp4") -> str:
     """Where the archive step keeps a render: its own path for each attempt."""
-    return render_key(video.user_id, video.id, video.attempt_count, video.heygen_video_id, ext)
+    return render_key(video.user_id, video.id, video.attempt_count, video.engine_video_id, ext)

@@ -175,7 +175,14 @@ def friendly(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ValidationError as exc:
-            raise click.BadParameter(exc.message, param_hint=f"'{exc.field}'") from None
+            from ..labels import option_of
+
+            wrong = getattr(exc, "errors", None) or {exc.field: exc.message}
+            hint = ", ".join(f"'{option_of(f)}'" for f in wrong)
+            message = "; ".join(
+                m if len(wrong) == 1 else f"{option_of(f)} {m}" for f, m in wrong.items()
+            )
+            raise click.BadParameter(message, param_hint=hint) from None
         except RevideoError as exc:
             raise click.ClickException(str(exc)) from None
 

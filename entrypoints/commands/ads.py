@@ -96,8 +96,12 @@ def add(
     """Record one video's figures on one platform and day."""
     from revideo.domain.ads import AdInput
 
+    from .videos import full_video_id
+
+    actor = acting(user_email)
+    video_id = full_video_id(actor, video_id)
     data = AdInput(video_id, platform, day.date(), spend, impressions, clicks, leads)
-    record = services().ads.add(acting(user_email), data)
+    record = services().ads.add(actor, data)
     emit_json(record) if as_json else click.echo(f"added {record.id}")
 
 

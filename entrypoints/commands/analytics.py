@@ -43,6 +43,8 @@ def command(
         date_to=date_to.date() if date_to else None,
         platform=AdPlatform(platform) if platform else None,
     )
+    from revideo.domain.numbers import count, money
+
     actor = acting(user_email)
     svc = services().analytics
     if daily:
@@ -50,7 +52,11 @@ def command(
         if as_json:
             emit_json([{"day": p.day, **_figures(p.totals)} for p in points])
             return
-        rows = [(p.day, p.totals.spend, p.totals.leads, p.totals.cpl) for p in points]
+        rows = [
+            (p.day, money(p.totals.spend, cents=True), count(p.totals.leads),
+             money(p.totals.cpl, cents=True))
+            for p in points
+        ]  # fmt: skip
         table(rows, ["day", "spend", "leads", "cpl"])
         return
     summary = svc.summary(actor, filt)
@@ -64,8 +70,33 @@ def command(
     if as_json:
         emit_json(figures)
         return
-    for name, value in figures.items():
-        click.echo(f"{name:>15}  {'—' if value is None else value}")
+    for name, value in _shown(summary).items():  # the pages' formatting (domain.numbers)
+        click.echo(f"{name:>15}  {value}")
+
+
+def _shown(summary) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The summary as people read it: $25.00, 5,000, 1.0 %, 0.71 credits."""
+    from revideo.domain.numbers import count, counted, credits, money, percent
+
+    t = summary.ads
+    videos = ", ".join(
+        f"{counted(n, s.value, s.value)}" for s, n in summary.videos_by_status.items()
+    )
+    return {
+        "spend": money(t.spend, cents=True),
+        "impressions": count(t.impressions),
+        "clicks": count(t.clicks),
+        "leads": count(t.leads),
+        "cost per lead": money(t.cpl, cents=True),
+        "CTR": percent(t.ctr),
+        "cost per click": money(t.cpc, cents=True),
+        "CPM": money(t.cpm, cents=True),
+        "lead rate": percent(t.lead_rate),
+        "videos": videos or "none",
+        "success rate": percent(summary.success_rate),
+        "render success": percent(summary.render_success),
+        "usage cost": credits(summary.usage_cost),
+    }
 
 
 def _figures(t) -> dict[str, object]:  # type: ignore[no-untyped-def]

@@ -36,11 +36,24 @@ def avatars(as_json: bool) -> None:
 
 
 @command.command("voices")
+@click.option(
+    "--language",
+    default="English",
+    show_default=True,
+    help="Only voices in this language (English, en, fr…); 'all': every one.",
+)
+@click.option("--search", default="",
+              help="Only voices whose name, accent or gender has these words.")  # fmt: skip
 @json_option
 @friendly
-def voices(as_json: bool) -> None:
-    """The voices to choose from."""
-    found = services().engine.voices()
+def voices(language: str, search: str, as_json: bool) -> None:
+    """The voices to choose from, grouped by language (English first)."""
+    from revideo.services.presenters import find_voices
+
+    every = services().engine.voices()
+    wanted = "" if language.lower() == "all" else language
+    page = find_voices(every, wanted, search, size=max(1, len(every)))
+    found = [v for _, group in page.groups for v in group]
     if as_json:
         emit_json(found)
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import mimetypes
 from pathlib import Path
 
+import attrs
 import click
 
 from ._common import (
@@ -102,15 +103,29 @@ def add(
     amenities: tuple[str, ...], photos: tuple[Path, ...], user_email: str | None, as_json: bool,
 ) -> None:  # fmt: skip
     """Add a property (and its photos, in order)."""
+    from revideo.domain._checks import build_all
+    from revideo.domain.errors import FormErrors
     from revideo.domain.property import Address, PropertyInput, Specs
 
-    data = PropertyInput(
-        title=title,
-        category=category,
-        description=description,
-        address=Address(street=street, city=city, state=state, zip=zip_),
-        specs=Specs(price=price, area=area, beds=beds, baths=baths, amenities=amenities),
-    )
+    errors: dict[str, str] = {}
+    parts = (
+        (Address, {"street": street, "city": city, "state": state, "zip": zip_}),
+        (Specs, {"price": price, "area": area, "beds": beds, "baths": baths,
+                 "amenities": amenities}),
+        (PropertyInput, {"title": title, "category": category, "description": description}),
+    )  # fmt: skip
+    built: list[object] = []
+    for kind, values in parts:  # every wrong option at once
+        try:
+            built.append(build_all(kind, **values))
+        except FormErrors as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise FormErrors(errors)
+    address, specs, head = built
+    assert isinstance(head, PropertyInput)
+    assert isinstance(address, Address) and isinstance(specs, Specs)
+    data = attrs.evolve(head, address=address, specs=specs)
     for path in photos:
         _image_type(path)
     actor = acting(user_email)

@@ -67,5 +67,6 @@ def _work(svc, stop: threading.Event, interval: float) -> None:  # type: ignore[
     while not stop.wait(interval):
         try:
             svc.pipeline.run_round(stop)
+            svc.staging.sweep_if_due()
         except Exception:  # the loop must outlive any one bad round
             log.exception("worker round failed")

@@ -12,8 +12,23 @@ def command() -> None:
     """Manage users and roles."""
 
 
+def _new_email(ctx: click.Context, param: click.Parameter, email: str) -> str:
+    """Refuse a malformed or taken address before the password is asked for."""
+    from revideo.domain.errors import NotFound
+
+    email = email.strip()
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or " " in email:
+        raise click.BadParameter("is not an email address", ctx, param)
+    try:
+        services().users.by_email(email)
+    except NotFound:
+        return email
+    raise click.BadParameter("a user with this address exists already", ctx, param)
+
+
 @command.command("add")
-@click.argument("email")
+@click.argument("email", callback=_new_email)
 @click.option("--name", default="", help="Full name.")
 @click.option("--admin", is_flag=True, help="Make the user an admin.")
 @click.password_option(help="The password (asked for when not given).")

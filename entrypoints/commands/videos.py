@@ -30,7 +30,8 @@ def command() -> None:
 @click.argument("property_id")
 @click.option("--title", help="Defaults to '<property> — video tour', numbered if taken ('… (2)').")
 @click.option("--avatar", help="Avatar id (see `revideo engine avatars`); default: the first.")
-@click.option("--voice", help="Voice id (see `revideo engine voices`); default: the first.")
+@click.option("--voice", help="Voice id (see `revideo engine voices`); default: the avatar's "
+              "own voice, else one in English of the avatar's gender.")  # fmt: skip
 @click.option("--purpose", type=click.Choice(["sale", "rent"]), default="sale", show_default=True)
 @click.option("--aspect", type=click.Choice(["16:9", "9:16", "1:1"]), default="16:9")
 @click.option("--tone", type=click.Choice(["warm", "luxury", "concise"]), default="warm")
@@ -46,6 +47,7 @@ def generate(
     as_json: bool,
 ) -> None:  # fmt: skip
     """Write a script and start rendering a video of a property."""
+    from revideo.services.presenters import default_voice
     from revideo.services.videos import VideoInput
 
     from .properties import _full_id
@@ -57,18 +59,21 @@ def generate(
         script = script_file.read_text(encoding="utf-8").strip()
     else:
         script = svc.videos.write_script(actor, prop.id, purpose, tone=tone).text
+    avatars = svc.engine.avatars()
+    avatar = avatar or avatars[0].id
+    chosen = next((a for a in avatars if a.id == avatar), None)
     data = VideoInput(
         prop.id,
         title or svc.videos.default_title(actor, prop.id),
         script,
-        avatar or svc.engine.avatars()[0].id,
-        voice or svc.engine.voices()[0].id,
+        avatar,
+        voice or default_voice(svc.engine.voices(), chosen),
         purpose,
         aspect,
     )
     video = svc.videos.submit(actor, svc.videos.create_draft(actor, data).id)
     if not as_json:
-        click.echo(f"video {video.id} is {video.status.value} (engine id {video.heygen_video_id})")
+        click.echo(f"video {video.id} is {video.status.value} (engine id {video.engine_video_id})")
     if wait:
         video = _follow(actor, video.id, quiet=as_json)
     if as_json:
@@ -121,8 +126,8 @@ def list_(
 def show(video_id: str, user_email: str | None, as_json: bool) -> None:
     """Show a video and its render attempts."""
     actor = acting(user_email)
-    video = services().videos.get(actor, video_id)
-    jobs = services().videos.jobs(actor, video_id)
+    video = services().videos.get(actor, full_video_id(actor, video_id))
+    jobs = services().videos.jobs(actor, video.id)
     if as_json:
         emit_json({"video": video, "jobs": jobs})
         return
@@ -142,7 +147,8 @@ def show(video_id: str, user_email: str | None, as_json: bool) -> None:
 @friendly
 def retry(video_id: str, user_email: str | None, as_json: bool) -> None:
     """Render a failed video again (a new attempt)."""
-    video = services().videos.retry(acting(user_email), video_id)
+    actor = acting(user_email)
+    video = services().videos.retry(actor, full_video_id(actor, video_id))
     if as_json:
         emit_json(video)
     else:
@@ -164,3 +170,18 @@ def sync(as_json: bool) -> None:
     for name, r in results.items():
         later = f", {r.deferred} deferred (engine busy)" if r.deferred else ""
         click.echo(f"{name:>9}: {r.checked} checked, {r.changed} changed, {r.failed} failed{later}")
+
+
+def full_video_id(actor, short: str) -> str:  # type: ignore[no-untyped-def]
+    """Accept a full id or the 8-character prefix `videos list` shows."""
+    if len(short) >= 32:
+        return short
+    from revideo.domain.errors import NotFound
+    from revideo.domain.page import PageRequest
+    from revideo.ports.repositories import VideoFilter
+
+    found = services().videos.list(actor, VideoFilter(), PageRequest(1, 200)).items
+    matches = [v.id for v in found if v.id.startswith(short.lower())]
+    if len(matches) != 1 or not short:
+        raise NotFound("video", short)
+    return matches[0]

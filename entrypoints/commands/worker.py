@@ -1,4 +1,5 @@
-"""`revideo worker`: the reconcile, sync, retry and archive loops, until SIGTERM or Ctrl-C."""
+"""`revideo worker`: the reconcile, sync, retry and archive loops (and the sweep of expired
+staged uploads), until SIGTERM or Ctrl-C."""
 
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ def command(interval: float, once: bool, concurrency: int | None, as_json: bool)
         while not stop.is_set():
             started = time.monotonic()
             results = pipeline.run_round(stop)
+            _sweep_staging(svc)
             rounds += 1
             _report(rounds, results, as_json)
             if once:
@@ -52,6 +54,16 @@ def command(interval: float, once: bool, concurrency: int | None, as_json: bool)
     if sys.stderr.isatty():
         click.echo("", err=True)
     click.echo(f"worker stopped after {rounds} round{'s' if rounds != 1 else ''}", err=True)
+
+
+def _sweep_staging(svc: Any) -> None:
+    """Expired staged uploads go (every few minutes); a storage outage waits for the next."""
+    from revideo.domain.errors import RevideoError
+
+    try:
+        svc.staging.sweep_if_due()
+    except RevideoError as exc:
+        click.echo(f"staging sweep failed: {exc}", err=True)
 
 
 def _pipeline(svc: Any, concurrency: int | None) -> Any:

@@ -2,8 +2,10 @@
 The Flask web app: `create_app(services)` builds it around a Services object.
 
 Blueprints: auth, dashboard, properties (+ the wizard), videos (+ the generate
-wizard), analytics, ads, admin, api (webhook, cron, status) and media.
-Bootstrap and plotly.js are served from their installed packages (no CDN).
+wizard), analytics, ads, admin, account (+ API tokens), hooks (outgoing webhooks),
+api (webhook, cron, status), api_v1 (the token-authenticated JSON API, its OpenAPI
+document and docs page) and media. Bootstrap, plotly.js and Swagger UI are served from
+their installed packages (no CDN).
 """
 
 from __future__ import annotations
@@ -81,9 +83,8 @@ def _defaults(svc: Services) -> dict[str, Any]:
         "RATELIMIT_REGISTER": "5 per minute",
         "RATELIMIT_RESET": "5 per minute",
         "RATELIMIT_RESET_ADDRESS": "3 per 15 minutes",
+        "RATELIMIT_API": settings.api_rate_limit,
         "RATELIMIT_STORAGE_URI": settings.ratelimit_storage,
-        "WIZARD_DIR": str(settings.data_dir / "uploads"),
-        "DRAFT_DIR": str(settings.data_dir / "drafts"),
         "TRUSTED_HOSTS": trusted_hosts(settings.public_url),
         # ProxyFix reads REVIDEO_TRUSTED_PROXIES' headers; off under waitress, which reads them
         # itself (it drops them before the app could: see commands/_common.py)
@@ -98,10 +99,12 @@ def _register(app: Flask) -> None:
         ads,
         analytics,
         api,
+        api_v1,
         assets,
         auth,
         dashboard,
         errors,
+        hooks,
         media,
         properties,
         studio,
@@ -111,12 +114,15 @@ def _register(app: Flask) -> None:
 
     blueprints = (auth, dashboard, wizard, properties, studio, videos, analytics, ads, admin, media)
     app.register_blueprint(account.bp)
+    app.register_blueprint(hooks.bp)
     for module in blueprints:
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(assets.bp)
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)
     auth.init_app(app)
     api.init_app(app)
+    api_v1.init_app(app)
     errors.init_app(app)
     from revideo.domain.ad_matching import short_ref
 
@@ -125,6 +131,19 @@ def _register(app: Flask) -> None:
     app.jinja_env.filters["plain"] = plain
     app.jinja_env.filters["engine_url"] = media.engine_url
     app.jinja_env.globals["new_submission_key"] = new_submission_key
+    from revideo.domain import numbers
+    from revideo.entrypoints.labels import label_of
+
+    app.jinja_env.globals["label_of"] = label_of
+    for name in ("money", "count", "percent", "credits", "counted"):
+        app.jinja_env.filters[name] = getattr(numbers, name)
+
+
+def _favicon() -> Any:
+    """Browsers ask for /favicon.ico whatever the page says: the app's icon."""
+    from flask import redirect, url_for
+
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 def new_submission_key() -> str:

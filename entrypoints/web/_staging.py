@@ -1,93 +1,85 @@
 """
-Uploaded ad reports kept between their preview and their commit, one folder per user under
-the data directory. Each is deleted after the commit, on cancel, and whenever reading it
-fails. Kept uploads are bounded: each user keeps at most KEEP_COUNT of them and KEEP_BYTES in
-all (the oldest go first), and none outlives KEEP_SECONDS (expired ones are refused, and swept
-for every user on each upload).
+Uploaded ad reports kept between their preview and their commit, in the media store's private
+staging area (revideo.services.staging): the file as `<token>.report` and its details as
+`<token>.meta`, in the user's own folder, so whichever web host answers the commit finds them.
+Each is deleted after the commit, on cancel, and whenever reading it fails. Kept uploads are
+bounded: each user keeps at most KEEP_COUNT of them and KEEP_BYTES in all (the oldest go
+first); none outlives REVIDEO_STAGING_HOURS (an expired one is refused, and the worker sweeps).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import re
-import time
+import tempfile
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
-from flask import current_app
+from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import NotFound
 
+from revideo.domain import errors
+from revideo.domain.keys import display_name
 from revideo.services.ad_import import ImportRejected
 
 from ._support import actor, svc
 
-KEEP_SECONDS = 2 * 3600
 KEEP_COUNT = 3
 KEEP_BYTES = 128 * 1024 * 1024
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+REPORT, META = "report", "meta"
+CHUNK = 256 * 1024
+SPOOL = 8 * 1024 * 1024  # a kept report is read back into memory up to this, else a temp file
+GONE = "That upload is gone: upload the file again."
 
 
-def upload_dir() -> Path:
-    """This user's folder of uploaded reports waiting for their commit."""
-    root = current_app.config.get("AD_IMPORT_DIR") or svc().settings.data_dir / "ad-imports"
-    user_id = actor().user_id or ""
-    if not re.fullmatch(r"[0-9a-fA-F-]{1,64}", user_id):
-        raise NotFound()
-    return Path(root) / user_id
-
-
-def kept(token: str) -> tuple[Path, dict[str, Any]]:
-    """The kept file and its details; 404 when the token is unknown or expired."""
-    if not _TOKEN.fullmatch(token):
-        raise NotFound()
-    folder = upload_dir()
-    data, meta = folder / f"{token}.upload", folder / f"{token}.json"
+def keep(upload: FileStorage, platform: str, incoming: int) -> str:
+    """Stage an uploaded report (after making room for `incoming` bytes); its token."""
+    staging, me = svc().staging, actor()
+    staging.make_room(
+        me, REPORT, count=KEEP_COUNT - 1, size=KEEP_BYTES - incoming, companions=(META,)
+    )
+    token = staging.new_token()
     try:
-        expired = data.stat().st_mtime < time.time() - KEEP_SECONDS
-        details = json.loads(meta.read_text())
-    except (OSError, ValueError):
-        expired, details = True, {}
-    if expired or not isinstance(details, dict):
+        staging.put(me, token, REPORT, iter(lambda: upload.stream.read(CHUNK), b""))
+        meta = {"filename": display_name(upload.filename), "platform": platform}
+        staging.put(me, token, META, json.dumps(meta).encode())
+    except BaseException:
         discard(token)
-        raise NotFound(description="That upload is gone: upload the file again.")
-    return data, details
+        raise
+    return token
 
 
-def sweep(root: Path) -> None:
-    """Delete every user's kept uploads older than KEEP_SECONDS."""
-    cutoff = time.time() - KEEP_SECONDS
-    for path in root.glob("*/*.*"):
-        with contextlib.suppress(OSError):
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-
-
-def make_room(folder: Path, incoming: int) -> None:
-    """Drop this user's oldest kept uploads until one more of `incoming` bytes fits."""
-    waiting = sorted(folder.glob("*.upload"), key=lambda p: p.stat().st_mtime)
-    sizes = {p: p.stat().st_size for p in waiting}
-    while waiting and (len(waiting) >= KEEP_COUNT or sum(sizes.values()) + incoming > KEEP_BYTES):
-        oldest = waiting.pop(0)
-        sizes.pop(oldest)
-        for path in (oldest, oldest.with_suffix(".json")):
-            path.unlink(missing_ok=True)
+def kept(token: str) -> dict[str, Any]:
+    """The kept upload's details; 404 when the token is unknown, not this user's, or expired."""
+    try:
+        details = json.loads(b"".join(svc().staging.read(actor(), token, META)))
+    except (errors.NotFound, ValueError):
+        details = None
+    if not isinstance(details, dict):
+        discard(token)
+        raise NotFound(description=GONE)
+    return details
 
 
 def discard(token: str) -> None:
-    folder = upload_dir()
-    for suffix in (".upload", ".json"):
-        (folder / f"{token}{suffix}").unlink(missing_ok=True)
+    with contextlib.suppress(errors.NotFound):  # a malformed token names nothing to delete
+        svc().staging.drop(actor(), token, REPORT, META)
 
 
 @contextlib.contextmanager
-def reading(token: str) -> Iterator[None]:
-    """Any failure to read the kept file deletes it (a 4xx names the problem)."""
+def reading(token: str) -> Iterator[BinaryIO]:
+    """The kept file; any failure to read it deletes it (a 4xx names the problem)."""
     try:
-        yield
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL) as spool:
+            for chunk in svc().staging.read(actor(), token, REPORT):
+                spool.write(chunk)
+            spool.seek(0)
+            yield cast(BinaryIO, spool)
     except ImportRejected:
         raise  # lines with errors: the preview shows them and the file stays for a retry
+    except errors.NotFound:
+        discard(token)
+        raise NotFound(description=GONE) from None
     except BaseException:
         discard(token)
         raise

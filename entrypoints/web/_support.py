@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from flask import current_app, request
+import attrs
+from flask import current_app, request, session
 from flask_login import current_user
 
 from revideo.bootstrap import Services
-from revideo.domain.errors import ValidationError
+from revideo.domain.errors import FormErrors, ValidationError
 from revideo.domain.page import PageRequest
 from revideo.domain.parsing import whole_number
-from revideo.domain.profile import Actor
+from revideo.domain.profile import Actor, Role
 
 T = TypeVar("T")
 PAGE_SIZE = 12
@@ -29,6 +30,24 @@ def actor() -> Actor:
     if not current_user.is_authenticated:
         return Actor.anonymous()
     return current_user.actor  # type: ignore[no-any-return]
+
+
+def viewer() -> Actor:
+    """Whose data the lists, dashboard and analytics show: an admin's own, like anyone's,
+    until they choose everyone's (`everyone` in the session, set by account.scope)."""
+    me = actor()
+    if me.is_admin and not session.get("everyone"):
+        return attrs.evolve(me, role=Role.USER)
+    return me
+
+
+def owners() -> dict[str, str]:
+    """User id → email, for the owner column an admin sees with everyone's data."""
+    from revideo.domain.page import PageRequest as Page
+
+    if not viewer().is_admin:
+        return {}
+    return {p.id: p.email for p in svc().users.list(actor(), Page(1, 200)).items}
 
 
 def page_request(size: int = PAGE_SIZE) -> PageRequest:
@@ -49,6 +68,8 @@ def attempt(call: Callable[[], T]) -> tuple[T | None, dict[str, str]]:
     """Run `call`; a ValidationError becomes {field: message} for the form."""
     try:
         return call(), {}
+    except FormErrors as exc:
+        return None, dict(exc.errors)
     except ValidationError as exc:
         return None, {exc.field: exc.message}
 

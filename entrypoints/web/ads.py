@@ -1,22 +1,20 @@
 """Ad performance: a table per video and platform; add, edit, delete and import records.
 
-An uploaded report is kept under the data directory between its preview and its commit, so
-the commit never asks for the file again (see _staging: bounded, expiring, always deleted when
-reading it fails).
+An uploaded report is kept in the media store's private staging area between its preview and
+its commit, so the commit never asks for the file again, whichever web host answers it (see
+_staging: bounded, expiring, always deleted when reading it fails).
 """
 
 from __future__ import annotations
 
-import json
-import secrets
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from revideo.domain._checks import build_all
 from revideo.domain.ads import AdInput, AdRecord
-from revideo.domain.errors import Forbidden, ValidationError
+from revideo.domain.errors import Forbidden, FormErrors, ValidationError
 from revideo.domain.page import PageRequest
 from revideo.domain.parsing import is_ascii_digits
 from revideo.ports.repositories import AdFilter, VideoFilter
@@ -24,7 +22,7 @@ from revideo.services.ad_import import ImportRejected, ImportReport
 from revideo.services.properties import check_submission_key
 
 from . import _staging
-from ._support import actor, attempt, keep_args, page_request, svc
+from ._support import actor, attempt, keep_args, owners, page_request, svc, viewer
 from .analytics import PLATFORMS, ad_filter
 
 bp = Blueprint("ads", __name__, url_prefix="/ads")
@@ -40,7 +38,7 @@ def _videos() -> list[Any]:
 
 
 def _titles() -> dict[str, str]:
-    page = svc().videos.list(actor(), VideoFilter(), PageRequest(1, 200))
+    page = svc().videos.list(viewer(), VideoFilter(), PageRequest(1, 200))
     return {v.id: v.title for v in page.items}
 
 
@@ -48,11 +46,12 @@ def _titles() -> dict[str, str]:
 def index() -> Any:
     """Ad rows, filtered by video, platform and dates, with their totals."""
     f = ad_filter()
-    page = svc().ads.list(actor(), f, page_request(25))
+    page = svc().ads.list(viewer(), f, page_request(25))
     return render_template(
         "ads/list.html",
         page=page,
-        totals=svc().analytics.summary(actor(), f).ads,
+        owners=owners(),
+        totals=svc().analytics.summary(viewer(), f).ads,
         titles=_titles(),
         platforms=PLATFORMS,
         args=keep_args(request.args, page=None),
@@ -61,11 +60,19 @@ def index() -> Any:
 
 def _input() -> AdInput:
     values = {name: request.form.get(name, "").strip()[:100] for name in FIELDS}
-    if not values["video_id"]:
-        raise ValidationError("video_id", "choose a video")
     for name in ("spend_amount", "impressions", "clicks", "leads"):
         values[name] = values[name] or "0"
-    return AdInput(**values)
+    try:
+        data = build_all(AdInput, **values)
+    except FormErrors as exc:
+        errors = exc.errors
+    else:
+        if values["video_id"]:
+            return data
+        errors = {}
+    if not values["video_id"]:
+        errors = {"video_id": "choose a video", **errors}
+    raise FormErrors(errors)
 
 
 def _form(record: AdRecord | None, values: dict[str, Any], errors: dict[str, str]) -> str:
@@ -95,7 +102,9 @@ def _values(record: AdRecord) -> dict[str, Any]:
 def new() -> Any:
     """Record one video's figures on one platform and day."""
     if request.method == "GET":
-        return _form(None, {"video_id": request.args.get("video", ""), "platform": "manual"}, {})
+        today = svc().ads.ctx.clock().date().isoformat()  # the usual case: today's figures
+        start = {"video_id": request.args.get("video", ""), "platform": "manual"}
+        return _form(None, {**start, "date_recorded": today}, {})
     key, key_errors = attempt(_submission_key)
     if key and svc().ads.by_submission(actor(), key) is not None:  # the same form again
         return redirect(url_for("ads.index"))
@@ -185,18 +194,7 @@ def import_upload() -> Any:
     if upload is None or not upload.filename:
         errors = {"file": "choose a report file"}
         return render_template("ads/import.html", errors=errors, platforms=IMPORT_PLATFORMS), 400
-    folder = _staging.upload_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    _staging.sweep(folder.parent)
-    _staging.make_room(folder, request.content_length or 0)
-    token = secrets.token_urlsafe(24)
-    try:
-        upload.save(folder / f"{token}.upload")
-        meta = {"filename": Path(upload.filename).name[:200], "platform": platform}
-        (folder / f"{token}.json").write_text(json.dumps(meta))
-    except BaseException:
-        _staging.discard(token)
-        raise
+    token = _staging.keep(upload, platform, request.content_length or 0)
     return _run_preview(token)
 
 
@@ -206,9 +204,9 @@ def _refused(e: ValidationError) -> Any:
 
 
 def _run_preview(token: str) -> Any:
-    data, meta = _staging.kept(token)
+    meta = _staging.kept(token)
     try:
-        with _staging.reading(token), data.open("rb") as stream:
+        with _staging.reading(token) as stream:
             report = svc().ad_import.preview(
                 actor(), stream, meta.get("platform") or None, None, _lines(),
                 file_name=meta.get("filename", ""),
@@ -223,10 +221,10 @@ def import_commit(token: str) -> Any:
     """Preview again with the chosen videos, or import the kept file in one transaction."""
     if request.form.get("action") != "commit":
         return _run_preview(token)
-    data, meta = _staging.kept(token)
+    meta = _staging.kept(token)
     skip = request.form.get("skip_errors") == "on"
     try:
-        with _staging.reading(token), data.open("rb") as stream:
+        with _staging.reading(token) as stream:
             report = svc().ad_import.commit(
                 actor(), stream, meta.get("platform") or None, None, _lines(), skip_errors=skip,
                 file_name=meta.get("filename", ""),

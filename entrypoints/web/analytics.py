@@ -21,7 +21,7 @@ from revideo.domain.page import PageRequest
 from revideo.domain.video import VideoStatus
 from revideo.ports.repositories import AdFilter, BreakdownRow, PropertyFilter, VideoFilter
 
-from ._support import actor, keep_args, svc
+from ._support import attempt, keep_args, svc, viewer
 from .assets import plotly_version
 
 bp = Blueprint("analytics", __name__, url_prefix="/analytics")
@@ -82,7 +82,18 @@ def figures(daily: list[Any], platforms: dict[AdPlatform, Any], summary: Any) ->
         "layout": {
             **layout,
             "margin": {**layout["margin"], "r": 50},  # room for the leads axis on the right
-            "yaxis2": {"overlaying": "y", "side": "right"},
+            # whole days, never hours; money from $0; leads are whole numbers from 0
+            "xaxis": {"type": "date", "tickformat": "%b %d"}
+            | ({"dtick": 86_400_000.0} if len(days) <= 14 else {}),
+            "yaxis": {"title": {"text": "Spend ($)"}, "rangemode": "tozero", "tickprefix": "$"},
+            "yaxis2": {
+                "overlaying": "y",
+                "side": "right",
+                "rangemode": "tozero",
+                "tickformat": ",d",
+                "dtick": max(1, -(-max([p.totals.leads for p in daily] or [0]) // 5)),
+                "title": {"text": "Leads"},
+            },
             "legend": {"orientation": "h"},
         },
     }
@@ -115,8 +126,13 @@ def figures(daily: list[Any], platforms: dict[AdPlatform, Any], summary: Any) ->
 
 @bp.get("/")
 def index() -> Any:
-    """Charts and cards under the chosen filters."""
-    me, f = actor(), ad_filter()
+    """Charts and cards under the chosen filters (a wrong filter is said above them,
+    and the figures are shown unfiltered)."""
+    me = viewer()
+    chosen, errors = attempt(ad_filter)
+    if chosen is not None:  # rules across fields (from after to) are the service's
+        _, errors = attempt(lambda: svc().analytics.summary(me, chosen))
+    f = AdFilter() if errors or chosen is None else chosen
     summary = svc().analytics.summary(me, f)
     daily = svc().analytics.daily(me, f)
     platforms = svc().analytics.by_platform(me, f)
@@ -134,7 +150,8 @@ def index() -> Any:
         platform_names=PLATFORMS,
         args=keep_args(request.args, "by", "fmt"),
         plotly_version=plotly_version(),
-    )
+        errors=errors,
+    ), (400 if errors else 200)
 
 
 def _fmt(value: Decimal | None) -> str:
@@ -144,7 +161,7 @@ def _fmt(value: Decimal | None) -> str:
 @bp.get("/export.csv")
 def export() -> Any:
     """The figures shown, as CSV (per day, per platform, and the totals)."""
-    me, f = actor(), ad_filter()
+    me, f = viewer(), ad_filter()
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(["section", "key", "spend", "impressions", "clicks", "leads", "cpl", "ctr", "value"])
@@ -236,7 +253,7 @@ def _xlsx(by: str, rows: list[BreakdownRow]) -> Any:
 @bp.get("/table/<by>.<fmt>")
 def export_table(by: str, fmt: str) -> Any:
     """One table of the page (per video, property, platform or user) as CSV or XLSX."""
-    me = actor()
+    me = viewer()
     if by not in TABLES or fmt not in ("csv", "xlsx"):
         abort(404)
     rows = svc().analytics.breakdown(me, ad_filter(), by)

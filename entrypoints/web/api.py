@@ -52,6 +52,7 @@ def cron_sync() -> Any:
     if not secret or scheme.lower() != "bearer" or not same_secret(token.strip(), secret):
         return jsonify({"error": "a valid Authorization: Bearer <cron secret> is required"}), 401
     rounds = svc().pipeline.run_round()
+    svc().staging.sweep_if_due()  # expired staged uploads go too (services/staging.py)
     return jsonify(
         {
             name: {

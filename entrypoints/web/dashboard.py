@@ -11,7 +11,7 @@ from revideo.domain.page import PageRequest
 from revideo.domain.video import VideoStatus
 from revideo.ports.repositories import PropertyFilter, VideoFilter
 
-from ._support import actor, svc
+from ._support import svc, viewer
 
 bp = Blueprint("dashboard", __name__)
 
@@ -28,7 +28,7 @@ def home() -> Any:
 @login_required  # type: ignore[untyped-decorator]
 def index() -> Any:
     """Counts, recent videos and spend/leads/CPL/success-rate cards."""
-    me = actor()
+    me = viewer()
     summary = svc().analytics.summary(me)
     properties = svc().properties.list(me, PropertyFilter(), PageRequest(1, 1)).total
     recent = svc().videos.list(me, VideoFilter(), PageRequest(1, 5)).items

@@ -53,8 +53,21 @@ def answer(message: str, status: int, field: str | None = None) -> Any:
 def _revideo(exc: Exception) -> Any:
     for kind, status in STATUS:
         if isinstance(exc, kind):
-            return answer(str(exc), status, getattr(exc, "field", None))
+            return answer(_words(exc), status, getattr(exc, "field", None))
     return answer("something went wrong", 500)
+
+
+def _words(exc: Exception) -> str:
+    """The message with each field in the user's words ('To: ...', not 'date_to: ...')."""
+    from revideo.domain.errors import FormErrors
+
+    from ..labels import label_of
+
+    if isinstance(exc, FormErrors):
+        return "; ".join(f"{label_of(f)}: {m}" for f, m in exc.errors.items())
+    if isinstance(exc, ValidationError):
+        return f"{label_of(exc.field)}: {exc.message}"
+    return str(exc)
 
 
 def _auth(exc: AuthError) -> Any:

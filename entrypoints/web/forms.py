@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from revideo.domain.errors import ValidationError
+from revideo.domain._checks import build_all
+from revideo.domain.errors import FormErrors, ValidationError
 from revideo.domain.property import Address, PropertyCategory, PropertyInput, Specs
 
 BASICS = ("title", "category", "description")
@@ -16,23 +17,27 @@ _LIMITS = {"description": 5000, "specs.amenities": 5000}
 
 
 def pick(form: Mapping[str, str], names: tuple[str, ...]) -> dict[str, str]:
-    """The named fields of a form, trimmed; too-long values are refused by name."""
-    values = {}
+    """The named fields of a form, trimmed; too-long values are refused by name (all at once)."""
+    values, errors = {}, {}
     for name in names:
         value = str(form.get(name, "") or "")
-        if len(value) > _LIMITS.get(name, 500):
-            raise ValidationError(name, "is too long")
+        limit = _LIMITS.get(name, 500)
+        if len(value) > limit:
+            errors[name] = f"is too long: at most {limit} characters"
         values[name] = value.strip()
+    if errors:
+        raise FormErrors(errors)
     return values
 
 
 def address(values: Mapping[str, str]) -> Address:
-    return Address(**{n.split(".", 1)[1]: values.get(n, "") for n in ADDRESS})
+    return build_all(Address, **{n.split(".", 1)[1]: values.get(n, "") for n in ADDRESS})
 
 
 def specs(values: Mapping[str, str]) -> Specs:
     amenities = [a for a in values.get("specs.amenities", "").replace("\n", ",").split(",")]
-    return Specs(
+    return build_all(
+        Specs,
         price=values.get("specs.price", ""),
         area=values.get("specs.area", ""),
         beds=values.get("specs.beds", ""),
@@ -42,7 +47,8 @@ def specs(values: Mapping[str, str]) -> Specs:
 
 
 def basics(values: Mapping[str, str]) -> PropertyInput:
-    return PropertyInput(
+    return build_all(
+        PropertyInput,
         title=values.get("title", ""),
         category=values.get("category", ""),
         description=values.get("description", ""),
@@ -50,7 +56,18 @@ def basics(values: Mapping[str, str]) -> PropertyInput:
 
 
 def property_input(values: Mapping[str, str]) -> PropertyInput:
-    """A whole PropertyInput from flat form values."""
+    """A whole PropertyInput from flat form values (every wrong field reported at once)."""
+    errors: dict[str, str] = {}
+    parts: list[object] = []
+    for part in (basics, address, specs):
+        try:
+            parts.append(part(values))
+        except FormErrors as exc:
+            errors.update(exc.errors)
+        except ValidationError as exc:
+            errors[exc.field] = exc.message
+    if errors:
+        raise FormErrors(errors)
     head = basics(values)
     return PropertyInput(
         title=head.title,

@@ -15,7 +15,7 @@ from revideo.ports.repositories import PropertyFilter, VideoFilter
 from revideo.services.properties import Upload
 
 from . import forms
-from ._support import actor, attempt, keep_args, page_request, svc
+from ._support import actor, attempt, keep_args, owners, page_request, svc, viewer
 
 bp = Blueprint("properties", __name__, url_prefix="/properties")
 bp.before_request(login_required(lambda: None))
@@ -33,11 +33,13 @@ def _filter() -> PropertyFilter:
 @bp.get("/")
 def index() -> Any:
     """List properties with search, category and city filters."""
-    page = svc().properties.list(actor(), _filter(), page_request())
+    page = svc().properties.list(viewer(), _filter(), page_request())
     return render_template(
         "properties/list.html",
         page=page,
-        cities=svc().properties.cities(actor()),
+        covers=svc().properties.covers(actor(), [p.id for p in page.items]),
+        cities=svc().properties.cities(viewer()),
+        owners=owners(),
         categories=forms.CATEGORIES,
         args=keep_args(request.args, page=None),
     )

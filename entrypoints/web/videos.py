@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import login_required
 
 from revideo.domain.errors import EngineError, NotFound, ValidationError
@@ -12,7 +21,7 @@ from revideo.domain.video import Video, VideoPurpose, VideoStatus, parse_enum
 from revideo.ports.media_store import VIDEOS_BUCKET
 from revideo.ports.repositories import VideoFilter
 
-from ._support import actor, keep_args, page_request, svc
+from ._support import actor, keep_args, owners, page_request, svc, viewer
 
 bp = Blueprint("videos", __name__, url_prefix="/videos")
 bp.before_request(login_required(lambda: None))
@@ -33,9 +42,13 @@ def _filter() -> VideoFilter:
 @bp.get("/")
 def index() -> Any:
     """List videos with status badges, filtered by status, purpose, property or text."""
-    page = svc().videos.list(actor(), _filter(), page_request())
+    page = svc().videos.list(viewer(), _filter(), page_request())
     return render_template(
-        "videos/list.html", page=page, statuses=STATUSES, args=keep_args(request.args, page=None)
+        "videos/list.html",
+        page=page,
+        statuses=STATUSES,
+        owners=owners(),
+        args=keep_args(request.args, page=None),
     )
 
 
@@ -80,7 +93,35 @@ def detail(video_id: str) -> Any:
         prop=prop,
         state=status_json(video),
         mine=me.can_write(video.user_id),
+        **_presenter_names(video),
     )
+
+
+@bp.get("/<video_id>/live")
+def live(video_id: str) -> Any:
+    """What the open video page polls: the status, and the part of the page that
+    changes with it, rendered by the same template as a fresh load."""
+    me = actor()
+    video = svc().videos.get(me, video_id)
+    state = status_json(video)
+    html = render_template(
+        "videos/_live.html", video=video, state=state, mine=me.can_write(video.user_id)
+    )
+    saving = video.status is VideoStatus.COMPLETED and video.archived_at is None
+    return jsonify({**state, "html": html, "settled": not (state["in_flight"] or saving)})
+
+
+def _presenter_names(video: Video) -> dict[str, str]:
+    """The avatar's and voice's names (their ids where the engine no longer lists them)."""
+    try:
+        avatars = {a.id: a.name for a in svc().engine.avatars()}
+        voices = {v.id: v.name for v in svc().engine.voices()}
+    except EngineError:
+        avatars, voices = {}, {}
+    return {
+        "avatar_name": avatars.get(video.avatar_id, video.avatar_id or "—"),
+        "voice_name": voices.get(video.voice_id, video.voice_id or "—"),
+    }
 
 
 @bp.post("/<video_id>/generate")

@@ -2,33 +2,22 @@
 The new-property wizard: basics → address → specs & amenities → photos → review.
 
 The half-filled wizard is a server-side draft (drafts.py: form values, and the
-names of uploaded photos kept in a private folder until the property is
-created), so a user can go back and forth. Nothing reaches the database before the review
-step, and a failure there removes what was written.
+tokens of uploaded photos kept in the media store's private staging area until
+the property is created), so a user can go back and forth, on any web host.
+Nothing reaches the database before the review step, and a failure there
+removes what was written.
 """
 
 from __future__ import annotations
 
 import contextlib
-import shutil
 import uuid
-from pathlib import Path
 from typing import Any
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from revideo.domain.errors import RevideoError, ValidationError
+from revideo.domain.errors import NotFound, RevideoError, ValidationError
 from revideo.domain.media import MAX_PHOTOS
 from revideo.services.properties import Upload, check_submission_key
 
@@ -52,8 +41,7 @@ def state() -> dict[str, Any]:
     return found
 
 
-def _folder(wiz: dict[str, Any]) -> Path:
-    return Path(current_app.config["WIZARD_DIR"]) / str(wiz["id"])
+PHOTO = "photo"  # the staged photos' suffix (revideo.services.staging)
 
 
 @bp.get("", strict_slashes=False)
@@ -126,12 +114,14 @@ def _photo_action(wiz: dict[str, Any], action: str) -> None:
     photos: list[dict[str, str]] = wiz["photos"]
     target = request.form.get("photo", "")
     ids = [p["id"] for p in photos]
-    if action == "upload":
+    chosen = any(f and f.filename for f in request.files.getlist("photos"))
+    if action == "upload" or (action == "next" and chosen):  # Next never drops chosen photos
         _upload(wiz)
     elif action in ("up", "down", "remove") and target not in ids:
         raise ValidationError("photo", "no such photo in this wizard")
     elif action == "remove":
         photos.pop(ids.index(target))
+        svc().staging.drop(actor(), target, PHOTO)
     elif action in ("up", "down"):
         i = ids.index(target)
         j = i - 1 if action == "up" else i + 1
@@ -152,11 +142,10 @@ def _upload(wiz: dict[str, Any]) -> None:
         name = (f.filename or "")[:200]
         image = svc().properties.clean_photo(Upload(f.read(), name))
         checked.append((image, name))
-    folder = _folder(wiz)
-    folder.mkdir(parents=True, exist_ok=True)
+    staging = svc().staging
     for image, filename in checked:
-        photo_id = uuid.uuid4().hex
-        (folder / photo_id).write_bytes(image.data)
+        photo_id = staging.new_token()
+        staging.put(actor(), photo_id, PHOTO, image.data)
         wiz["photos"].append({"id": photo_id, "type": image.content_type, "name": filename})
 
 
@@ -167,7 +156,8 @@ def photo(photo_id: str) -> Any:
     found = next((p for p in wiz["photos"] if p["id"] == photo_id), None)
     if found is None:
         abort(404)
-    return send_file(_folder(wiz) / found["id"], mimetype=found["type"])
+    data = b"".join(svc().staging.read(actor(), found["id"], PHOTO))
+    return Response(data, mimetype=found["type"], headers={"Cache-Control": "private"})
 
 
 def _create(wiz: dict[str, Any]) -> Any:
@@ -183,11 +173,9 @@ def _create(wiz: dict[str, Any]) -> Any:
     if errors or data is None:
         return _page("review", wiz, {**more, **errors}, 400)
     try:
-        photos = [
-            Upload((_folder(wiz) / p["id"]).read_bytes(), p.get("name", "")) for p in wiz["photos"]
-        ]
+        photos = [Upload(_staged_photo(wiz, p), p.get("name", "")) for p in wiz["photos"]]
         prop = svc().properties.create(actor(), data, photos, submission_key=key)
-    except (RevideoError, OSError) as exc:
+    except RevideoError as exc:
         done = svc().properties.submitted(actor(), key or "")
         if done is not None:  # the first submit finished (and tidied up) meanwhile
             discard(wiz)
@@ -200,6 +188,18 @@ def _create(wiz: dict[str, Any]) -> Any:
     return redirect(url_for("properties.detail", property_id=prop.id))
 
 
+def _staged_photo(wiz: dict[str, Any], photo: dict[str, str]) -> bytes:
+    """A photo's bytes; an expired one leaves the wizard, with a 400 naming `photos`."""
+    try:
+        return b"".join(svc().staging.read(actor(), photo["id"], PHOTO))
+    except NotFound:
+        wiz["photos"].remove(photo)
+        drafts.save(KEY, wiz)
+        name = photo.get("name") or "a photo"
+        gone = f"{name} waited too long and is gone: upload it again"
+        raise ValidationError("photos", gone) from None
+
+
 def _submission_key() -> str:
     key = check_submission_key(request.form.get("submission_key", ""))
     if key is None:
@@ -208,9 +208,11 @@ def _submission_key() -> str:
 
 
 def discard(wiz: dict[str, Any]) -> None:
-    """Forget the wizard and its uploaded files."""
-    with contextlib.suppress(OSError):
-        shutil.rmtree(_folder(wiz))
+    """Forget the wizard and its uploaded photos."""
+    staging = svc().staging
+    for photo in wiz.get("photos", []):
+        with contextlib.suppress(NotFound):  # a malformed id names nothing
+            staging.drop(actor(), str(photo.get("id", "")), PHOTO)
     drafts.drop(KEY)
 
 

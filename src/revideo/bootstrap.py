@@ -24,20 +24,25 @@ from revideo.domain.video import Video, VideoStatus
 from revideo.ports.ad_exports import AdExportReader
 from revideo.ports.backend import Backend
 from revideo.ports.clock import Clock, utcnow
+from revideo.ports.fetcher import RemoteFetcher
 from revideo.ports.identity import Identity
 from revideo.ports.images import ImageCleaner
 from revideo.ports.mailer import Mailer
 from revideo.ports.media_store import MediaStore
 from revideo.ports.script_writer import ScriptWriter
 from revideo.ports.video_engine import Photo, VideoEngine
+from revideo.ports.webhooks import WebhookSender
 from revideo.services._base import Context
 from revideo.services.ad_import import AdImportService
 from revideo.services.ads import AdService
 from revideo.services.analytics import AnalyticsService
 from revideo.services.pipeline import Pipeline
 from revideo.services.properties import PropertyService
+from revideo.services.staging import StagingService
+from revideo.services.tokens import TokenService
 from revideo.services.users import UserService
 from revideo.services.videos import RenderPolicy, VideoService
+from revideo.services.webhooks import WebhookService
 from revideo.settings import Settings, load
 
 log = logging.getLogger(__name__)
@@ -61,6 +66,9 @@ class Services:
     ad_import: AdImportService
     analytics: AnalyticsService
     users: UserService
+    staging: StagingService
+    tokens: TokenService
+    webhooks: WebhookService
 
     def follow(
         self,
@@ -119,6 +127,7 @@ def bootstrap(
     ctx = Context(uow=backend.unit_of_work, clock=clock)
     # HeyGen posts per-video callbacks unsigned, so status arrives through the
     # signed, registered webhook endpoint and through polling instead.
+    webhooks = WebhookService(ctx, make_webhook_sender(settings), mailer)
     policy = RenderPolicy(
         credits_per_minute=settings.credits_per_minute,
         poll_concurrency=settings.poll_concurrency,
@@ -133,14 +142,29 @@ def bootstrap(
         mailer=mailer,
         identity=identity,
         writer=writer,
-        properties=PropertyService(ctx, store, make_image_cleaner()),
+        properties=PropertyService(ctx, store, make_image_cleaner(), make_fetcher(settings)),
         videos=VideoService(ctx, engine, store, writer, policy),
-        pipeline=Pipeline(ctx, engine, store, policy),
+        pipeline=Pipeline(ctx, engine, store, policy, webhooks=webhooks),
         ads=AdService(ctx),
         ad_import=AdImportService(ctx, make_export_reader()),
         analytics=AnalyticsService(ctx),
         users=UserService(ctx, store, identity),
+        staging=StagingService(store, clock, keep=timedelta(hours=settings.staging_hours)),
+        tokens=TokenService(ctx),
+        webhooks=webhooks,
     )
+
+
+def make_fetcher(settings: Settings) -> RemoteFetcher:
+    from revideo.adapters.http_fetch import HttpFetcher
+
+    return HttpFetcher(allow_private=settings.fetch_private)
+
+
+def make_webhook_sender(settings: Settings) -> WebhookSender:
+    from revideo.adapters.http_fetch.webhooks import HttpWebhookSender
+
+    return HttpWebhookSender(allow_private=settings.fetch_private)
 
 
 def make_image_cleaner() -> ImageCleaner:

@@ -47,6 +47,9 @@ class Settings:
     mail_from: str = "revideo <no-reply@localhost>"
     ratelimit_storage: str = "memory://"
     trusted_proxies: int = 0
+    staging_hours: int = 24  # how long an upload waits for its next step (services/staging.py)
+    fetch_private: bool = False  # photos by URL from private/loopback addresses (local use)
+    api_rate_limit: str = "120 per minute"  # per API token
 
     @property
     def media_dir(self) -> Path:
@@ -90,6 +93,9 @@ def load(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Se
         mail_from=env.get("REVIDEO_MAIL_FROM", "revideo <no-reply@localhost>"),
         ratelimit_storage=env.get("REVIDEO_RATELIMIT_STORAGE", "memory://"),
         trusted_proxies=_whole(env, "REVIDEO_TRUSTED_PROXIES", 0, minimum=0),
+        staging_hours=_whole(env, "REVIDEO_STAGING_HOURS", 24, minimum=1),
+        fetch_private=_flag(env, "REVIDEO_FETCH_PRIVATE"),
+        api_rate_limit=env.get("REVIDEO_API_RATE_LIMIT", "120 per minute"),
     )
     check(settings)
     return settings
@@ -126,6 +132,13 @@ def _supabase(env: Mapping[str, str]) -> tuple[str | None, str | None, str | Non
         missing = "SUPABASE_URL" if not url else "SUPABASE_ANON_KEY"
         raise ConfigError(missing, "is missing: Supabase settings are partial")
     return url, anon, service
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    value = env.get(name, "0").lower()
+    if value not in ("0", "1", "true", "false", "yes", "no"):
+        raise ConfigError(name, "must be 1 or 0")
+    return value in ("1", "true", "yes")
 
 
 def _decimal(env: Mapping[str, str], name: str) -> Decimal | None:

@@ -57,14 +57,19 @@ def test_a_day_at_the_office(run, tmp_path: Path) -> None:  # type: ignore[no-un
     assert video["status"] == "pending" and video["attempt_count"] == 1
     sync = json.loads(run("videos", "sync", "--json").output)
     assert sync["sync"]["checked"] == 1
-    assert "pending" in run("videos", "list").output
+    listed_videos = run("videos", "list").output
+    assert "pending" in listed_videos and video["id"][:8] in listed_videos
+    assert video["title"] in run("videos", "show", video["id"][:8]).output  # the id it lists
     ad = run(
-        "ads", "add", video["id"], "--platform", "meta", "--date", "2026-11-20",
+        "ads", "add", video["id"][:8], "--platform", "meta", "--date", "2026-11-20",
         "--spend", "30", "--impressions", "100", "--clicks", "10", "--leads", "3",
     )  # fmt: skip
     assert ad.exit_code == 0, ad.output
     figures = json.loads(run("analytics", "--json").output)
     assert figures["cpl"] == "10.0000" and figures["videos"] == {"pending": 1}
+    shown = run("analytics").output  # for people: the pages' formatting (issue 18)
+    assert "$10.00" in shown and "30.0 %" in shown and "1 pending" in shown, shown
+    assert "{" not in shown and "0.3000" not in shown
     assert "fake-anna" in run("engine", "avatars").output
     stored = [p for p in tmp_path.rglob("property-images/*/*/*") if p.is_file()]
     assert len(stored) == 1
@@ -76,8 +81,14 @@ def test_a_day_at_the_office(run, tmp_path: Path) -> None:  # type: ignore[no-un
 
 def test_bad_input_names_the_field_and_writes_nothing(run) -> None:  # type: ignore[no-untyped-def]
     run("users", "add", "agent@example.com", input="s3cret-pass\n" * 2)
+    again = run("users", "add", "agent@example.com")  # refused before any password prompt
+    assert again.exit_code == 2 and "exists already" in again.output
+    assert "Password" not in again.output
     bad = run("properties", "add", "--title", "Loft", "--category", "resale", "--baths", "2.25")
-    assert bad.exit_code == 2 and "specs.baths" in bad.output
+    assert bad.exit_code == 2 and "--baths" in bad.output and "specs.baths" not in bad.output
+    both = run("properties", "add", "--title", "", "--category", "resale", "--price", "lots")
+    assert both.exit_code == 2  # every wrong option at once, by its name (issue 18)
+    assert "--title" in both.output and "--price" in both.output
     assert "0 in all" in run("properties", "list").output
     missing = run("properties", "show", "deadbeef")
     assert missing.exit_code == 1 and "not found" in missing.output.lower()

@@ -45,5 +45,5 @@ def test_two_processes_generate_two_videos(pg_server: Any, tmp_path: Path) -> No
                    "--photo", str(photo), "--json")  # fmt: skip
     first = revideo(env, "videos", "generate", prop["id"], "--json")
     second = revideo(env, "videos", "generate", prop["id"], "--json")
-    assert first["heygen_video_id"] != second["heygen_video_id"]
+    assert first["engine_video_id"] != second["engine_video_id"]
     assert (first["title"], second["title"]) == ("Loft — video tour", "Loft — video tour (2)")

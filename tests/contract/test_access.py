@@ -29,7 +29,7 @@ TABLES = {
 
 def changed(value: Any) -> Any:
     """A harmless edit of a row of any table."""
-    for field, new in (("title", "Changed"), ("leads", 99), ("order", 5), ("heygen_job_id", "x")):
+    for field, new in (("title", "Changed"), ("leads", 99), ("order", 5), ("engine_video_id", "x")):
         if hasattr(value, field):
             return attrs.evolve(value, **{field: new})
     raise AssertionError(value)

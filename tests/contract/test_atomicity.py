@@ -94,7 +94,7 @@ class TestOneUnfinishedAttempt:
             assert outcomes == ["refused", "started"], video.id
             jobs = services.videos.jobs(me, video.id)
             assert len(jobs) == 1, jobs
-            assert services.videos.get(me, video.id).heygen_video_id == jobs[0].heygen_job_id
+            assert services.videos.get(me, video.id).engine_video_id == jobs[0].engine_video_id
         assert engine.create_calls == len(videos)
         assert len(engine.renders) == len(videos)
 

@@ -39,13 +39,13 @@ def rendering(world: World, status: VideoStatus, engine_id: str) -> tuple[Video,
         ready = {"script_content": "Welcome.", "avatar_id": "fake-anna"}
         video = uow.videos.add(a_video(world.alice.id, prop.id, **ready))
         other = uow.videos.add(a_video(world.alice.id, prop.id))
-        uow.videos.update(attrs.evolve(other, heygen_video_id=TAKEN))
-        job = a_job(world.alice.id, video.id, heygen_job_id=engine_id, status=status)
+        uow.videos.update(attrs.evolve(other, engine_video_id=TAKEN))
+        job = a_job(world.alice.id, video.id, engine_video_id=engine_id, status=status)
         if status.terminal:
             kind = FailureKind.RENDER_FAILED if status is VideoStatus.FAILED else None
             job = attrs.evolve(job, completed_at=job.started_at, failure_kind=kind)
         job = uow.render_jobs.add(job)
-        fields = {"heygen_video_id": engine_id, "status": status, "attempt_count": 1}
+        fields = {"engine_video_id": engine_id, "status": status, "attempt_count": 1}
         video = uow.videos.update(attrs.evolve(video, **fields))
     return video, job
 
@@ -87,7 +87,7 @@ def _archive_refused(world: World, rows: Any) -> None:
         uow.render_jobs.update(job.charge(Decimal("1.5")))
         uow.videos.release(video.id, "w1", NOW, NOW)
         done = current.archive("https://files.test/v.mp4", None, NOW)
-        uow.videos.update(attrs.evolve(done, heygen_video_id=TAKEN))
+        uow.videos.update(attrs.evolve(done, engine_video_id=TAKEN))
 
 
 def _archive_check(world: World, rows: Any, before: Any) -> None:
@@ -105,7 +105,7 @@ def _give_up_refused(world: World, rows: Any) -> None:
     with world.uow(SYSTEM) as uow:
         current = uow.videos.lock(video.id)
         uow.render_jobs.update(job.fail(FailureKind.STUCK, "still unfinished", NOW))
-        uow.videos.update(attrs.evolve(current.give_up("stuck"), heygen_video_id=TAKEN))
+        uow.videos.update(attrs.evolve(current.give_up("stuck"), engine_video_id=TAKEN))
 
 
 def _give_up_check(world: World, rows: Any, before: Any) -> None:
@@ -127,7 +127,7 @@ def _failure_refused(world: World, rows: Any) -> None:
         report = EngineReport("eng-1", VideoStatus.FAILED, error="boom")
         uow.render_jobs.update(job.observe(report, NOW))
         uow.videos.schedule_retry(video.id, None)
-        uow.videos.update(attrs.evolve(current.observe(report), heygen_video_id=TAKEN))
+        uow.videos.update(attrs.evolve(current.observe(report), engine_video_id=TAKEN))
 
 
 def _failure_check(world: World, rows: Any, before: Any) -> None:
@@ -153,11 +153,11 @@ def _adopt_refused(world: World, rows: Any) -> None:
         current = uow.videos.lock(video.id)
         uow.render_jobs.update(orphan.adopt(report, NOW))
         started = current.retry("eng-2").observe(report)
-        uow.videos.update(attrs.evolve(started, heygen_video_id=TAKEN))
+        uow.videos.update(attrs.evolve(started, engine_video_id=TAKEN))
 
 
 def _adopt_check(world: World, rows: Any, before: Any) -> None:
-    assert before[1][-1].heygen_job_id is None  # still the orphan
+    assert before[1][-1].engine_video_id is None  # still the orphan
 
 
 # ---- an automatic retry's new attempt: the retry, the job (RenderStarter._open_job)
@@ -189,7 +189,7 @@ def _webhook_refused(world: World, rows: Any) -> None:
         assert uow.webhook_deliveries.claim("delivery-1", NOW)
         current = uow.videos.lock(video.id)
         uow.render_jobs.update(job.observe(report, NOW))
-        uow.videos.update(attrs.evolve(current.observe(report), heygen_video_id=TAKEN))
+        uow.videos.update(attrs.evolve(current.observe(report), engine_video_id=TAKEN))
 
 
 def _webhook_check(world: World, rows: Any, before: Any) -> None:

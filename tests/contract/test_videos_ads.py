@@ -139,7 +139,7 @@ class TestRenderJobs:
         with world.uow(world.alice) as uow:
             got = uow.render_jobs.get(mine.job.id)
             if kind is FailureKind.OUTCOME_UNKNOWN:  # an orphan: the engine's render is ours
-                assert (got.failure_kind, got.status, got.heygen_job_id) == (
+                assert (got.failure_kind, got.status, got.engine_video_id) == (
                     None,
                     VideoStatus.COMPLETED,
                     "eng-late",

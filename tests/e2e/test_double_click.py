@@ -94,7 +94,7 @@ def test_two_clicks_make_one_property_one_video_one_render(
             page.fill("[id='specs.price']", "350000")
             page.click("#next")
             page.set_input_files("#photos", [str(shot)])
-            page.click("#upload")
+            # the photo uploads as soon as it is chosen (issue 18): no Upload button to press
             wait_until(page, "document.querySelectorAll('#wizard-photos img').length === 1")
             page.click("#next")
             page.wait_for_selector("#create")

@@ -121,7 +121,7 @@ class Lifecycle(RuleBasedStateMachine):
         after = before.observe(report)
         if dup:
             assert after.observe(report) == after, "a duplicated report changes nothing"
-        current = report.engine_video_id == before.heygen_video_id
+        current = report.engine_video_id == before.engine_video_id
         if current and status.value in FORWARD.get(before.status.value, ()):
             assert after.status is status, (before.status, status)
         else:
@@ -141,7 +141,7 @@ class Lifecycle(RuleBasedStateMachine):
 
     @invariant()
     def engine_id_exists_iff_the_video_left_draft(self) -> None:
-        assert (self.video.heygen_video_id is None) == (self.video.status is VideoStatus.DRAFT)
+        assert (self.video.engine_video_id is None) == (self.video.status is VideoStatus.DRAFT)
 
     @invariant()
     def attempts_match_accepted_renders(self) -> None:

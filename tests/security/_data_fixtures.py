@@ -41,7 +41,7 @@ class Live:
 
     url: str
     services: Services
-    root: Path  # media under root/media, wizard uploads under root/wizard, imports under …
+    root: Path  # media under root/media (staged uploads: root/media/staging with files)
 
     def agent(self, email: str) -> Agent:
         """A confirmed user, signed in over HTTP."""
@@ -155,6 +155,15 @@ def files_under(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
+def staged(services: Services, suffix: str | tuple[str, ...] = "") -> list[str]:
+    """Every user's staged objects (ending in `suffix`), whatever the media store."""
+    from revideo.domain.profile import Actor
+
+    system, store = Actor.service(), services.store
+    found = [o.path for f in store.staging_folders(system) for o in store.staged_in(system, f)]
+    return sorted(p for p in found if p.endswith(suffix))
+
+
 def serve(app: Any) -> tuple[str, Callable[[], None]]:
     """Start waitress on a free loopback port; return (url, stop)."""
     from waitress.server import create_server
@@ -190,7 +199,6 @@ def live_app(services: Services, root: Path) -> Iterator[Live]:
         root,
         TESTING=False,
         WTF_CSRF_ENABLED=True,
-        AD_IMPORT_DIR=str(root / "imports"),
     )
     url, stop = serve(app)
     try:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.security import _data_fixtures as fx
-from tests.security._data_fixtures import Agent, Live, fields, files_under, rows
+from tests.security._data_fixtures import Agent, Live, fields, files_under, rows, staged
 from tests.support import image, pixels
 
 # fixtures
@@ -70,7 +70,7 @@ def test_the_wizard_refuses_what_is_not_a_whole_sane_image(
     answer = agent.upload("/properties/new/photos", [(name, blob)], {"action": "upload"})
     assert answer.status_code == 400 and fields(answer) == ["photos"]
     assert name in answer.text and words in answer.text
-    assert files_under(live.root / "wizard") == []  # nothing kept, not even staged
+    assert staged(live.services, ".photo") == []  # nothing kept, not even staged
 
 
 def test_adding_photos_refuses_a_bomb_and_keeps_none_of_the_batch(live_pg: Live) -> None:

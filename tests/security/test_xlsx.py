@@ -10,20 +10,20 @@ from __future__ import annotations
 import io
 import os
 import re
-import time
 import zipfile
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from tests.security import _data_fixtures as fx
-from tests.security._data_fixtures import Agent, Live, fields, files_under
+from tests.security._data_fixtures import Agent, Live, fields, staged
+from tests.support import Clock
 
 backend, services, standin, supabase_backend, live, live_pg = fx.FIXTURES  # fixtures
 
 HEADER = ["Campaign name", "Ad name", "Day", "Amount spent (USD)", "Impressions", "Leads"]
 SHEET = "xl/worksheets/sheet1.xml"
+KEPT = (".report", ".meta")  # a kept upload and its details (entrypoints/web/_staging.py)
 
 
 def workbook(lines: int = 3) -> bytes:
@@ -112,7 +112,7 @@ def test_a_broken_xlsx_is_a_400_naming_the_file_and_leaves_nothing(
     assert answer.status_code == 400, answer.text[:300]  # type: ignore[attr-defined]
     assert fields(answer) == ["file"]  # type: ignore[arg-type]
     assert words in answer.text  # type: ignore[attr-defined]
-    assert files_under(live_pg.root / "imports") == []
+    assert staged(live_pg.services, KEPT) == []
 
 
 def test_a_bomb_is_refused_before_it_is_unpacked() -> None:
@@ -137,38 +137,38 @@ def test_kept_previews_are_bounded_per_user(live_pg: Live) -> None:
         answer = upload(agent, workbook())
         assert answer.status_code == 200, fields(answer)  # type: ignore[arg-type]
         tokens.append(token_of(answer.text))  # type: ignore[attr-defined]
-    kept = files_under(live_pg.root / "imports")
-    assert len([p for p in kept if p.suffix == ".upload"]) == KEEP_COUNT
+    assert len(staged(live_pg.services, ".report")) == KEEP_COUNT
     oldest = agent.post(f"/ads/import/{tokens[0]}", {"action": "preview"})
     assert oldest.status_code == 404
     newest = agent.post(f"/ads/import/{tokens[-1]}", {"action": "preview"})
     assert newest.status_code == 200
 
 
-def test_an_expired_preview_is_refused_and_deleted(live_pg: Live) -> None:
-    from revideo.entrypoints.web._staging import KEEP_SECONDS
+def clock_of(live: Live) -> Clock:
+    clock = live.services.staging.clock
+    assert isinstance(clock, Clock)
+    return clock
 
+
+def test_an_expired_preview_is_refused_and_deleted(live_pg: Live) -> None:
     agent = live_pg.agent("cat@example.com")
     token = token_of(upload(agent, workbook()).text)  # type: ignore[attr-defined]
-    old = time.time() - KEEP_SECONDS - 60
-    for path in files_under(live_pg.root / "imports"):
-        os.utime(path, (old, old))
+    clock_of(live_pg).advance(hours=live_pg.services.settings.staging_hours, seconds=1)
     answer = agent.post(f"/ads/import/{token}", {"action": "commit"})
     assert answer.status_code == 404
-    assert files_under(live_pg.root / "imports") == []
+    assert staged(live_pg.services, ".report") == []
 
 
-def test_expired_previews_of_other_users_are_swept(live_pg: Live) -> None:
-    from revideo.entrypoints.web._staging import KEEP_SECONDS
-
+def test_expired_previews_of_other_users_are_swept_by_the_worker(live_pg: Live) -> None:
     first, second = live_pg.agent("dan@example.com"), live_pg.agent("eve@example.com")
     upload(first, workbook())
-    stale = files_under(live_pg.root / "imports")
-    old = time.time() - KEEP_SECONDS - 60
-    for path in stale:
-        os.utime(path, (old, old))
+    stale = staged(live_pg.services, KEPT)
+    clock_of(live_pg).advance(hours=live_pg.services.settings.staging_hours, seconds=1)
     upload(second, workbook())
-    assert not any(Path(p).exists() for p in stale)
+    assert set(stale) <= set(staged(live_pg.services, KEPT))  # eve's upload tidies only her folder
+    assert live_pg.services.staging.sweep_if_due() >= len(stale)  # what the worker calls
+    assert not set(stale) & set(staged(live_pg.services, KEPT))
+    assert len(staged(live_pg.services, ".report")) == 1  # eve's
 
 
 def test_reading_an_xlsx_stops_at_its_time_budget() -> None:

@@ -11,7 +11,9 @@ from tests.contract.conftest import world  # noqa: F401  (the suite's fixture)
 from tests.contract.test_access import *  # noqa: F403
 from tests.contract.test_ad_imports import *  # noqa: F403
 from tests.contract.test_analytics_cuts import *  # noqa: F403
+from tests.contract.test_api_tokens import *  # noqa: F403
 from tests.contract.test_atomicity import *  # noqa: F403
 from tests.contract.test_profiles_properties import *  # noqa: F403
 from tests.contract.test_render_costs import *  # noqa: F403
 from tests.contract.test_videos_ads import *  # noqa: F403
+from tests.contract.test_webhooks import *  # noqa: F403

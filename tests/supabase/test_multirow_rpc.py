@@ -141,7 +141,7 @@ def test_a_failed_render_retried_by_itself_writes_each_step_in_one_call(
     assert svc.pipeline.retry().changed == 1  # the retry cleared with the new attempt
     jobs = svc.videos.jobs(me, draft.id)
     assert [j.status for j in jobs] == [VideoStatus.FAILED, VideoStatus.PENDING]
-    assert svc.videos.get(me, draft.id).heygen_video_id == jobs[1].heygen_job_id
+    assert svc.videos.get(me, draft.id).engine_video_id == jobs[1].engine_video_id
     sent = writes(standin)
     assert ALONE.isdisjoint(sent), sent
     assert ("POST", "video_render_jobs") in sent  # the first attempt: nothing held with it
@@ -161,10 +161,10 @@ def test_a_lost_creates_report_is_adopted_in_one_call(
     report = EngineReport("eng-late", VideoStatus.COMPLETED, video_url="fake://late.mp4",
                           handle=orphan.id, duration=12.0)  # fmt: skip
     adopted = svc.pipeline.apply_report(report)
-    assert adopted is not None and adopted.heygen_video_id == "eng-late"
+    assert adopted is not None and adopted.engine_video_id == "eng-late"
     assert adopted.status is VideoStatus.COMPLETED
     (job,) = svc.videos.jobs(me, draft.id)
-    assert job.heygen_job_id == "eng-late" and job.status is VideoStatus.COMPLETED
+    assert job.engine_video_id == "eng-late" and job.status is VideoStatus.COMPLETED
     assert writes(standin) == ONE_SAVE
 
 
@@ -176,7 +176,7 @@ def test_a_webhook_is_marked_seen_with_its_report_in_one_call(
     svc, me, draft = _draft(supabase_backend, tmp_path, engine)
     video = svc.videos.submit(me, draft.id)
     clock.advance(seconds=60)
-    report = engine.status(video.heygen_video_id or "")
+    report = engine.status(video.engine_video_id or "")
     delivered = attrs.evolve(report, delivery_id="delivery-7")
     standin.rest.calls.clear()
     done = svc.pipeline.apply_report(delivered)

@@ -245,7 +245,7 @@ class TestSqlFunctions:
                 first.videos.update(locked.submit("e-mine"))
         with supabase_backend.unit_of_work(me) as uow:
             again = uow.videos.lock(video.id)
-            assert uow.videos.update(again).heygen_video_id == "e-other"
+            assert uow.videos.update(again).engine_video_id == "e-other"
 
 
 def test_an_unreachable_project_fails_at_start_with_one_line(tmp_path: Path) -> None:
@@ -306,5 +306,5 @@ class TestAtomicRenderWrites:
         assert ("POST", "rpc/revideo_save_video") in standin.rest.calls
         assert ("PATCH", "video_render_jobs") not in standin.rest.calls  # never on its own
         (job,) = svc.videos.jobs(me, video.id)
-        assert job.heygen_job_id == video.heygen_video_id and job.heygen_job_id is not None
+        assert job.engine_video_id == video.engine_video_id and job.engine_video_id is not None
         assert video.status.value == "pending" and video.attempt_count == 1

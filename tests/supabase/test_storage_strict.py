@@ -19,6 +19,7 @@ from revideo.adapters.supabase import SupabaseBackend
 from revideo.domain.errors import ValidationError
 from revideo.domain.profile import Actor
 from revideo.ports.media_store import PHOTOS_BUCKET
+from revideo.ports.staging import STAGING_BUCKET
 from tests.fixtures.postgres import PgServer
 from tests.supabase.standin.project import StandInProject
 from tests.supabase.standin.tus import CHUNK
@@ -173,3 +174,42 @@ class TestTus:
         assert last.status_code == 204
         public = f"{standin.url}/storage/v1/object/public/{PHOTOS_BUCKET}/{uid}/big.jpg"
         assert httpx.get(public).content == b"x" * CHUNK + b"y" * 10
+
+
+class TestStagingBucket:
+    """The private `staging` bucket (migration 20261206083000): the policies, not the
+    adapter's own checks, keep each user to their own folder."""
+
+    def test_only_the_owner_reads_lists_writes_and_deletes(
+        self, standin: StandInProject, supabase_backend: SupabaseBackend
+    ) -> None:
+        alice, bob = (supabase_backend.add_user(f"{n}@example.test").id for n in ("al", "bo"))
+        mine, theirs = (supabase_backend.headers(supabase_backend.sessions.token(Actor.user(u)))
+                        for u in (alice, bob))  # fmt: skip
+        name = f"{alice}/20261206T090000000000Z-abcdefghijklmnopqrst.report"
+        staged = upload(standin.url, mine, STAGING_BUCKET, name, b"a,b\n", "text/csv")
+        assert staged.status_code == 200, staged.text
+        refused = upload(standin.url, theirs, STAGING_BUCKET, name, b"x", "text/csv")
+        assert body(refused)["statusCode"] == "403"
+        base = f"{standin.url}/storage/v1/object"
+        assert httpx.get(f"{base}/authenticated/{STAGING_BUCKET}/{name}", headers=mine).content == (
+            b"a,b\n"
+        )
+        hidden = httpx.get(f"{base}/authenticated/{STAGING_BUCKET}/{name}", headers=theirs)
+        assert body(hidden)["statusCode"] == "404"
+        public = httpx.get(f"{base}/public/{STAGING_BUCKET}/{name}")
+        assert (body(public)["statusCode"], body(public)["error"]) == ("404", "Bucket not found")
+
+        def listed(headers: dict[str, str], prefix: str) -> list[str]:
+            answer = httpx.post(f"{base}/list/{STAGING_BUCKET}", headers=headers,
+                                json={"prefix": prefix, "limit": 100, "offset": 0})  # fmt: skip
+            return [e["name"] for e in answer.json()]
+
+        assert listed(mine, alice) == [name.split("/")[1]]
+        assert listed(theirs, alice) == [] and listed(theirs, "") == []
+        service = supabase_backend.headers(standin.service_key, standin.service_key)
+        assert listed(service, "") == [alice]  # the sweep sees every folder
+        gone = httpx.request("DELETE", f"{base}/{STAGING_BUCKET}", headers=theirs,
+                             json={"prefixes": [name]})  # fmt: skip
+        assert gone.json() == []  # nothing of hers deleted
+        assert listed(mine, alice) == [name.split("/")[1]]

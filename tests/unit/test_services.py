@@ -148,8 +148,8 @@ def test_render_to_archive(svc, engine: FakeVideoEngine, clock: Clock, alice: Ac
     video = svc.videos.submit(alice, draft(svc, alice).id)
     assert video.status is VideoStatus.PENDING and video.attempt_count == 1
     (job,) = svc.videos.jobs(alice, video.id)
-    assert job.heygen_job_id == video.heygen_video_id and job.cost_credits == Decimal(1)
-    assert engine.renders[video.heygen_video_id].request.handle == job.id
+    assert job.engine_video_id == video.engine_video_id and job.cost_credits == Decimal(1)
+    assert engine.renders[video.engine_video_id].request.handle == job.id
     clock.advance(seconds=10)
     assert svc.pipeline.sync().changed == 1
     assert svc.videos.get(alice, video.id).status is VideoStatus.PROCESSING
@@ -161,7 +161,7 @@ def test_render_to_archive(svc, engine: FakeVideoEngine, clock: Clock, alice: Ac
     kept = svc.videos.get(alice, video.id)
     assert kept.archived_at == clock.now
     # a new path for every attempt (cached copies of an older render never answer for it)
-    path = f"{alice.user_id}/{video.id}/1-{video.heygen_video_id}.mp4"
+    path = f"{alice.user_id}/{video.id}/1-{video.engine_video_id}.mp4"
     assert kept.video_url == svc.store.public_url(VIDEOS_BUCKET, path)
     assert svc.pipeline.archive().checked == 0, "archived videos are not copied again"
     assert svc.videos.jobs(alice, video.id)[0].status is VideoStatus.COMPLETED
@@ -259,9 +259,9 @@ def test_without_idempotency_a_lost_answer_waits_and_its_webhook_is_adopted(
     assert late.status is VideoStatus.COMPLETED and late.handle == job.id
     adopted = svc.pipeline.apply_report(late)
     assert adopted is not None and adopted.status is VideoStatus.COMPLETED
-    assert adopted.heygen_video_id == render.id
+    assert adopted.engine_video_id == render.id
     [job] = svc.videos.jobs(alice, video.id)
-    assert job.heygen_job_id == render.id and job.status is VideoStatus.COMPLETED
+    assert job.engine_video_id == render.id and job.status is VideoStatus.COMPLETED
     assert job.failure_kind is None and job.cost_credits is not None
 
 
@@ -304,8 +304,8 @@ def test_failure_then_retry_opens_a_new_attempt(
 
 def test_reports_are_idempotent_and_unknown_ids_ignored(svc, alice: Actor) -> None:  # type: ignore[no-untyped-def]
     video = svc.videos.submit(alice, draft(svc, alice).id)
-    done = EngineReport(video.heygen_video_id, VideoStatus.COMPLETED, video_url="https://v")
-    late = EngineReport(video.heygen_video_id, VideoStatus.PROCESSING)
+    done = EngineReport(video.engine_video_id, VideoStatus.COMPLETED, video_url="https://v")
+    late = EngineReport(video.engine_video_id, VideoStatus.PROCESSING)
     first = svc.pipeline.apply_report(done)
     assert svc.pipeline.apply_report(done) == first
     assert svc.pipeline.apply_report(late) == first

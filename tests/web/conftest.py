@@ -54,9 +54,11 @@ def backend(request: pytest.FixtureRequest) -> Any:
     return request.getfixturevalue("pg_database")
 
 
-def make_services(backend: Any, clock: Clock, media: Path) -> Services:
+def make_services(
+    backend: Any, clock: Clock, media: Path, data_dir: Path | None = None
+) -> Services:
     env = {
-        "REVIDEO_DATA_DIR": str(media.parent),
+        "REVIDEO_DATA_DIR": str(data_dir or media.parent),
         "REVIDEO_ENGINE": "fake",
         "REVIDEO_CRON_SECRET": CRON,
         "REVIDEO_SECRET_KEY": "test-secret",
@@ -93,7 +95,6 @@ def make_app(services: Services, tmp_path: Path, **config: Any) -> Any:
     settings = {
         "TESTING": True,
         "WTF_CSRF_ENABLED": False,
-        "WIZARD_DIR": str(tmp_path / "wizard"),
         "RATELIMIT_LOGIN": "1000 per minute",
         "RATELIMIT_REGISTER": "1000 per minute",
         "RATELIMIT_RESET": "1000 per minute",

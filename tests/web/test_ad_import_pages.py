@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from tests.web.conftest import new_property, new_video, post_ad
@@ -33,8 +32,13 @@ def token_of(html: str) -> str:
     return found[1]
 
 
-def kept_files(tmp_path: Path) -> list[Path]:
-    return sorted(p for p in tmp_path.rglob("ad-imports/*/*") if p.is_file())
+def kept_files(services: Any) -> list[str]:
+    """Every user's kept reports and their details, in the media store's staging area."""
+    from revideo.domain.profile import Actor
+
+    system, store = Actor.service(), services.store
+    found = [o.path for f in store.staging_folders(system) for o in store.staged_in(system, f)]
+    return sorted(p for p in found if p.endswith((".report", ".meta")))
 
 
 def figures(services: Any, client_actor: Any) -> list[tuple[str, str, Decimal, int]]:
@@ -51,9 +55,7 @@ def actor_for(services: Any, email: str) -> Any:
     return Actor.user(found[0].id, role=found[0].role, email=email)
 
 
-def test_preview_then_commit_with_a_per_row_choice(
-    alice: Any, services: Any, tmp_path: Path
-) -> None:
+def test_preview_then_commit_with_a_per_row_choice(alice: Any, services: Any) -> None:
     vid = new_video(alice, new_property(alice))
     page = upload(alice, report(vid))
     assert page.status_code == 200, page.text
@@ -61,7 +63,7 @@ def test_preview_then_commit_with_a_per_row_choice(
     assert re.search(r'id="count-to-add">1<', html) and re.search(r'id="count-unmapped">1<', html)
     assert 'name="line-3"' in html and "Mystery ad" in html
     token = token_of(html)
-    assert len(kept_files(tmp_path)) == 2  # the file and its details, kept server-side
+    assert len(kept_files(services)) == 2  # the file and its details, kept server-side
     me = actor_for(services, "alice@example.com")
     assert services.ads.list(me).total == 0  # a preview writes nothing
     again = alice.post(f"/ads/import/{token}", data={"action": "preview", "line-3": vid})
@@ -73,7 +75,7 @@ def test_preview_then_commit_with_a_per_row_choice(
         (vid, "2026-11-01", Decimal("100.00"), 4),
         (vid, "2026-11-02", Decimal("30.00"), 1),
     ]
-    assert kept_files(tmp_path) == []  # cleaned up after the commit
+    assert kept_files(services) == []  # cleaned up after the commit
     assert alice.post(f"/ads/import/{token}", data={"action": "commit"}).status_code == 404
     second = upload(alice, report(vid))
     assert re.search(r'id="count-to-add">0<', second.text)
@@ -98,23 +100,23 @@ def test_lines_with_errors_block_the_commit_unless_skipped(alice: Any, services:
     assert [r.date_recorded.isoformat() for r in services.ads.list(me).items] == ["2026-11-01"]
 
 
-def test_unreadable_files_name_the_problem_and_keep_nothing(alice: Any, tmp_path: Path) -> None:
+def test_unreadable_files_name_the_problem_and_keep_nothing(alice: Any, services: Any) -> None:
     answer = upload(alice, b"hello\nthere\n")
     assert answer.status_code == 400 and 'data-field="file"' in answer.text
     assert "no header row" in answer.text
     assert upload(alice, b"", name="").status_code == 400
-    assert kept_files(tmp_path) == []
+    assert kept_files(services) == []
 
 
 def test_cancel_forgets_the_file_and_others_cannot_use_it(
-    alice: Any, bob: Any, tmp_path: Path
+    alice: Any, bob: Any, services: Any
 ) -> None:
     vid = new_video(alice, new_property(alice))
     token = token_of(upload(alice, report(vid)).text)
     assert bob.post(f"/ads/import/{token}", data={"action": "commit"}).status_code == 404
     assert bob.post(f"/ads/import/{token}/cancel").status_code == 404
     assert alice.post(f"/ads/import/{token}/cancel").status_code == 302
-    assert kept_files(tmp_path) == []
+    assert kept_files(services) == []
     assert alice.post("/ads/import/../../etc", data={"action": "commit"}).status_code == 404
 
 

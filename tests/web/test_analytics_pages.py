@@ -44,7 +44,7 @@ def test_tables_show_every_ratio_and_a_dash_for_zero_divisors(alice: Any) -> Non
     html = alice.get("/analytics/").text
     # villa: spend 150, impr 25000, clicks 200, leads 8
     assert row_of(html, "video", villa)[1:] == [
-        "$150.00", "25000", "200", "8", "0.8 %", "$0.75", "$6.00", "4.0 %", "$18.75",
+        "$150.00", "25,000", "200", "8", "0.8 %", "$0.75", "$6.00", "4.0 %", "$18.75",
     ]  # fmt: skip
     assert row_of(html, "video", loft)[1:] == ["$30.00", "0", "0", "0", "—", "—", "—", "—", "—"]
     assert row_of(html, "platform", "google")[5:] == ["0.0 %", "—", "$10.00", "—", "—"]
@@ -101,6 +101,8 @@ def test_a_label_that_looks_like_a_formula_stays_text(alice: Any) -> None:
 
 def test_admins_cut_by_user_and_users_may_not(alice: Any, bob: Any, admin: Any) -> None:
     villa, _ = seed(alice)
+    assert 'id="table-user"' not in admin.get("/analytics/").text  # their own, by default
+    admin.post("/account/scope", data={"everyone": "1"})  # issue 18: everyone's, by choice
     html = admin.get("/analytics/").text
     assert 'id="table-user"' in html and "alice@example.com" in html
     users = re.findall(r'<option value="([^"]+)" >alice@example.com<', html)

@@ -22,32 +22,18 @@
 
   const COLORS = { draft: "secondary", pending: "info", processing: "warning", completed: "success", failed: "danger" };
 
+  // the server renders the part of the page that changes (videos/_live.html): when the status
+  // changes it is swapped in whole, so the live page shows what a fresh load would
   function showStatus(box, state) {
     const badge = box.querySelector(".status-badge");
     badge.textContent = state.status;
     badge.dataset.status = state.status;
     badge.className = "badge status-badge text-bg-" + (COLORS[state.status] || "secondary");
-    document.getElementById("rendering-box").classList.toggle("d-none", !state.in_flight);
-    const err = document.getElementById("error-box");
-    err.textContent = state.error_message || "";
-    err.classList.toggle("d-none", !state.error_message);
-    const timeline = document.getElementById("timeline");
-    timeline.replaceChildren(...state.jobs.map((j) => {
-      const li = document.createElement("li");
-      li.className = "list-group-item";
-      li.innerHTML = "<strong></strong>: <span class='job-status'></span><div class='small text-muted'></div>";
-      li.querySelector("strong").textContent = "Attempt " + j.attempt;
-      li.querySelector(".job-status").textContent = j.status;
-      li.querySelector("div").textContent = "started " + j.started_at.slice(0, 19).replace("T", " ") +
-        (j.completed_at ? ", ended " + j.completed_at.slice(0, 19).replace("T", " ") : "");
-      return li;
-    }));
-    if (state.status === "completed" && state.video_url) {
-      const player = document.getElementById("player");
-      if (player.getAttribute("src") !== state.video_url) player.setAttribute("src", state.video_url);
-      if (state.thumbnail_url) player.setAttribute("poster", state.thumbnail_url);
-      document.getElementById("player-box").classList.remove("d-none");
-    }
+    const live = document.getElementById("video-live");
+    const fresh = new DOMParser().parseFromString(state.html, "text/html").getElementById("video-live");
+    if (live && fresh && live.dataset.version !== fresh.dataset.version) live.replaceWith(document.adoptNode(fresh));
+    // a flash ("The render has started") belongs to the request that made it
+    if (!state.in_flight) document.querySelectorAll(".flash").forEach((f) => f.remove());
   }
 
   function poll(box) {
@@ -55,7 +41,7 @@
       .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
       .then((state) => {
         showStatus(box, state);
-        if (state.in_flight) setTimeout(tick, revideo.pollMs || 2000);
+        if (!state.settled) setTimeout(tick, revideo.pollMs || 2000);
       })
       .catch(() => setTimeout(tick, 5000));
     setTimeout(tick, revideo.pollMs || 2000);
@@ -77,7 +63,67 @@
     });
   }
 
+  // the presenter step: choosing an avatar picks its matching voice, until a voice is chosen by hand
+  function pairVoices(form) {
+    let picked = false;
+    form.querySelectorAll("input[name='voice_id']").forEach((r) => r.addEventListener("change", () => { picked = true; }));
+    form.querySelectorAll("input[name='avatar_id']").forEach((r) => r.addEventListener("change", () => {
+      const voice = form.querySelector(`input[name='voice_id'][value='${CSS.escape(r.dataset.defaultVoice || "")}']`);
+      if (!picked && voice) voice.checked = true;
+    }));
+  }
+
+  // the wizard's photos: upload as soon as chosen or dropped, with progress; the page's photo
+  // grid and errors are then taken from the server's answer (the same page a reload shows)
+  function uploadOnSelect(form) {
+    const input = form.querySelector("#photos");
+    const zone = form.querySelector("#drop-zone");
+    const bar = form.querySelector("#upload-progress");
+    const next = document.getElementById("next");
+    form.querySelector("#upload").classList.add("d-none");
+    const send = () => {
+      if (!input.files.length) return;
+      const data = new FormData(form);
+      data.set("action", "upload");
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", form.getAttribute("action") || location.href);  // form.action: its buttons named "action"
+      xhr.upload.addEventListener("progress", (e) => {
+        if (!e.lengthComputable) return;
+        const pct = Math.round((100 * e.loaded) / e.total);
+        bar.setAttribute("aria-valuenow", pct);
+        bar.firstElementChild.style.width = pct + "%";
+      });
+      xhr.addEventListener("loadend", () => {
+        bar.classList.add("d-none");
+        next.disabled = false;
+        input.value = "";
+        const page = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+        for (const id of ["wizard-photos", "photo-errors"]) {
+          const fresh = page.getElementById(id);
+          if (fresh) document.getElementById(id).replaceWith(document.adoptNode(fresh));
+        }
+        if (!xhr.responseText) document.getElementById("photo-errors").textContent = "The upload failed: try again.";
+      });
+      next.disabled = true;  // going on mid-upload would drop the photos
+      bar.classList.remove("d-none");
+      xhr.send(data);
+    };
+    input.addEventListener("change", send);
+    zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("dragging"); });
+    zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+    zone.addEventListener("drop", (e) => {
+      e.preventDefault();
+      zone.classList.remove("dragging");
+      input.files = e.dataTransfer.files;
+      send();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    const photoForm = document.getElementById("photo-form");
+    if (photoForm) uploadOnSelect(photoForm);
+    const presenter = document.getElementById("presenter-form");
+    if (presenter) pairVoices(presenter);
     document.querySelectorAll("textarea[data-max-chars]").forEach(countChars);
     document.querySelectorAll("button[data-copy]").forEach(copyOnClick);
     const box = document.getElementById("video-status");

@@ -6,7 +6,10 @@ import enum
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-from revideo.domain.errors import ValidationError
+import attrs
+
+from revideo.domain.errors import FormErrors, ValidationError
+from revideo.domain.numbers import amount
 from revideo.domain.parsing import is_ascii_digits
 
 E = TypeVar("E", bound=enum.Enum)
@@ -44,9 +47,9 @@ def decimal(field: str, value: Any, *, places: int, maximum: Decimal) -> Decimal
     if isinstance(value, bool):
         raise ValidationError(field, "must be a number")
     try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+        number = value if isinstance(value, Decimal) else Decimal(amount(str(value)))
     except (InvalidOperation, ValueError):
-        raise ValidationError(field, "must be a number") from None
+        raise ValidationError(field, "must be a number, e.g. 895000 or $895,000") from None
     if not number.is_finite():
         raise ValidationError(field, "must be a finite number")
     if number < 0:
@@ -64,7 +67,7 @@ def count(field: str, value: Any, *, maximum: int = 2**63 - 1) -> int:
     if isinstance(value, bool):
         raise ValidationError(field, "must be a whole number")
     if isinstance(value, str):
-        value = value.strip()
+        value = amount(value)
         if not is_ascii_digits(value):
             raise ValidationError(field, "must be a whole number, 0 or more")
         value = int(value)
@@ -75,3 +78,22 @@ def count(field: str, value: Any, *, maximum: int = 2**63 - 1) -> int:
     if value > maximum:
         raise ValidationError(field, f"must be at most {maximum}")
     return value
+
+
+T = TypeVar("T")
+
+
+def build_all(kind: type[T], **values: Any) -> T:
+    """Build an attrs value, reporting every field its converters refuse at once
+    (FormErrors) rather than the first; rules across fields are checked after."""
+    errors: dict[str, str] = {}
+    for f in attrs.fields(kind):  # type: ignore[arg-type]
+        convert = f.converter
+        if f.name in values and callable(convert):
+            try:
+                convert(values[f.name])
+            except ValidationError as exc:
+                errors.setdefault(exc.field, exc.message)
+    if errors:
+        raise FormErrors(errors)
+    return kind(**values)

@@ -21,6 +21,21 @@ class ValidationError(RevideoError, ValueError):
         self.message = message
 
 
+class FormErrors(ValidationError):
+    """Several fields are wrong at once: `errors` maps each field to its message (in order).
+
+    It is a ValidationError naming the first, so code that expects one still works.
+    """
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        if not errors:
+            raise ValueError("FormErrors needs at least one error")
+        field, message = next(iter(errors.items()))
+        super().__init__(field, message)
+        self.errors = dict(errors)
+        self.args = ("; ".join(f"{f}: {m}" for f, m in errors.items()),)
+
+
 class NotFound(RevideoError, LookupError):
     """There is no such record, or the caller may not see it."""
 

@@ -68,7 +68,7 @@ def reorder(media: Sequence[PropertyMedia], ids: Sequence[str]) -> tuple[Propert
     return tuple(attrs.evolve(by_id[i], order=n) for n, i in enumerate(ids))
 
 
-def check_folder(actor: Actor, bucket: str, path: str) -> None:
+def check_folder(actor: Actor, bucket: str, path: str, action: str = "write") -> None:
     """A user may write stored objects only under `<own id>/`; the system anywhere;
     and only under a key every store accepts alike (else ValidationError('path'),
     see revideo.domain.keys).
@@ -80,8 +80,15 @@ def check_folder(actor: Actor, bucket: str, path: str) -> None:
     if not actor.system:
         folder, _, name = path.partition("/")
         if actor.user_id is None or folder != actor.user_id or not name:
-            raise Forbidden("write", bucket, path)
+            raise Forbidden(action, bucket, path)
     check_key(path)
+
+
+def check_listing(actor: Actor, bucket: str, folder: str) -> None:
+    """A user may list only their own folder (`<own id>`); the system any."""
+    if not actor.system and (actor.user_id is None or folder != actor.user_id):
+        raise Forbidden("list", bucket, folder)
+    check_key(folder)
 
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024

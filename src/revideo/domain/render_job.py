@@ -16,7 +16,7 @@ class RenderJob:
     """One attempt. Written before the engine is called; its id is the
     idempotency handle (HeyGen's callback_id) given to the engine.
 
-    `heygen_job_id` is None while the outcome of the create call is unknown.
+    `engine_video_id` is None while the outcome of the create call is unknown.
     """
 
     id: str
@@ -25,7 +25,7 @@ class RenderJob:
     attempt_count: int
     started_at: datetime
     status: VideoStatus = VideoStatus.PENDING
-    heygen_job_id: str | None = None
+    engine_video_id: str | None = None
     completed_at: datetime | None = None
     cost_credits: Decimal | None = None
     error_message: str | None = None
@@ -34,14 +34,14 @@ class RenderJob:
     @property
     def settled(self) -> bool:
         """True once the engine's answer to the create call is known."""
-        return self.heygen_job_id is not None or self.status.terminal
+        return self.engine_video_id is not None or self.status.terminal
 
     def sent(self, engine_video_id: str) -> RenderJob:
-        return attrs.evolve(self, heygen_job_id=engine_video_id)
+        return attrs.evolve(self, engine_video_id=engine_video_id)
 
     def observe(self, report: EngineReport, now: datetime) -> RenderJob:
         """Apply an engine report with the same monotonic rules as Video."""
-        if report.engine_video_id != self.heygen_job_id or self.status.terminal:
+        if report.engine_video_id != self.engine_video_id or self.status.terminal:
             return self
         if report.status.rank <= self.status.rank:
             return self
@@ -70,7 +70,7 @@ class RenderJob:
     @property
     def orphaned(self) -> bool:
         """The create's answer never came back: a report naming this job may adopt it."""
-        if self.heygen_job_id is not None:
+        if self.engine_video_id is not None:
             return False
         return not self.status.terminal or self.failure_kind is FailureKind.OUTCOME_UNKNOWN
 
@@ -80,7 +80,7 @@ class RenderJob:
             return self
         waiting = attrs.evolve(
             self,
-            heygen_job_id=report.engine_video_id,
+            engine_video_id=report.engine_video_id,
             status=VideoStatus.PENDING,
             completed_at=None,
             error_message=None,

@@ -138,7 +138,7 @@ class Video:
     voice_id: str = attrs.field(default="", converter=_voice_id)
     purpose: VideoPurpose = VideoPurpose.SALE
     status: VideoStatus = VideoStatus.DRAFT
-    heygen_video_id: str | None = None
+    engine_video_id: str | None = None
     video_url: str | None = None
     thumbnail_url: str | None = None
     error_message: str | None = None
@@ -192,7 +192,7 @@ class Video:
     # ---- system -------------------------------------------------------
     def observe(self, report: EngineReport) -> Video:
         """Apply an engine report; stale, duplicate or foreign reports change nothing."""
-        if report.engine_video_id != self.heygen_video_id or not self.status.in_flight:
+        if report.engine_video_id != self.engine_video_id or not self.status.in_flight:
             return self
         if report.status.rank <= self.status.rank:
             return self
@@ -238,11 +238,11 @@ class Video:
 
     def _new_attempt(self, engine_video_id: str) -> Video:
         if not engine_video_id:
-            raise ValidationError("heygen_video_id", "is required")
+            raise ValidationError("engine_video_id", "is required")
         return attrs.evolve(
             self,
             status=VideoStatus.PENDING,
-            heygen_video_id=engine_video_id,
+            engine_video_id=engine_video_id,
             attempt_count=self.attempt_count + 1,
             video_url=None,
             thumbnail_url=None,

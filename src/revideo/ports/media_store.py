@@ -7,6 +7,8 @@ refuses any other with ValidationError('path'), so a path, its object and its
 public URL always agree. A new version of a file goes to a new path (public
 URLs are cached for an hour), and the old one is deleted.
 
+Every store also keeps the private staging area (revideo.ports.staging).
+
 Errors: StorageError (cannot write/read), TooLarge (a StorageError: over the
 store's size limit; retrying will not help), NotFound (no such object),
 Forbidden (the actor may not write under that folder), ValidationError (an
@@ -21,6 +23,7 @@ from typing import Protocol
 import attrs
 
 from revideo.domain.profile import Actor
+from revideo.ports.staging import StagingArea
 
 PHOTOS_BUCKET = "property-images"
 VIDEOS_BUCKET = "generated-videos"
@@ -35,7 +38,7 @@ class StoredObject:
     public_url: str
 
 
-class MediaStore(Protocol):
+class MediaStore(StagingArea, Protocol):
     def put(
         self,
         actor: Actor,

@@ -38,6 +38,8 @@ from revideo.domain.profile import Actor, Profile, Role
 from revideo.domain.property import Property, PropertyCategory
 from revideo.domain.render_job import RenderJob
 from revideo.domain.video import Video, VideoPurpose, VideoStatus
+from revideo.ports.api_tokens import ApiTokenRepository
+from revideo.ports.webhooks import WebhookRepository
 
 Loop = Literal["sync", "archive", "retry"]
 BreakdownBy = Literal["video", "property", "platform", "day", "user"]
@@ -343,6 +345,10 @@ class UnitOfWork(Protocol):
     def ads(self) -> AdRepository: ...
     @property
     def analytics(self) -> AnalyticsQueries: ...
+    @property
+    def api_tokens(self) -> ApiTokenRepository: ...
+    @property
+    def webhooks(self) -> WebhookRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(

@@ -75,6 +75,7 @@ class Avatar:
     preview_image_url: str = ""
     preview_video_url: str = ""
     kind: str = "avatar"  # avatar | talking_photo
+    default_voice_id: str = ""  # the voice the engine pairs with it, where it names one
 
 
 @attrs.frozen

@@ -28,6 +28,7 @@ from revideo.ports.video_engine import VideoEngine
 from revideo.services._base import Context
 from revideo.services._rounds import RoundResult
 from revideo.services.videos import RenderPolicy, RenderStarter, record_accepted
+from revideo.services.webhooks import video_event
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor.service()
@@ -116,7 +117,7 @@ class LostCreates:
         uow.render_jobs.update(failed)  # the job, its retry and its video: one write
         if video.status in (VideoStatus.DRAFT, VideoStatus.FAILED):
             uow.videos.schedule_retry(video.id, due)
-            uow.videos.update(video.reject(reason))
+            video_event(uow, uow.videos.update(video.reject(reason)), now)
         return "failed"
 
     def adopt(self, uow: UnitOfWork, report: EngineReport) -> Video | None:

@@ -21,6 +21,7 @@ from revideo.domain.errors import (
     InvalidTransition,
 )
 from revideo.domain.failure import FailureKind, kind_of
+from revideo.domain.numbers import credits
 from revideo.domain.profile import Actor
 from revideo.domain.property import Property
 from revideo.domain.render_job import RenderJob
@@ -223,9 +224,9 @@ def _check_affordable(video: Video, balance: Balance) -> None:
         return
     raise EngineRejected(
         "no_credit",
-        f"this render needs about {needed:f} credits ({seconds:.0f} s of speech at "
-        f"{rate.per_minute:f} credits a minute, {rate.source}); the account has "
-        f"{left:f} left",
+        f"this render needs about {credits(needed)} ({seconds:.0f} s of speech at "
+        f"{credits(rate.per_minute)} a minute, {rate.source}); the account has "
+        f"{credits(left)} left",
     )
 
 

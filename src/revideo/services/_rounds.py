@@ -45,8 +45,8 @@ def worker_name() -> str:
 
 def current_job(uow: UnitOfWork, video: Video) -> RenderJob | None:
     """The render job of the video's current engine render, if any."""
-    jobs = [j for j in uow.render_jobs.for_video(video.id) if j.heygen_job_id is not None]
-    return next((j for j in reversed(jobs) if j.heygen_job_id == video.heygen_video_id), None)
+    jobs = [j for j in uow.render_jobs.for_video(video.id) if j.engine_video_id is not None]
+    return next((j for j in reversed(jobs) if j.engine_video_id == video.engine_video_id), None)
 
 
 def retry_after(exc: EngineError, default: timedelta) -> timedelta:

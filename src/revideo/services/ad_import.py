@@ -42,6 +42,7 @@ from revideo.domain.profile import Actor
 from revideo.ports.ad_exports import AdExportReader
 from revideo.ports.repositories import UnitOfWork, VideoFilter
 from revideo.services._base import Context, require_owner, signed_in
+from revideo.services.webhooks import queue_event
 
 SHOWN = ERRORS_KEPT  # how many errors and unmapped rows a preview lists
 # Platforms report in the account's time zone (up to UTC+14): a day after that is impossible.
@@ -149,9 +150,24 @@ class AdImportService:
         unless `skip_errors` allows leaving such lines out. Unmapped rows are left out.
         """
         chosen = _Choices(choices, lines)
-        return self._run(
+        report = self._run(
             actor, stream, platform, chosen, file_name, commit=True, skip_errors=skip_errors
         )
+        if report.committed and report.import_id and actor.user_id:
+            self._tell(actor.user_id, report)
+        return report
+
+    def _tell(self, user_id: str, report: ImportReport) -> None:
+        """ads.imported for the user's webhook endpoints (after the import committed; its id
+        keeps the event from being queued twice)."""
+        data = {
+            "import_id": report.import_id, "platform": report.platform.value,
+            "file_name": report.file_name, "rows_read": report.rows_read,
+            "added": report.added, "updated": report.updated,
+        }  # fmt: skip
+        with self.ctx.uow(Actor.service()) as uow:
+            key = f"ads.imported:{report.import_id}"
+            queue_event(uow, user_id, "ads.imported", data, key, self.ctx.clock())
 
     def imports(self, actor: Actor, page: PageRequest = PageRequest()) -> Page[AdImport]:
         """The imports the actor may see, newest first."""

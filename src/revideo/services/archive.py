@@ -23,6 +23,7 @@ from revideo.ports.video_engine import VideoEngine
 from revideo.services._base import Context
 from revideo.services._rounds import current_job
 from revideo.services.videos import RenderPolicy
+from revideo.services.webhooks import video_event
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor.service()
@@ -71,7 +72,8 @@ class Archiver:
                             uow.render_jobs.update(charged)
                     done = current.archive(video_url, thumb_url, now)
                     meta = attrs.evolve(done.meta, duration=duration)
-                    uow.videos.update(attrs.evolve(done, meta=meta, error_message=None))
+                    saved = uow.videos.update(attrs.evolve(done, meta=meta, error_message=None))
+                    video_event(uow, saved, now)  # video.completed, with the change
                     kept = True
         except NotFound:  # deleted (with its property, say) while the files were copied
             self._forget(video, set())
@@ -89,7 +91,7 @@ class Archiver:
             current = uow.videos.lock(video.id)
             uow.videos.release(video.id, self.owner, NEVER, now)
             if _still_unarchived(current, video):
-                uow.videos.update(current.not_archived(reason))
+                video_event(uow, uow.videos.update(current.not_archived(reason)), now)
         self._forget(video, {current.video_url, current.thumbnail_url})  # a part may be stored
 
     def _forget(self, video: Video, in_use: set[str | None]) -> None:
@@ -109,7 +111,7 @@ class Archiver:
     def _fresh_links(self, video: Video) -> EngineReport | None:
         """The engine's current report (links are re-signed on every status call)."""
         try:
-            report = self.engine.status(video.heygen_video_id or "")
+            report = self.engine.status(video.engine_video_id or "")
         except EngineError as exc:
             log.info("no fresh links for video %s, using the stored ones: %s", video.id, exc)
             return None
@@ -142,12 +144,12 @@ def _head(chunks: Iterator[bytes], want: int) -> tuple[bytes, Iterator[bytes]]:
 
 
 def _key(video: Video, ext: str) -> str:
-    return render_key(video.user_id, video.id, video.attempt_count, video.heygen_video_id, ext)
+    return render_key(video.user_id, video.id, video.attempt_count, video.engine_video_id, ext)
 
 
 def _still_unarchived(current: Video, seen: Video) -> bool:
     """The locked row is still the completed, unarchived render that was copied."""
-    same = current.heygen_video_id == seen.heygen_video_id
+    same = current.engine_video_id == seen.engine_video_id
     return same and current.status is VideoStatus.COMPLETED and current.archived_at is None
 
 

@@ -45,6 +45,7 @@ from revideo.services._rounds import (
 )
 from revideo.services.archive import Archiver
 from revideo.services.videos import RenderPolicy, RenderStarter
+from revideo.services.webhooks import WebhookService, video_event
 
 __all__ = ["Pipeline", "RoundResult"]
 
@@ -61,6 +62,7 @@ class Pipeline:
     owner: str = attrs.field(factory=worker_name)
     busy: Busy = attrs.field(factory=Busy, repr=False, eq=False)
     checked: Releases = attrs.field(factory=Releases, repr=False, eq=False)
+    webhooks: WebhookService | None = None  # outgoing webhooks, delivered each round
 
     def run_round(self, stop: threading.Event | None = None) -> dict[str, RoundResult]:
         """One pass of every system loop: settle lost starts, poll, retry, archive."""
@@ -70,6 +72,8 @@ class Pipeline:
             "retry": lambda: self.retry(stop=stop),
             "archive": lambda: self.archive(stop=stop),
         }
+        if self.webhooks is not None:
+            loops["webhooks"] = self.webhooks.deliver
         results: dict[str, RoundResult] = {}
         for name, loop in loops.items():
             if stop is not None and stop.is_set():
@@ -107,7 +111,7 @@ class Pipeline:
         jobs = uow.render_jobs.for_video(video.id)
         changed = []
         for job in jobs:
-            if job.heygen_job_id != report.engine_video_id:
+            if job.engine_video_id != report.engine_video_id:
                 continue
             seen = job.observe(report, now)
             if seen.status is VideoStatus.COMPLETED and seen.cost_credits is None:
@@ -121,7 +125,10 @@ class Pipeline:
             return video
         if observed.status is VideoStatus.FAILED:
             uow.videos.schedule_retry(video.id, retry_due(self.policy, jobs, changed, now))
-        return uow.videos.update(observed)
+        saved = uow.videos.update(observed)
+        if saved.status is VideoStatus.FAILED:
+            video_event(uow, saved, now)  # video.failed, with the change
+        return saved
 
     def sync(self, limit: int = 100_000, stop: threading.Event | None = None) -> RoundResult:
         """Poll every due in-flight video once, `poll_concurrency` at a time.
@@ -137,11 +144,11 @@ class Pipeline:
             self._release(video.id, now + (gate.wait or timedelta(0)))
             return "deferred"
         try:
-            report = self.engine.status(video.heygen_video_id or "")
+            report = self.engine.status(video.engine_video_id or "")
         except EngineRejected as exc:
             gone = f"the engine no longer knows this render ({exc}); generate it again"
             report = EngineReport(
-                video.heygen_video_id or "",
+                video.engine_video_id or "",
                 VideoStatus.FAILED,
                 error=gone,
                 failure=FailureKind.GONE,
@@ -189,7 +196,7 @@ class Pipeline:
         job = current_job(uow, video)
         if job is not None:  # the job with the video: one write
             uow.render_jobs.update(job.fail(FailureKind.STUCK, reason, now))
-        uow.videos.update(video.give_up(f"{reason}; retry it"))
+        video_event(uow, uow.videos.update(video.give_up(f"{reason}; retry it")), now)
 
     # ---- lost answers -------------------------------------------------------
     def reconcile(self) -> RoundResult:

@@ -12,11 +12,12 @@ import attrs
 from revideo.domain import media as gallery
 from revideo.domain.errors import Duplicate, StorageError, ValidationError
 from revideo.domain.keys import render_key, slug
-from revideo.domain.media import IMAGE_TYPES, MAX_PHOTOS, PropertyMedia
+from revideo.domain.media import IMAGE_TYPES, MAX_PHOTO_BYTES, MAX_PHOTOS, PropertyMedia
 from revideo.domain.page import Page, PageRequest, every
 from revideo.domain.profile import Actor
 from revideo.domain.property import Property, PropertyInput
 from revideo.domain.video import Video
+from revideo.ports.fetcher import RemoteFetcher
 from revideo.ports.images import CleanImage, ImageCleaner
 from revideo.ports.media_store import PHOTOS_BUCKET, VIDEOS_BUCKET, MediaStore
 from revideo.ports.repositories import PropertyFilter, UnitOfWork, VideoFilter
@@ -43,6 +44,7 @@ class PropertyService:
     ctx: Context
     store: MediaStore
     images: ImageCleaner
+    fetcher: RemoteFetcher | None = None
 
     # ---- properties -----------------------------------------------------
     def create(
@@ -123,6 +125,17 @@ class PropertyService:
             uow.properties.get(property_id)
             return uow.media.for_property(property_id)
 
+    def covers(self, actor: Actor, property_ids: Sequence[str]) -> dict[str, str]:
+        """Each property's cover (its first photo's URL), for the ones that have photos:
+        one query a property, for a page of them."""
+        found: dict[str, str] = {}
+        with self.ctx.uow(actor) as uow:
+            for pid in property_ids:
+                media = uow.media.for_property(pid)
+                if media:
+                    found[pid] = min(media, key=lambda m: m.order).public_url
+        return found
+
     def add_photo(
         self,
         actor: Actor,
@@ -162,6 +175,32 @@ class PropertyService:
                 if attempt + 1 == APPEND_ATTEMPTS:
                     raise
         raise AssertionError("unreachable")
+
+    def add_photos_by_url(
+        self, actor: Actor, property_id: str, urls: Sequence[str]
+    ) -> tuple[PropertyMedia, ...]:
+        """Fetch images by URL (each checked by the fetcher: public address, image type,
+        size, time) and append them as `add_photos` does, all or none. The property is
+        checked first, so nobody makes the server fetch for a property they cannot change."""
+        if self.fetcher is None:
+            raise ValidationError("urls", "photos by URL are not available here")
+        if not urls:
+            raise ValidationError("urls", "give at least one URL")
+        if len(urls) > MAX_PHOTOS:
+            raise ValidationError("urls", f"a property holds at most {MAX_PHOTOS} photos")
+        with self.ctx.uow(actor) as uow:
+            prop = uow.properties.get(property_id)
+            require_owner(actor, prop.user_id, "property", property_id)
+        uploads = [
+            Upload(
+                self.fetcher.fetch(
+                    url, field=f"urls[{n}]", types=IMAGE_TYPES, max_bytes=MAX_PHOTO_BYTES
+                ),
+                url.rsplit("/", 1)[-1].split("?", 1)[0][:100],
+            )
+            for n, url in enumerate(urls)
+        ]
+        return self.add_photos(actor, property_id, uploads)
 
     def clean_photo(self, upload: Upload) -> CleanImage:
         """Decode and re-encode one photo (ValidationError('photos') naming the file)."""
@@ -276,7 +315,7 @@ def video_files(video: Video) -> builtins.list[tuple[str, str]]:
     (revideo.domain.keys.render_key, see services.archive) and the layout before it."""
     found = []
     for ext in ("mp4", "jpg"):
-        key = render_key(video.user_id, video.id, video.attempt_count, video.heygen_video_id, ext)
+        key = render_key(video.user_id, video.id, video.attempt_count, video.engine_video_id, ext)
         found += [(VIDEOS_BUCKET, key), (VIDEOS_BUCKET, f"{video.user_id}/{video.id}.{ext}")]
     return found
 

@@ -62,8 +62,8 @@ class UserService:
 
     def delete_account(self, actor: Actor, user_id: str | None = None) -> None:
         """Delete an account, everything it owns, and every stored object it had (its
-        photos, its videos' archived MP4s and JPGs). A user deletes their own account; an
-        admin may delete another's.
+        photos, its videos' archived MP4s and JPGs, what it had staged). A user deletes their
+        own account; an admin may delete another's.
 
         Order: the rows (properties cascade to photos, videos, renders, ad figures) go in one
         transaction, then the files, then the sign-in account and profile; a failure part way
@@ -87,4 +87,7 @@ class UserService:
         for bucket, path in files:
             with contextlib.suppress(StorageError):  # an orphan file is harmless
                 self.store.delete(SYSTEM, bucket, path)
+        with contextlib.suppress(StorageError):  # and so is one staged (it expires)
+            staged = self.store.staged_in(SYSTEM, target)
+            self.store.unstage(SYSTEM, [o.path for o in staged])
         self.identity.delete_user(target)

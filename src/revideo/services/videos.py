@@ -9,6 +9,7 @@ import attrs
 
 from revideo.domain.ad_matching import normalise
 from revideo.domain.errors import Duplicate, StorageError
+from revideo.domain.keys import render_key
 from revideo.domain.page import Page, PageRequest, every
 from revideo.domain.profile import Actor
 from revideo.domain.property import Property
@@ -127,9 +128,49 @@ class VideoService:
                 raise
             return found, False
 
+    def create(
+        self,
+        actor: Actor,
+        data: VideoInput,
+        submission_key: str | None = None,
+        *,
+        generate: bool = True,
+    ) -> tuple[Video, bool]:
+        """A new video (and True), its render started when `generate`; an empty title or
+        script is written for the property (the title numbered, the script by the writer).
+        A `submission_key` used before returns that video and False, starting nothing."""
+        signed_in(actor)
+        key = check_submission_key(submission_key)
+        found = self.by_submission(actor, key) if key else None
+        if found is not None:
+            return found, False
+        if not data.title.strip():
+            data = attrs.evolve(data, title=self.default_title(actor, data.property_id))
+        if generate and not data.script_content.strip():
+            draft = self.write_script(actor, data.property_id, data.purpose)
+            data = attrs.evolve(data, script_content=draft.text)
+        if generate:  # refused before anything is written
+            Video(
+                id="-", user_id="-", property_id=data.property_id, title=data.title,
+                script_content=data.script_content, avatar_id=data.avatar_id,
+                voice_id=data.voice_id,
+            ).ready_to_render()  # fmt: skip
+        video, created = self.draft_once(actor, data, key)
+        if created and generate:
+            video = self.submit(actor, video.id)
+        return video, created
+
     def get(self, actor: Actor, video_id: str) -> Video:
         with self.ctx.uow(actor) as uow:
             return uow.videos.get(video_id)
+
+    def archived_file(self, actor: Actor, video: Video) -> str | None:
+        """The key of the video's archived MP4 in the videos bucket, once archived."""
+        if video.archived_at is None:
+            return None
+        return render_key(
+            video.user_id, video.id, video.attempt_count, video.engine_video_id, "mp4"
+        )
 
     def list(
         self, actor: Actor, filter: VideoFilter = VideoFilter(), page: PageRequest = PageRequest()

@@ -49,7 +49,7 @@ def run(env: dict[str, str], *args: str) -> Any:
 
 def test_generate_sync_show_list_as_json(rig: Rig, env: dict[str, str]) -> None:
     made = run(env, "generate", rig.property_id, "--title", "Open house", "--json")
-    assert made["status"] == "pending" and made["heygen_video_id"]
+    assert made["status"] == "pending" and made["engine_video_id"]
     rig.sim.advance(60)
     rounds = run(env, "sync", "--json")
     assert rounds["sync"]["changed"] == 1 and rounds["archive"]["changed"] == 1

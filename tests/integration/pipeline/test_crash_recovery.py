@@ -87,7 +87,7 @@ def check(rig: Rig, video_id: str, label: str) -> None:
     assert all(j.status.terminal for j in jobs), (label, jobs)
     done = [j for j in jobs if j.status is VideoStatus.COMPLETED]
     assert len(done) == 1 and done[0].cost_credits is not None, (label, jobs)
-    assert done[0].heygen_job_id == video.heygen_video_id, label
+    assert done[0].engine_video_id == video.engine_video_id, label
 
 
 def every_step(rig: Rig) -> list[Step]:

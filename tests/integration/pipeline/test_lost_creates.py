@@ -145,7 +145,7 @@ def v3_renders_and_charges_once(world: Rig, point: str) -> None:
     assert video.status is VideoStatus.COMPLETED and video.archived_at is not None
     [render] = ledger(world)  # exactly one render in HeyGen's ledger
     [job] = world.svc.videos.jobs(world.actor, video_id)
-    assert render.callback_id == job.id and job.heygen_job_id == render.id
+    assert render.callback_id == job.id and job.engine_video_id == render.id
     assert render.charged == 6.0 and world.sim.state.credits == credits - 6.0, "one charge"
     assert job.cost_credits == Decimal(6), "and we book that one charge: 60 s of Avatar IV"
 
@@ -185,12 +185,12 @@ def test_an_orphaned_renders_late_webhook_is_adopted_by_callback_id(
         assert answer.status_code == 200 and answer.json["status"] == "completed"
         [render] = ledger(rig)
         [job] = rig.svc.videos.jobs(rig.actor, video_id)
-        assert (job.heygen_job_id, job.status, job.failure_kind) == (
+        assert (job.engine_video_id, job.status, job.failure_kind) == (
             render.id,
             VideoStatus.COMPLETED,
             None,
         )
-        assert rig.video(video_id).heygen_video_id == render.id
+        assert rig.video(video_id).engine_video_id == render.id
         run_rounds(rig, 2)
         assert rig.video(video_id).archived_at is not None
         assert len(ledger(rig)) == 1

@@ -29,8 +29,8 @@ def client(rig: Rig) -> FlaskClient:
 
 
 def success(rig: Rig, video: Video) -> bytes:
-    url = rig.engine.status(video.heygen_video_id or "").video_url
-    data = {"video_id": video.heygen_video_id, "url": url, "callback_id": "x"}
+    url = rig.engine.status(video.engine_video_id or "").video_url
+    data = {"video_id": video.engine_video_id, "url": url, "callback_id": "x"}
     return json.dumps({"event_type": "avatar_video.success", "event_data": data}).encode()
 
 
@@ -83,7 +83,7 @@ def test_a_delivery_id_is_taken_once_even_for_another_report(rig: Rig) -> None:
     one, two = finished(rig), finished(rig)
     pipeline = rig.svc.pipeline
     for video, expect in ((one, VideoStatus.COMPLETED), (two, VideoStatus.PENDING)):
-        report = rig.engine.status(video.heygen_video_id or "")
+        report = rig.engine.status(video.engine_video_id or "")
         pipeline.apply_report(attrs.evolve(report, delivery_id="msg_same"))
         assert rig.video(video.id).status is expect
 

@@ -25,7 +25,7 @@ def client(rig: Rig) -> FlaskClient:
 
 
 def event(kind: str, video: Video, **data: Any) -> bytes:
-    body = {"event_type": kind, "event_data": {"video_id": video.heygen_video_id, **data}}
+    body = {"event_type": kind, "event_data": {"video_id": video.engine_video_id, **data}}
     return json.dumps(body).encode()
 
 
@@ -56,7 +56,7 @@ def test_forged_webhooks_change_nothing(rig: Rig, client: FlaskClient) -> None:
 
 def test_duplicate_out_of_order_and_late_reports_are_no_ops(rig: Rig, client: FlaskClient) -> None:
     video = finished(rig)
-    url = rig.engine.status(video.heygen_video_id or "").video_url
+    url = rig.engine.status(video.engine_video_id or "").video_url
     success = event("avatar_video.success", video, url=url, callback_id="x")
     first = deliver(client, success)
     assert first.status_code == 200 and first.json["status"] == "completed"
@@ -74,7 +74,7 @@ def test_duplicate_out_of_order_and_late_reports_are_no_ops(rig: Rig, client: Fl
 
 
 def test_unknown_and_uninteresting_events_are_acknowledged(rig: Rig, client: FlaskClient) -> None:
-    ghost = Video(id="x", user_id="y", property_id="z", title="t", heygen_video_id="f" * 32)
+    ghost = Video(id="x", user_id="y", property_id="z", title="t", engine_video_id="f" * 32)
     answer = deliver(client, event("avatar_video.success", ghost, url="http://127.0.0.1/x"))
     assert answer.status_code == 200 and answer.json["unknown"] == "f" * 32
     gif = deliver(client, event("avatar_video_gif.success", ghost))
@@ -96,7 +96,7 @@ def test_a_report_for_an_earlier_attempt_is_stale(rig: Rig, client: FlaskClient)
 def test_webhooks_racing_the_poller_lose_no_update(rig: Rig, client: FlaskClient) -> None:
     videos = rig.submitted(30)
     rig.advance(60)
-    urls = {v.id: rig.engine.status(v.heygen_video_id or "").video_url for v in videos}
+    urls = {v.id: rig.engine.status(v.engine_video_id or "").video_url for v in videos}
     bodies = [event("avatar_video.success", v, url=urls[v.id]) for v in videos]
     answers: list[int] = []
 

@@ -76,7 +76,7 @@ def round_of(workers: list[Worker]) -> tuple[list[dict[str, RoundResult]], Count
 
 def test_two_workers_over_200_videos_never_poll_one_twice_in_a_round(rig: Rig) -> None:
     videos = rig.submitted(200)
-    engine_ids = {v.heygen_video_id for v in videos}
+    engine_ids = {v.engine_video_id for v in videos}
     workers = [worker(rig), worker(rig)]
     for n in range(6):
         rig.advance(20)

@@ -1,9 +1,10 @@
 """
 Storage API subset, as strict as the real server (supabase/storage v1.26.5,
 measured in /work/shared/docs/supabase-storage-real.md, cited below as
-"real §N"): upload (multipart POST/PUT, `x-upsert`), public and
-authenticated download and HEAD (a single `Range: bytes=a-b` answered with
-206), bucket info, remove, and resumable TUS uploads (tests/supabase/standin/tus.py).
+"real §N"): upload (multipart POST/PUT, `x-upsert`), public (public buckets
+only) and authenticated download and HEAD (a single `Range: bytes=a-b`
+answered with 206), bucket info, list, remove, and resumable TUS uploads
+(tests/supabase/standin/tus.py).
 Object rows go into `storage.objects` as the caller's role with its claims,
 so the migrations' storage policies decide; bytes live in a folder.
 """
@@ -103,10 +104,19 @@ class StorageStandIn:
             return self.bucket_info(parts[1])
         if parts[0] != "object" or len(parts) < 2:
             return refuse(404, "not_found", "no route")
-        if req.method in ("GET", "HEAD") and parts[1] in ("public", "authenticated"):
+        if req.method == "POST" and parts[1] == "list" and len(parts) == 3:
+            return self.listing(req, claims, parts[2])
+        if req.method in ("GET", "HEAD") and parts[1] == "public":
+            # supabase-storage-real.md §6 (unknown bucket: "Bucket not found"); the server's
+            # public route finds the bucket only among public ones, so an object of a
+            # private bucket has no public URL
+            row = self.bucket(parts[2])
+            if row is None or not row.get("public"):
+                return refuse(404, "Bucket not found", "Bucket not found")
+            return self.download(req, {"role": "anon"}, parts[2], object_key("/".join(parts[3:])))
+        if req.method in ("GET", "HEAD") and parts[1] == "authenticated":
             # real §6: /object/authenticated/<bucket>/<path> reads with the caller's token
-            reader = {"role": "anon"} if parts[1] == "public" else claims
-            return self.download(req, reader, parts[2], object_key("/".join(parts[3:])))
+            return self.download(req, claims, parts[2], object_key("/".join(parts[3:])))
         if req.method in ("GET", "HEAD"):
             return self.download(req, claims, parts[1], object_key("/".join(parts[2:])))
         if req.method in ("POST", "PUT"):
@@ -259,6 +269,44 @@ class StorageStandIn:
             caching = (*caching, ("Content-Disposition", named))
         kind = served_type(meta.get("mimetype", "application/octet-stream"))
         return ranged(target, req.headers.get("Range"), kind, caching)
+
+    def listing(self, req: Request, claims: dict[str, Any], bucket: str) -> Reply:
+        """One level of a bucket, as the caller (RLS decides what is seen).
+
+        As supabase/storage's list route (storage3 `list`: POST /object/list/<bucket>,
+        `prefix` required, `limit`, `offset`, `sortBy`): a prefix is taken as a folder
+        (a `/` is added), and the SQL function `storage.search` answers one level:
+        folders as entries with a null id, files with their id, times and metadata.
+        """
+        query = req.json()
+        if not isinstance(query, dict) or not isinstance(query.get("prefix"), str):
+            return refuse(400, "Error", "body must have required property 'prefix'")
+        if self.bucket(bucket) is None:
+            return refuse(404, "Bucket not found", "Bucket not found")
+        prefix = query["prefix"]
+        prefix = f"{prefix}/" if prefix and not prefix.endswith("/") else prefix
+        with self.pool.connection() as conn, conn.transaction():
+            self.as_caller(conn, claims)
+            rows = conn.execute(
+                "SELECT id, name, metadata, created_at, updated_at, last_accessed_at"
+                " FROM storage.objects WHERE bucket_id = %s AND starts_with(name, %s)",
+                [bucket, prefix],
+            ).fetchall()
+        entries: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            rest = row["name"][len(prefix) :]
+            if "/" in rest:
+                folder = rest.split("/", 1)[0]
+                entries[folder] = {"name": folder, "id": None, "updated_at": None,
+                                   "created_at": None, "last_accessed_at": None,
+                                   "metadata": None}  # fmt: skip
+            else:
+                entries[rest] = {**row, "name": rest, "id": str(row["id"])}
+        order = query.get("sortBy") or {}
+        ordered = sorted(entries.values(), key=lambda e: e["name"],
+                         reverse=str(order.get("order", "asc")).lower() == "desc")  # fmt: skip
+        offset, limit = int(query.get("offset") or 0), int(query.get("limit") or 100)
+        return send_json(200, ordered[offset : offset + limit])
 
     def remove(self, claims: dict[str, Any], bucket: str, names: list[str]) -> Reply:
         if self.bucket(bucket) is None:

@@ -61,7 +61,7 @@ def submit(world, count: int) -> list[str]:  # type: ignore[no-untyped-def]
     drafts = [
         svc.videos.create_draft(actor, VideoInput(prop_id, f"V{n}", **fields)) for n in range(count)
     ]
-    return [svc.videos.submit(actor, d.id).heygen_video_id for d in drafts]
+    return [svc.videos.submit(actor, d.id).engine_video_id for d in drafts]
 
 
 def test_concurrent_workers_split_a_round_without_overlap(world, engine, clock) -> None:  # type: ignore[no-untyped-def]
@@ -175,7 +175,7 @@ def test_a_failed_render_is_retried_by_its_kind(world, engine, clock, kind, word
     video = next(iter(engine.renders.values())).request.handle
     with svc.backend.unit_of_work(Actor.service()) as uow:
         jobs = uow.render_jobs.for_video(uow.render_jobs.get(video).video_id)
-    assert jobs[0].heygen_job_id == engine_id and jobs[0].status is VideoStatus.FAILED
+    assert jobs[0].engine_video_id == engine_id and jobs[0].status is VideoStatus.FAILED
     assert jobs[0].failure_kind is (kind or FailureKind.RENDER_FAILED)
     assert len(jobs) == (2 if retried else 1)
 
@@ -221,7 +221,7 @@ def test_a_render_too_large_for_the_store_keeps_the_engine_link_and_is_not_retri
         clock.advance(seconds=seconds)
         pipeline.sync()
     assert pipeline.archive().changed == 1
-    video = next(v for v in svc.videos.list(world[1]).items if v.heygen_video_id == engine_id)
+    video = next(v for v in svc.videos.list(world[1]).items if v.engine_video_id == engine_id)
     assert video.status is VideoStatus.COMPLETED and video.archived_at is None
     assert video.video_url is not None and video.video_url.startswith("fake://")
     assert (

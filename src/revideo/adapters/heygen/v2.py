@@ -152,6 +152,7 @@ def _avatar(d: dict[str, Any]) -> Avatar:
         gender=wire.text(d, "gender") or "",
         preview_image_url=wire.text(d, "preview_image_url") or "",
         preview_video_url=wire.text(d, "preview_video_url") or "",
+        default_voice_id=wire.text(d, "default_voice_id") or "",
     )
 
 

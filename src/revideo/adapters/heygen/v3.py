@@ -155,6 +155,7 @@ def _look(d: dict[str, Any]) -> Avatar:
         preview_image_url=wire.text(d, "preview_image_url") or "",
         preview_video_url=wire.text(d, "preview_video_url") or "",
         kind="talking_photo" if photo else "avatar",
+        default_voice_id=wire.text(d, "default_voice_id") or "",
     )
 
 

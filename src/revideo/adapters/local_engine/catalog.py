@@ -56,6 +56,7 @@ def avatars() -> list[Avatar]:
             gender=p.gender,
             preview_image_url=f"local://avatars/{p.id}.png",
             kind="avatar",
+            default_voice_id=DEFAULT_VOICE + ("+" + FEMALE_VARIANT if p.gender == "female" else ""),
         )
         for p in PRESENTERS
     ]

@@ -18,6 +18,7 @@ import attrs
 
 from revideo.domain.ad_imports import AdImport
 from revideo.domain.ads import AdRecord
+from revideo.domain.api_tokens import ApiToken
 from revideo.domain.errors import Duplicate, Forbidden, NotFound
 from revideo.domain.media import PropertyMedia
 from revideo.domain.page import Page, PageRequest
@@ -25,6 +26,7 @@ from revideo.domain.profile import Actor, Profile, Role
 from revideo.domain.property import Property
 from revideo.domain.render_job import RenderJob
 from revideo.domain.video import Video
+from revideo.domain.webhooks import WebhookEndpoint, WebhookMessage
 from revideo.ports.clock import Clock, utcnow
 
 if TYPE_CHECKING:
@@ -67,6 +69,9 @@ class Tables:
     ad_versions: dict[tuple[str, str, str, date], AdRecord] = attrs.Factory(dict)
     pipeline: dict[str, PipelineMark] = attrs.Factory(dict)  # video id -> lease and due times
     deliveries: dict[str, datetime] = attrs.Factory(dict)
+    api_tokens: dict[str, ApiToken] = attrs.Factory(dict)
+    webhook_endpoints: dict[str, WebhookEndpoint] = attrs.Factory(dict)
+    webhook_messages: dict[str, WebhookMessage] = attrs.Factory(dict)
     seq: dict[str, int] = attrs.Factory(dict)
     submissions: dict[tuple[str, str, str], str] = attrs.Factory(dict)
     """(table, owner, submission key) -> id of the row created with it."""
@@ -114,7 +119,10 @@ class InMemoryDatabase:
         with self.lock:
             t = self.tables
             t.profiles.pop(user_id, None)
-            for name in ("ads", "jobs", "videos", "media", "properties"):
+            for name in (
+                "ads", "jobs", "videos", "media", "properties", "api_tokens",
+                "webhook_messages", "webhook_endpoints",
+            ):  # fmt: skip
                 table = getattr(t, name)
                 for key in [k for k, row in table.items() if row.user_id == user_id]:
                     del table[key]

@@ -17,6 +17,8 @@ from revideo.adapters.memory.database import (
     Transaction,
     paginate,
 )
+from revideo.adapters.memory.tokens import InMemoryApiTokens
+from revideo.adapters.memory.webhooks import InMemoryWebhooks
 from revideo.domain.errors import Duplicate, Forbidden, NotFound
 from revideo.domain.media import PropertyMedia
 from revideo.domain.page import Page, PageRequest
@@ -209,11 +211,11 @@ class InMemoryVideos(Repo):
 
     def update(self, video: Video) -> Video:
         old = self.tx.writable(self.t.videos, video.id, "video", lambda v: v.user_id)
-        if video.heygen_video_id and any(
-            v.heygen_video_id == video.heygen_video_id and v.id != video.id
+        if video.engine_video_id and any(
+            v.engine_video_id == video.engine_video_id and v.id != video.id
             for v in self.t.videos.values()
         ):
-            raise Duplicate("video", video.heygen_video_id)
+            raise Duplicate("video", video.engine_video_id)
         new = attrs.evolve(
             video, user_id=old.user_id, created_at=old.created_at, updated_at=self.tx.now()
         )
@@ -231,7 +233,7 @@ class InMemoryVideos(Repo):
 
     def by_engine_id(self, engine_video_id: str) -> Video | None:
         rows = self.tx.visible(self.t.videos.values(), lambda v: v.user_id)
-        return next((v for v in rows if v.heygen_video_id == engine_video_id), None)
+        return next((v for v in rows if v.engine_video_id == engine_video_id), None)
 
     def lock(self, video_id: str) -> Video:
         """The unit of work is serialised already: this is `get` plus the write check."""
@@ -362,3 +364,5 @@ class InMemoryUnitOfWork(InMemoryTransactionMixin):
         self.webhook_deliveries = InMemoryWebhookDeliveries(tx)
         self.ads = InMemoryAds(tx)
         self.analytics = InMemoryAnalytics(tx)
+        self.api_tokens = InMemoryApiTokens(tx)
+        self.webhooks = InMemoryWebhooks(tx)

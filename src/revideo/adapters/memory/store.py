@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 import attrs
 
-from revideo.domain.errors import NotFound
+from revideo.domain.errors import Forbidden, NotFound
 from revideo.domain.keys import check_key
-from revideo.domain.media import check_folder
+from revideo.domain.media import check_folder, check_listing
 from revideo.domain.profile import Actor
 from revideo.ports.media_store import StoredObject
+from revideo.ports.staging import STAGING_BUCKET, StagedObject
 
 
 class InMemoryMediaStore:
@@ -19,6 +20,7 @@ class InMemoryMediaStore:
         self.base_url = base_url.rstrip("/")
         self.objects: dict[tuple[str, str], tuple[bytes, str]] = {}
         self.filenames: dict[tuple[str, str], str] = {}  # the name as typed, as metadata
+        self.staging: dict[str, bytes] = {}  # the private staging area, never public
         self._lock = threading.Lock()
 
     def put(
@@ -54,6 +56,42 @@ class InMemoryMediaStore:
 
     def public_url(self, bucket: str, path: str) -> str:
         return f"{self.base_url}/{bucket}/{path}"
+
+    # ---- the staging area (revideo.ports.staging) ---------------------------
+    def stage(self, actor: Actor, path: str, data: bytes | Iterable[bytes]) -> int:
+        check_folder(actor, STAGING_BUCKET, path)
+        blob = data if isinstance(data, bytes) else b"".join(data)
+        with self._lock:
+            self.staging[path] = blob
+        return len(blob)
+
+    def staged(self, actor: Actor, path: str) -> Iterator[bytes]:
+        check_folder(actor, STAGING_BUCKET, path, "read")
+        try:
+            return iter([self.staging[path]])
+        except KeyError:
+            raise NotFound("file", f"{STAGING_BUCKET}/{path}") from None
+
+    def unstage(self, actor: Actor, paths: Sequence[str]) -> None:
+        for path in paths:
+            check_folder(actor, STAGING_BUCKET, path, "delete")
+        with self._lock:
+            for path in paths:
+                self.staging.pop(path, None)
+
+    def staged_in(self, actor: Actor, folder: str) -> list[StagedObject]:
+        check_listing(actor, STAGING_BUCKET, folder)
+        with self._lock:
+            found = [(p, len(b)) for p, b in self.staging.items() if p.startswith(f"{folder}/")]
+        return [
+            StagedObject(p, size) for p, size in sorted(found) if "/" not in p[len(folder) + 1 :]
+        ]
+
+    def staging_folders(self, actor: Actor) -> list[str]:
+        if not actor.system:
+            raise Forbidden("list", STAGING_BUCKET, "")
+        with self._lock:
+            return sorted({p.split("/", 1)[0] for p in self.staging})
 
 
 @attrs.frozen

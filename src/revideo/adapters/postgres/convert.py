@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from revideo.domain.ads import AdRecord
 from revideo.domain.media import PropertyMedia
@@ -34,7 +35,21 @@ def _make_converter() -> cattrs.Converter:
     # pass them through instead of cattrs' generic Optional handling per field.
     for typed in (str, datetime, Decimal):
         converter.register_structure_hook(typed | None, lambda value, _: value)
+    name_engine_ids(converter)
     return converter
+
+
+def name_engine_ids(converter: cattrs.Converter) -> None:
+    """Map the domain's `engine_video_id` to the reference's column names
+    (videos.heygen_video_id, video_render_jobs.heygen_job_id), both ways."""
+    for kind, column in ((Video, "heygen_video_id"), (RenderJob, "heygen_job_id")):
+        renamed = override(rename=column)
+        converter.register_structure_hook(
+            kind, make_dict_structure_fn(kind, converter, engine_video_id=renamed)
+        )
+        converter.register_unstructure_hook(
+            kind, make_dict_unstructure_fn(kind, converter, engine_video_id=renamed)
+        )
 
 
 CONVERTER = _make_converter()

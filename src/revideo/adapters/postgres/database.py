@@ -240,7 +240,7 @@ class PostgresUnitOfWork:
         self._conn: Any = None
 
     def __enter__(self) -> PostgresUnitOfWork:
-        from revideo.adapters.postgres import ads, analytics, properties, videos
+        from revideo.adapters.postgres import ads, analytics, properties, tokens, videos, webhooks
 
         with database_errors():
             conn = Transaction(self.db.pool.getconn(), self.actor)
@@ -253,6 +253,8 @@ class PostgresUnitOfWork:
         self.webhook_deliveries = videos.PostgresWebhookDeliveries(conn, self.actor)
         self.ads = ads.PostgresAds(conn, self.actor)
         self.analytics = analytics.PostgresAnalytics(conn, self.actor)
+        self.api_tokens = tokens.PostgresApiTokens(conn, self.actor)
+        self.webhooks = webhooks.PostgresWebhooks(conn, self.actor)
         return self
 
     def __exit__(

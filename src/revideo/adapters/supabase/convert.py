@@ -18,7 +18,7 @@ from typing import Any
 
 import cattrs
 
-from revideo.adapters.postgres.convert import flat_meta
+from revideo.adapters.postgres.convert import flat_meta, name_engine_ids
 from revideo.domain.ads import AdRecord
 from revideo.domain.analytics import AdTotals
 from revideo.domain.media import PropertyMedia
@@ -49,6 +49,7 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(Decimal, decimal)
     for kind in (datetime, date, Decimal):
         converter.register_unstructure_hook(kind, lambda value: value)
+    name_engine_ids(converter)
     return converter
 
 

@@ -9,6 +9,7 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from revideo.adapters.supabase.errors import storage_errors
+from revideo.adapters.supabase.staging import SupabaseStaging
 from revideo.domain.errors import NotFound, StorageError, TooLarge
 from revideo.domain.keys import check_key
 from revideo.domain.media import check_folder
@@ -25,14 +26,15 @@ MIB = 1024 * 1024
 SMALL = 6 * MIB  # larger files go as resumable uploads (Supabase's advice: over 6 MB)
 
 
-class SupabaseMediaStore:
+class SupabaseMediaStore(SupabaseStaging):
     """Objects in Supabase Storage, written with the actor's JWT (the system: service role).
 
     The storage policies of the migrations decide; the folder rule is checked
     here first too, so a refusal is Forbidden before any upload is sent.
     Files up to 6 MiB go in one request, larger ones as resumable (TUS)
     uploads in 6 MiB chunks; a stream is spooled to a temporary file first,
-    so its length is known and it is never held in memory whole.
+    so its length is known and it is never held in memory whole. The private
+    staging area is the `staging` bucket (SupabaseStaging).
     """
 
     def __init__(self, backend: SupabaseBackend) -> None:
@@ -126,22 +128,9 @@ class SupabaseMediaStore:
 
     def open(self, bucket: str, path: str) -> Iterator[bytes]:
         """Stream the object from its public URL; NotFound at once if there is none."""
-        import httpx
-
         check_key(path)
-        http = self.backend.http
         headers = self.backend.headers(self.backend.anon_key)
-        request = http.build_request("GET", self.public_url(bucket, path), headers=headers)
-        try:
-            answer = http.send(request, stream=True)
-        except httpx.HTTPError as exc:
-            raise StorageError(f"cannot read {bucket}/{path}: {exc}") from None
-        if answer.status_code >= 300:
-            answer.close()
-            if answer.status_code in (400, 404):  # Storage answers 400 for a missing object
-                raise NotFound("file", f"{bucket}/{path}")
-            raise StorageError(f"cannot read {bucket}/{path}: HTTP {answer.status_code}")
-        return _stream(answer, f"{bucket}/{path}")
+        return fetch(self.backend, self.public_url(bucket, path), headers, f"{bucket}/{path}")
 
     def delete(self, actor: Actor, bucket: str, path: str) -> None:
         check_folder(actor, bucket, path)
@@ -150,6 +139,25 @@ class SupabaseMediaStore:
 
     def public_url(self, bucket: str, path: str) -> str:
         return f"{self.backend.url}/storage/v1/object/public/{bucket}/{quote(path)}"
+
+
+def fetch(
+    backend: SupabaseBackend, url: str, headers: dict[str, str], name: str
+) -> Iterator[bytes]:
+    """Stream an object's bytes from `url`; NotFound at once if there is none."""
+    import httpx
+
+    http = backend.http
+    try:
+        answer = http.send(http.build_request("GET", url, headers=headers), stream=True)
+    except httpx.HTTPError as exc:
+        raise StorageError(f"cannot read {name}: {exc}") from None
+    if answer.status_code >= 300:
+        answer.close()
+        if answer.status_code in (400, 404):  # Storage answers 400 for a missing object
+            raise NotFound("file", name)
+        raise StorageError(f"cannot read {name}: HTTP {answer.status_code}")
+    return _stream(answer, name)
 
 
 def _stream(answer: httpx.Response, name: str) -> Iterator[bytes]:

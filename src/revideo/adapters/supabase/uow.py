@@ -16,6 +16,8 @@ from revideo.adapters.supabase.repositories import (
     RestWebhookDeliveries,
 )
 from revideo.adapters.supabase.rest import Rest
+from revideo.adapters.supabase.tokens import RestApiTokens
+from revideo.adapters.supabase.webhooks import RestWebhooks
 from revideo.domain.profile import Actor
 
 if TYPE_CHECKING:
@@ -55,6 +57,8 @@ class SupabaseUnitOfWork:
         self.webhook_deliveries = RestWebhookDeliveries(rest)
         self.ads = RestAds(rest)
         self.analytics = RestAnalytics(rest)
+        self.api_tokens = RestApiTokens(rest)
+        self.webhooks = RestWebhooks(rest)
         return self
 
     def __exit__(
