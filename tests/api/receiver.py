@@ -28,7 +28,7 @@ class Receiver:
 
 
 @contextmanager
-def receiving(*statuses: int) -> Iterator[Receiver]:
+def receiving(*statuses: int, host: str = "127.0.0.1", port: int = 0) -> Iterator[Receiver]:
     got: queue.Queue[Delivery] = queue.Queue()
     answers = list(statuses or (204,))
 
@@ -47,11 +47,11 @@ def receiving(*statuses: int) -> Iterator[Receiver]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer((host, port), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Receiver(f"http://127.0.0.1:{server.server_address[1]}/hook", got, answers)
+        yield Receiver(f"http://{host}:{server.server_address[1]}/hook", got, answers)
     finally:
         server.shutdown()
         server.server_close()

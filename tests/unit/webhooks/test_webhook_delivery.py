@@ -129,6 +129,30 @@ class TestDelivery:
             assert rx.got.empty()
         assert answer.status is None and "public" in answer.body
 
+    def test_the_delivery_goes_to_the_address_that_was_checked(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """DNS rebinding: the name first answers an allowed address, then an internal one.
+        The delivery must reach the allowed one (and say the endpoint's name in Host)."""
+        import socket
+
+        with receiving(204, host="127.0.0.2") as allowed:
+            port = int(allowed.url.split(":")[2].split("/")[0])
+            with receiving(204, host="127.0.0.1", port=port) as internal:
+                answers = iter(["127.0.0.2"])  # then 127.0.0.1 for every later lookup
+
+                def rebinding(host: str, *args: object, **kwargs: object) -> list[tuple]:
+                    ip = host if host[0].isdigit() else next(answers, "127.0.0.1")
+                    return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))]
+
+                monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+                sender = HttpWebhookSender(allowed=lambda ip: ip == "127.0.0.2")
+                secret = "whsec_" + "A" * 32
+                answer = sender.send(f"http://hooks.crm.test:{port}/h", secret, "m1", "{}")
+                assert answer.status == 204, answer
+                assert allowed.next().headers["host"] == f"hooks.crm.test:{port}"
+                assert internal.got.empty()
+
 
 ENDPOINT = WebhookEndpoint(id="e", user_id="u", url="http://x", events=("video.failed",),
                            secret="whsec_x")  # fmt: skip
