@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import psycopg
 import pytest
 
@@ -211,15 +212,28 @@ MP4_HEAD = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
 
 
 class BigRenders(FakeVideoEngine):
-    """The fake engine, whose renders are `size` bytes long; counts downloads."""
+    """The fake engine, whose renders are `size` bytes long at https links as HeyGen's are
+    (../shared/docs/heygen-api.md: video_url is a signed https URL); counts downloads."""
+
+    LINKS = "https://files.heygen.test/"
 
     def __init__(self, clock: Clock, size: int) -> None:
         super().__init__(clock)
         self.size = size
         self.fetches = 0
 
+    def status(self, engine_video_id: str) -> Any:
+        report = super().status(engine_video_id)
+        links = {
+            name: getattr(report, name).replace("fake://", self.LINKS)
+            for name in ("video_url", "thumbnail_url")
+            if getattr(report, name)
+        }
+        return attrs.evolve(report, **links)
+
     def fetch(self, url: str) -> Iterator[bytes]:
         self.fetches += 1
+        url = url.replace(self.LINKS, "fake://")
         if url.endswith(".mp4"):  # an MP4's first box, then bulk (the archiver checks the head)
             return itertools.chain([MP4_HEAD], generated(5, self.size - len(MP4_HEAD)))
         return super().fetch(url)
@@ -257,12 +271,13 @@ def test_a_render_over_the_limit_stays_completed_with_the_engine_link(
     assert svc.pipeline.archive().changed == 1
     kept = svc.videos.get(me, video.id)
     assert kept.status is VideoStatus.COMPLETED and kept.archived_at is None
-    assert kept.video_url is not None and kept.video_url.startswith("fake://")  # the engine's
+    assert kept.video_url is not None and kept.video_url.startswith(BigRenders.LINKS)
     assert kept.error_message is not None
     assert kept.error_message.startswith("not archived: larger than your Supabase limit (50 MB)")
     assert "file size limit of the 'generated-videos' bucket" in kept.error_message
     page = html.unescape(browser.get(f"/videos/{video.id}").text)  # what the agent sees
-    assert kept.error_message in page and 'src="fake://' in page  # the engine's link plays
+    assert kept.error_message in page and f'src="{BigRenders.LINKS}' in page  # it plays
+    assert "saving the file" not in page  # the archiver has given up: no false promise
     fetched = engine.fetches
     for days in (1, 30):  # the worker does not try it again
         clock.advance(days=days)
