@@ -172,22 +172,30 @@ def serve(app: Any) -> tuple[str, Callable[[], None]]:
 
 
 def run_server(server: Any) -> tuple[str, Callable[[], None]]:
-    """Run a waitress server in a thread; return its URL and a function that stops it."""
+    """Run a waitress server in a thread; return its URL and a function that stops it.
+
+    waitress's own run() loops until no connection is left, and a client's idle keep-alive
+    connection lasts its channel_timeout (2 minutes): the loop here runs one pass at a time
+    until told to stop, then closes what is left from its own thread."""
     stopping = threading.Event()
 
     def run() -> None:
         try:
-            server.run()
-        except OSError:  # close() from the test's thread can race the select loop
-            if not stopping.is_set():
-                raise
+            while not stopping.is_set():
+                server.asyncore.loop(
+                    timeout=server.adj.asyncore_loop_timeout, map=server._map, count=1
+                )
+        finally:
+            for channel in list(server._map.values()):
+                channel.close()
+            server.task_dispatcher.shutdown()
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
 
     def stop() -> None:
         stopping.set()
-        server.close()
+        server.pull_trigger()  # wake the loop now rather than at its next timeout
         thread.join(10)
 
     return f"http://127.0.0.1:{server.effective_port}", stop
